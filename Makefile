@@ -1,0 +1,67 @@
+# Kyodo — every target a developer or CI needs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV := $(or $(shell command -v uv 2>/dev/null),$(HOME)/.local/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= auto
+
+.PHONY: help setup demo serve migrate seed test test-fast test-browser browser-deps lint format typecheck messages totp clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(UV):
+	@echo "uv not found: installing it with pip (python3 -m pip install --user uv)"
+	python3 -m pip install --quiet --user uv
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python 3.11
+	@touch $@
+
+setup: $(VENV)/.synced ## Create the virtual environment and install the locked dependencies
+	@mkdir -p var
+
+migrate: setup ## Apply database migrations
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+seed: migrate ## Load the Kamakura demo data (idempotent) and print the demo log-ins
+	DEBUG=1 $(PY) manage.py seed_demo
+
+serve: ## Serve the app at http://$(HOST):$(PORT) (development server)
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+demo: seed serve ## Set everything up on SQLite and serve the demo at http://127.0.0.1:8000
+
+test: test-fast test-browser ## Set up and run the whole test suite (unit, integration and browser)
+
+test-fast: setup ## Run the fast suite (no browser), in parallel
+	KYODO_TESTING=1 $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q
+
+test-browser: setup browser-deps ## Run the end-to-end tests in Debian's Chromium
+	KYODO_TESTING=1 $(VENV)/bin/pytest -m browser -q -p no:randomly
+
+lint: setup ## ruff (lint and format check) and the missing-migration check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	KYODO_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+format: setup ## Format the code with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: setup ## mypy with django-stubs
+	KYODO_TESTING=1 $(VENV)/bin/mypy kyodo
+
+messages: setup ## Extract and compile the translations (ja is the source; en in locale/)
+	DEBUG=1 $(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=.venv --ignore=node_modules
+
+clean: ## Remove the virtual environment and local data
+	rm -rf $(VENV) var node_modules
+
+totp: setup ## Print the current second-factor code of a demo staff account (EMAIL=office@kyodo.example)
+	@DEBUG=1 $(PY) manage.py demo_totp $(or $(EMAIL),office@kyodo.example)

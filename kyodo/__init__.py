@@ -1,0 +1,1 @@
+"""Kyodo (協働): civic-activity support and public–NPO collaboration for Japanese cities."""

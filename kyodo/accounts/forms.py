@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from kyodo.accounts.models import Role, Section, User
+from kyodo.japan.forms import CleanCharField, KanaReadingField
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("メールアドレス"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": _("メールアドレスまたはパスワードが正しくありません。"),
+        "inactive": _("このアカウントは利用できません。"),
+        "unverified": _(
+            "メールアドレスの確認が済んでいません。届いたメールのリンクを開いてください。"
+        ),
+    }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not user.email_verified:
+            raise forms.ValidationError(self.error_messages["unverified"], code="unverified")
+
+
+class SignUpForm(forms.Form):
+    full_name = CleanCharField(
+        label=_("氏名"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    full_name_kana = KanaReadingField(label=_("氏名（ふりがな）"), max_length=100, required=False)
+    email = forms.EmailField(
+        label=_("メールアドレス"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password1 = forms.CharField(
+        label=_("パスワード"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("8文字以上で、名前やよくある語と似ていないもの。"),
+    )
+    password2 = forms.CharField(
+        label=_("パスワード（確認）"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "このメールアドレスはすでに登録されています。ログインするか、パスワードを再設定してください。"
+                )
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("確認用のパスワードが一致しません。"))
+        elif p1:
+            candidate = User(email=data.get("email", ""), full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("確認コード（6桁）"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_token(self) -> str:
+        from kyodo.japan.text import nfkc
+
+        value = nfkc(self.cleaned_data["token"]).replace(" ", "")
+        if not value.isdigit() or len(value) != 6:
+            raise forms.ValidationError(_("6桁の数字を入力してください。"))
+        return value
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("役割"), choices=Role.choices)
+    section = forms.ModelChoiceField(
+        label=_("所属課（担当課職員のとき）"),
+        queryset=Section.objects.select_related("division"),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") == Role.DEPARTMENT and not data.get("section"):
+            self.add_error("section", _("担当課職員には所属課を選んでください。"))
+        return data

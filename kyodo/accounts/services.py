@@ -1,0 +1,106 @@
+"""Writes about people: sign-up, e-mail verification, roles, second factors."""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kyodo.accounts.models import Role, RoleAssignment, Section, User
+from kyodo.audit.services import audit_record
+from kyodo.core.notify import notify
+
+EMAIL_TOKEN_SALT = "kyodo.accounts.verify-email"  # noqa: S105 (a salt, not a secret)
+EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
+
+
+def email_token_make(user: User) -> str:
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=EMAIL_TOKEN_SALT)
+
+
+def email_token_read(token: str) -> User | None:
+    try:
+        data = signing.loads(token, salt=EMAIL_TOKEN_SALT, max_age=EMAIL_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+
+
+@transaction.atomic
+def user_sign_up(*, email: str, password: str, full_name: str, full_name_kana: str = "") -> User:
+    user = User.objects.create_user(
+        email=email, password=password, full_name=full_name, full_name_kana=full_name_kana
+    )
+    RoleAssignment.objects.create(user=user, role=Role.RESIDENT)
+    audit_record(actor=user, action="user.sign_up", target=user)
+    notify(
+        to=[user.email],
+        subject=_("【協働】メールアドレスの確認"),
+        template="accounts/email/verify.txt",
+        context={
+            "user": user,
+            "path": reverse("accounts:verify_email", args=[email_token_make(user)]),
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def user_verify_email(*, user: User) -> User:
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+        audit_record(actor=user, action="user.verify_email", target=user)
+    return user
+
+
+@transaction.atomic
+def role_grant(
+    *, actor: User, user: User, role: str, section: Section | None = None
+) -> RoleAssignment:
+    if role == Role.DEPARTMENT and section is None:
+        raise ValueError("department staff belong to a section")
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, section=section if role == Role.DEPARTMENT else None
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="role.grant",
+            target=user,
+            changes={"role": [None, str(assignment)]},
+        )
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
+    user = assignment.user
+    label = str(assignment)
+    assignment.delete()
+    audit_record(actor=actor, action="role.revoke", target=user, changes={"role": [label, None]})
+
+
+def totp_device_for_setup(*, user: User) -> TOTPDevice:
+    """The unconfirmed device a person is setting up (created once, reused on reload)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(*, user: User, device: TOTPDevice) -> None:
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    audit_record(actor=user, action="user.totp_confirm", target=user)
+
+
+@transaction.atomic
+def totp_device_reset(*, actor: User, user: User) -> None:
+    """An administrator clears a lost authenticator; the person sets up a new one."""
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action="user.totp_reset", target=user)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "kyodo.core"
+    label = "core"
+    verbose_name = "Kyodo core"
+
+    def ready(self) -> None:
+        # Every app's permissions module registers its predicates on import.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("permissions")

@@ -1,0 +1,73 @@
+"""The one place where "may this person do this?" is decided.
+
+Each app's `permissions.py` registers predicates by name with `@predicate("app.action")`.
+A predicate takes the user and an optional object and returns a Decision: allowed or not,
+and, when not, a reason in words the user can act on. Views call `authorize`, templates use
+`{% allowed "app.action" obj as d %}`, and the API uses `check`: the same predicate for all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str | Promise = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = Decision(True)
+
+
+def deny(reason: str | Promise) -> Decision:
+    return Decision(False, reason)
+
+
+Predicate = Callable[[Any, Any], Decision]
+_PREDICATES: dict[str, Predicate] = {}
+
+
+def predicate(name: str) -> Callable[[Predicate], Predicate]:
+    def register(func: Predicate) -> Predicate:
+        if name in _PREDICATES and _PREDICATES[name] is not func:
+            raise ValueError(f"permission predicate {name!r} is registered twice")
+        _PREDICATES[name] = func
+        return func
+
+    return register
+
+
+def registered() -> dict[str, Predicate]:
+    return dict(_PREDICATES)
+
+
+def check(name: str, user: Any, obj: Any = None) -> Decision:
+    try:
+        func = _PREDICATES[name]
+    except KeyError as exc:
+        raise LookupError(f"no permission predicate named {name!r}") from exc
+    return func(user, obj)
+
+
+class NotAllowed(PermissionDenied):
+    """PermissionDenied that carries the Decision, so the 403 page can show its reason."""
+
+    def __init__(self, decision: Decision):
+        super().__init__(str(decision.reason))
+        self.decision = decision
+
+
+def authorize(user: Any, name: str, obj: Any = None) -> Decision:
+    decision = check(name, user, obj)
+    if not decision:
+        raise NotAllowed(decision)
+    return decision

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kyodo.core.permissions import NotAllowed
+from kyodo.registry import selectors as registry_selectors
+from kyodo.registry.forms import DirectoryFilterForm
+from kyodo.registry.models import ActivityField, CivicGroup
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    from django.utils import timezone
+
+    context = {
+        "search_form": DirectoryFilterForm(),
+        "group_count": CivicGroup.objects.registered_on(timezone.localdate()).count(),
+        "fields": ActivityField.objects.all(),
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Each person's inbox: what awaits them, by role."""
+    from kyodo.core.permissions import check
+
+    user = request.user
+    context = {
+        "memberships": registry_selectors.memberships_of(user=user),
+        "registration_queue": (
+            registry_selectors.applications_awaiting_review()
+            if check("registry.review_application", user)
+            else None
+        ),
+    }
+    return render(request, "core/dashboard.html", context)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    reason = exception.decision.reason if isinstance(exception, NotAllowed) else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def trivial(request: HttpRequest) -> HttpResponse:
+    """The benchmark baseline: a response with no template and no query."""
+    return HttpResponse("ok", content_type="text/plain")

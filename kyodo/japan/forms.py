@@ -1,0 +1,102 @@
+"""Form fields that accept Japanese input as people type it and say clearly what is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kyodo.japan.calendar import parse_date
+from kyodo.japan.numbers import parse_int, parse_yen
+from kyodo.japan.postal import normalize_postal_code
+from kyodo.japan.text import clean_text, is_kana_reading, normalize_reading
+
+
+class CleanCharField(forms.CharField):
+    """A CharField that drops control and bidi-override characters."""
+
+    def to_python(self, value: Any) -> str:
+        result = super().to_python(value)
+        return clean_text(result) if result else result
+
+
+class JapaneseDateField(forms.DateField):
+    """Accepts 2025-04-01, 2025/4/1, 2025年4月1日, 令和7年4月1日 and R7.4.1."""
+
+    default_error_messages = {
+        "invalid": _("日付を「2025-04-01」または「令和7年4月1日」の形で入力してください。"),
+    }
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+class LooseIntegerField(forms.IntegerField):
+    """An integer field that accepts full-width digits and thousands separators."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_int(str(value))
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("半角または全角の数字で入力してください。"), code="invalid"
+            ) from exc
+
+
+class YenField(forms.IntegerField):
+    """Yen typed as 500,000 / 500000円 / ５０万円 / 50万."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_yen(str(value))
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("金額は「500,000」「500000円」「50万円」のように入力してください。"),
+                code="invalid",
+            ) from exc
+
+
+class PostalCodeField(forms.CharField):
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("autocomplete", "postal-code")
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return normalize_postal_code(value)
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("郵便番号は7桁の数字で入力してください（例：248-0006）。")
+            ) from exc
+
+
+class KanaReadingField(CleanCharField):
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return value
+        if not is_kana_reading(value):
+            raise forms.ValidationError(_("ふりがなは、ひらがなまたはカタカナで入力してください。"))
+        return normalize_reading(value)

@@ -1,0 +1,41 @@
+"""Numbers as people type them in Japan: full-width digits, commas, 円, 万."""
+
+from __future__ import annotations
+
+import re
+
+from kyodo.japan.text import nfkc
+
+_YEN = re.compile(r"^(?P<sign>-)?(?:(?P<man>\d+(?:\.\d+)?)万)?(?P<rest>\d*)円?$")
+
+
+def parse_int(text: str) -> int:
+    """'１２' → 12, '1,234' → 1234. Raises ValueError for anything else."""
+    value = nfkc(text).strip().replace(",", "").replace(" ", "")
+    if not re.fullmatch(r"-?\d+", value):
+        raise ValueError(text)
+    return int(value)
+
+
+def parse_yen(text: str) -> int:
+    """'500,000', '500000円', '５０万円', '50万', '1万5000円' → yen as an integer."""
+    value = nfkc(text).strip().replace(",", "").replace(" ", "").replace("¥", "").replace("￥", "")
+    value = value.replace("−", "-").replace("ー", "-") if value[:1] in "−ー" else value
+    match = _YEN.match(value)
+    if not value or not match or not (match["man"] or match["rest"]):
+        raise ValueError(text)
+    amount = 0
+    if match["man"]:
+        man = float(match["man"]) * 10_000
+        if man != int(man):
+            raise ValueError(text)
+        amount += int(man)
+    if match["rest"]:
+        amount += int(match["rest"])
+    return -amount if match["sign"] else amount
+
+
+def format_yen(amount: int | None) -> str:
+    if amount is None:
+        return ""
+    return f"{amount:,}円"

@@ -1,0 +1,34 @@
+import datetime as dt
+
+from django import template
+
+from kyodo.japan import calendar
+from kyodo.japan.numbers import format_yen
+
+register = template.Library()
+
+
+@register.filter
+def wareki(value: dt.date | dt.datetime | None) -> str:
+    """{{ day|wareki }} → 令和7年4月1日"""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return calendar.wareki_date(value)
+
+
+@register.filter
+def nendo(value: int | dt.date | None) -> str:
+    """{{ 2025|nendo }} or {{ day|nendo }} → 令和7年度"""
+    if value in (None, ""):
+        return ""
+    year = calendar.fiscal_year(value) if isinstance(value, dt.date) else int(value)
+    return calendar.wareki_fiscal_year(year)
+
+
+@register.filter
+def yen(value: int | None) -> str:
+    return format_yen(value)

@@ -1,0 +1,142 @@
+"""Downloads of the registry: open data for the public, full lists for staff."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kyodo.core.exports import csv_response, xlsx_response
+from kyodo.registry.models import CivicGroup, LegalForm
+from kyodo.registry.services import PROFILE_FIELDS
+
+PUBLIC_COLUMNS: list[tuple[str, str]] = [
+    ("registration_number", "登録番号"),
+    ("name", "団体名"),
+    ("name_kana", "ふりがな"),
+    ("legal_form", "法人格"),
+    ("fields", "活動分野"),
+    ("area", "主な活動地域"),
+    ("representative_name", "代表者名"),
+    ("address", "所在地"),
+    ("phone", "電話番号"),
+    ("email", "メールアドレス"),
+    ("website", "ウェブサイト"),
+    ("founded_on", "設立年月日"),
+    ("member_count", "会員数"),
+    ("purpose", "目的"),
+    ("activities", "主な活動"),
+    ("activity_days", "活動日"),
+]
+ALWAYS_PUBLIC = {"registration_number", "name", "name_kana", "legal_form", "fields", "area"}
+
+
+def _fields_text(group: CivicGroup) -> str:
+    return "・".join(f.short_name for f in group.fields.all())
+
+
+def public_row(group: CivicGroup) -> list[Any]:
+    """One open-data row: a private item is an empty cell, whatever is stored."""
+    public = group.public_values()
+    row: list[Any] = []
+    for key, _label in PUBLIC_COLUMNS:
+        if key == "legal_form":
+            row.append(LegalForm(group.legal_form).label)
+        elif key == "fields":
+            row.append(_fields_text(group))
+        elif key == "area":
+            row.append(group.area.name if group.area_id else "")
+        elif key in ALWAYS_PUBLIC:
+            row.append(getattr(group, key))
+        elif key == "address":
+            row.append(" ".join(v for v in (public.get("postal_code"), public.get("address")) if v))
+        else:
+            row.append(public.get(key, ""))
+    return row
+
+
+def public_csv(groups: Iterable[CivicGroup]) -> HttpResponse:
+    return csv_response(
+        filename=f"kyodo-groups-{timezone.localdate():%Y%m%d}.csv",
+        header=[label for _key, label in PUBLIC_COLUMNS],
+        rows=(public_row(g) for g in groups),
+    )
+
+
+STAFF_COLUMNS: list[tuple[str, str]] = [
+    ("registration_number", "登録番号"),
+    ("name", "団体名"),
+    ("name_kana", "ふりがな"),
+    ("legal_form", "法人格"),
+    ("corporate_number", "法人番号"),
+    ("representative_name", "代表者名"),
+    ("representative_kana", "代表者ふりがな"),
+    ("contact_name", "連絡担当者"),
+    ("postal_code", "郵便番号"),
+    ("address", "住所"),
+    ("phone", "電話番号"),
+    ("email", "メールアドレス"),
+    ("website", "ウェブサイト"),
+    ("social_links", "SNS"),
+    ("founded_on", "設立年月日"),
+    ("member_count", "会員数"),
+    ("officer_count", "役員数"),
+    ("citizen_member_count", "市民会員数"),
+    ("fields", "活動分野"),
+    ("purpose", "目的"),
+    ("activities", "主な活動"),
+    ("area", "活動地域"),
+    ("activity_days", "活動日"),
+    ("registered_until", "登録期限"),
+    ("first_registered_on", "初回登録日"),
+]
+
+
+def staff_row(group: CivicGroup) -> list[Any]:
+    row: list[Any] = []
+    for key, _label in STAFF_COLUMNS:
+        if key == "legal_form":
+            row.append(LegalForm(group.legal_form).label)
+        elif key == "fields":
+            row.append(";".join(str(f.number) for f in group.fields.all()))
+        elif key == "area":
+            row.append(group.area.name if group.area_id else "")
+        else:
+            value = getattr(group, key)
+            row.append(value.isoformat() if hasattr(value, "isoformat") else value)
+    return row
+
+
+def staff_export(groups: Iterable[CivicGroup], fmt: str) -> HttpResponse:
+    header = [label for _key, label in STAFF_COLUMNS]
+    name = f"kyodo-groups-staff-{timezone.localdate():%Y%m%d}.{fmt}"
+    rows = (staff_row(g) for g in groups)
+    if fmt == "xlsx":
+        return xlsx_response(filename=name, header=header, rows=rows, title=_("登録団体"))
+    return csv_response(filename=name, header=header, rows=rows)
+
+
+def snapshot_rows(
+    snapshot: dict[str, Any], previous: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """Rows for the review page: each item as submitted and, for a renewal, last year's."""
+    labels = {
+        f.name: f.verbose_name for f in CivicGroup._meta.get_fields() if hasattr(f, "verbose_name")
+    }
+    labels["fields"] = _("活動分野")
+    rows = []
+    for key in [*PROFILE_FIELDS, "fields"]:
+        value = snapshot.get(key)
+        before = previous.get(key) if previous else None
+        rows.append(
+            {
+                "label": labels.get(key, key),
+                "value": value,
+                "previous": before,
+                "changed": previous is not None and before != value,
+            }
+        )
+    return rows

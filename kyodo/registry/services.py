@@ -1,0 +1,379 @@
+"""Every write to the group registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kyodo.accounts.models import Role, RoleAssignment, User
+from kyodo.audit.services import audit_record, diff, jsonable
+from kyodo.core.files import sniff_upload
+from kyodo.core.notify import notify
+from kyodo.core.permissions import authorize
+from kyodo.japan.calendar import fiscal_year, fiscal_year_end
+from kyodo.registry import workflow
+from kyodo.registry.models import (
+    ActivityField,
+    ApplicationKind,
+    CivicGroup,
+    GroupDocument,
+    GroupInvitation,
+    GroupMembership,
+    GroupRole,
+    RegistrationApplication,
+)
+
+PROFILE_FIELDS = [
+    "name",
+    "name_kana",
+    "legal_form",
+    "corporate_number",
+    "representative_name",
+    "representative_kana",
+    "contact_name",
+    "postal_code",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "social_links",
+    "founded_on",
+    "member_count",
+    "officer_count",
+    "citizen_member_count",
+    "purpose",
+    "activities",
+    "area",
+    "activity_days",
+    "public_items",
+]
+INVITATION_DAYS = 14
+
+
+class EditConflict(Exception):
+    """Someone else saved the record after this person opened it."""
+
+    def __init__(self, current: CivicGroup):
+        super().__init__("edit conflict")
+        self.current = current
+
+
+def group_profile(group: CivicGroup) -> dict[str, Any]:
+    values = {name: getattr(group, name) for name in PROFILE_FIELDS}
+    values["area"] = group.area.name if group.area_id else ""
+    values["fields"] = sorted(f.number for f in group.fields.all()) if group.pk else []
+    return values
+
+
+def _apply(group: CivicGroup, data: dict[str, Any]) -> None:
+    for name in PROFILE_FIELDS:
+        if name in data:
+            setattr(group, name, data[name])
+    group.refresh_derived()
+
+
+@transaction.atomic
+def group_start_registration(
+    *, actor: User, data: dict[str, Any], fields: Iterable[ActivityField]
+) -> RegistrationApplication:
+    group = CivicGroup()
+    _apply(group, data)
+    group.save()
+    group.fields.set(fields)
+    GroupMembership.objects.create(group=group, user=actor, role=GroupRole.REPRESENTATIVE)
+    application = RegistrationApplication.objects.create(
+        group=group, kind=ApplicationKind.NEW, fiscal_year=fiscal_year(timezone.localdate())
+    )
+    audit_record(
+        actor=actor, action="group.create", target=group, changes=diff({}, group_profile(group))
+    )
+    audit_record(actor=actor, action="registration.create", target=application)
+    return application
+
+
+@transaction.atomic
+def group_update(
+    *,
+    actor: User,
+    group: CivicGroup,
+    data: dict[str, Any],
+    fields: Iterable[ActivityField],
+    expected_version: int,
+) -> CivicGroup:
+    locked = CivicGroup.objects.select_for_update().get(pk=group.pk)
+    authorize(actor, "registry.edit_group", locked)
+    if locked.version != expected_version:
+        raise EditConflict(locked)
+    before = group_profile(locked)
+    _apply(locked, data)
+    locked.version += 1
+    locked.save()
+    locked.fields.set(fields)
+    changes = diff(before, group_profile(locked))
+    if changes:
+        audit_record(actor=actor, action="group.update", target=locked, changes=changes)
+    return locked
+
+
+def _registration_fiscal_year(group: CivicGroup, today: dt.date) -> int:
+    # A group still registered renews ahead for the next year; a lapsed one for this year.
+    if group.registered_until and group.registered_until >= today:
+        return fiscal_year(group.registered_until + dt.timedelta(days=1))
+    return fiscal_year(today)
+
+
+@transaction.atomic
+def renewal_start(*, actor: User, group: CivicGroup) -> RegistrationApplication:
+    authorize(actor, "registry.start_renewal", group)
+    application = RegistrationApplication.objects.create(
+        group=group,
+        kind=ApplicationKind.RENEWAL,
+        fiscal_year=_registration_fiscal_year(group, timezone.localdate()),
+    )
+    audit_record(
+        actor=actor,
+        action="registration.create",
+        target=application,
+        summary=_("登録更新の申請を開始"),
+    )
+    return application
+
+
+def _next_registration_number(year: int) -> str:
+    prefix = f"{year}-"
+    numbers = CivicGroup.objects.filter(registration_number__startswith=prefix).values_list(
+        "registration_number", flat=True
+    )
+    highest = max((int(n.split("-", 1)[1]) for n in numbers), default=0)
+    return f"{prefix}{highest + 1:04d}"
+
+
+def _group_recipients(group: CivicGroup) -> list[str]:
+    people = group.memberships.filter(role=GroupRole.REPRESENTATIVE).values_list(
+        "user__email", flat=True
+    )
+    return [*people, group.email]
+
+
+def _staff_recipients() -> list[str]:
+    return list(
+        RoleAssignment.objects.filter(role=Role.CENTER).values_list("user__email", flat=True)
+    )
+
+
+@transaction.atomic
+def application_transition(
+    *, application: RegistrationApplication, action: str, actor: User, reason: str = ""
+) -> RegistrationApplication:
+    locked = (
+        RegistrationApplication.objects.select_for_update()
+        .select_related("group")
+        .get(pk=application.pk)
+    )
+    authorize(actor, "registry.transition", (locked, action))
+    transition = workflow.TRANSITIONS[action]
+    if transition.needs_reason and not reason.strip():
+        raise ValueError("a reason is required")
+    group = locked.group
+    before = locked.status
+    now = timezone.now()
+    fields = ["status"]
+    locked.status = transition.target
+    if action == "submit":
+        locked.submitted_at = now
+        locked.snapshot = jsonable(group_profile(group))
+        locked.return_reason = ""
+        fields += ["submitted_at", "snapshot", "return_reason"]
+    elif action == "return":
+        locked.return_reason = reason.strip()
+        locked.decided_by = actor
+        fields += ["return_reason", "decided_by"]
+    elif action == "approve":
+        locked.decided_at = now
+        locked.decided_by = actor
+        fields += ["decided_at", "decided_by"]
+        group_fields = ["registered_until"]
+        if not group.registration_number:
+            group.registration_number = _next_registration_number(locked.fiscal_year)
+            group.first_registered_on = timezone.localdate()
+            group_fields += ["registration_number", "first_registered_on"]
+        group.registered_until = fiscal_year_end(locked.fiscal_year)
+        group.save(update_fields=group_fields)
+        audit_record(
+            actor=actor,
+            action="group.register",
+            target=group,
+            changes={
+                "registered_until": [None, group.registered_until],
+                "registration_number": [None, group.registration_number],
+            },
+        )
+    locked.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        action=f"registration.{action}",
+        target=locked,
+        summary=reason.strip(),
+        changes={"status": [before, locked.status]},
+    )
+    context = {
+        "application": locked,
+        "group": group,
+        "reason": reason.strip(),
+        "path": reverse("registry:my_group", args=[group.pk]),
+    }
+    if action == "submit":
+        notify(
+            to=_staff_recipients(),
+            subject=_("【協働】団体登録の申請が届きました：%(name)s") % {"name": group.name},
+            template="registry/email/submitted.txt",
+            context={**context, "path": reverse("registry:staff_application", args=[locked.pk])},
+        )
+    elif action in ("return", "approve"):
+        subject = (
+            _("【協働】団体登録の申請が差し戻されました")
+            if action == "return"
+            else _("【協働】団体登録が承認されました")
+        )
+        notify(
+            to=_group_recipients(group),
+            subject=subject,
+            template=f"registry/email/{action}.txt",
+            context=context,
+        )
+    return locked
+
+
+@transaction.atomic
+def invitation_create(*, actor: User, group: CivicGroup, email: str, role: str) -> GroupInvitation:
+    authorize(actor, "registry.manage_members", group)
+    invitation = GroupInvitation.objects.create(
+        group=group,
+        email=email.lower(),
+        role=role,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+    )
+    audit_record(
+        actor=actor,
+        action="membership.invite",
+        target=group,
+        changes={"invited": [None, f"{email} ({role})"]},
+    )
+    notify(
+        to=[invitation.email],
+        subject=_("【協働】%(name)s への招待") % {"name": group.name},
+        template="registry/email/invitation.txt",
+        context={
+            "invitation": invitation,
+            "path": reverse("registry:accept_invitation", args=[invitation.token]),
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, actor: User, invitation: GroupInvitation) -> GroupMembership:
+    locked = GroupInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None or locked.expires_at < timezone.now():
+        raise ValueError("invitation is no longer valid")
+    membership, _created = GroupMembership.objects.update_or_create(
+        group=locked.group, user=actor, defaults={"role": locked.role}
+    )
+    locked.accepted_at = timezone.now()
+    locked.save(update_fields=["accepted_at"])
+    audit_record(
+        actor=actor,
+        action="membership.join",
+        target=locked.group,
+        changes={"member": [None, f"{actor} ({locked.role})"]},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_set_role(*, actor: User, membership: GroupMembership, role: str) -> GroupMembership:
+    authorize(actor, "registry.manage_members", membership.group)
+    if membership.role == role:
+        return membership
+    if (
+        membership.role == GroupRole.REPRESENTATIVE
+        and not membership.group.memberships.filter(role=GroupRole.REPRESENTATIVE)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ValueError("a group keeps at least one representative")
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        actor=actor,
+        action="membership.role",
+        target=membership.group,
+        changes={str(membership.user): [before, role]},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: GroupMembership) -> None:
+    authorize(actor, "registry.manage_members", membership.group)
+    if (
+        membership.role == GroupRole.REPRESENTATIVE
+        and not membership.group.memberships.filter(role=GroupRole.REPRESENTATIVE)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ValueError("a group keeps at least one representative")
+    group, label = membership.group, f"{membership.user} ({membership.role})"
+    membership.delete()
+    audit_record(
+        actor=actor, action="membership.remove", target=group, changes={"member": [label, None]}
+    )
+
+
+@transaction.atomic
+def document_upload(
+    *, actor: User, group: CivicGroup, kind: str, upload: UploadedFile, is_public: bool
+) -> GroupDocument:
+    authorize(actor, "registry.edit_group", group)
+    content_type = sniff_upload(upload)
+    document = GroupDocument.objects.create(
+        group=group,
+        kind=kind,
+        file=upload,
+        original_name=(upload.name or "file")[:255],
+        content_type=content_type,
+        size=upload.size or 0,
+        is_public=is_public,
+        uploaded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="document.upload",
+        target=group,
+        changes={"document": [None, f"{document.get_kind_display()}: {document.original_name}"]},
+    )
+    return document
+
+
+@transaction.atomic
+def document_delete(*, actor: User, document: GroupDocument) -> None:
+    authorize(actor, "registry.edit_group", document.group)
+    group, label = document.group, f"{document.get_kind_display()}: {document.original_name}"
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    # The file goes only once the row is gone for good; a rollback keeps both.
+    transaction.on_commit(lambda: storage.delete(name))
+    audit_record(
+        actor=actor, action="document.delete", target=group, changes={"document": [label, None]}
+    )

@@ -1,0 +1,407 @@
+"""Registry pages: the public directory, a group's own pages, and the staff pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kyodo.core.permissions import authorize, check
+from kyodo.registry import exports, selectors, services, workflow
+from kyodo.registry.forms import (
+    DirectoryFilterForm,
+    DocumentForm,
+    GroupForm,
+    InvitationForm,
+    MembershipRoleForm,
+    ReturnForm,
+    StaffFilterForm,
+)
+from kyodo.registry.models import (
+    PUBLISHABLE_ITEMS,
+    CivicGroup,
+    GroupDocument,
+    GroupInvitation,
+    GroupMembership,
+    RegistrationApplication,
+)
+
+
+def _filter_from(form: DirectoryFilterForm) -> selectors.GroupFilter:
+    if not form.is_valid():
+        return selectors.GroupFilter()
+    data = form.cleaned_data
+    return selectors.GroupFilter(
+        query=data.get("q") or "",
+        field=data["field"].number if data.get("field") else None,
+        legal_form=data.get("legal_form") or "",
+        area=data["area"].pk if data.get("area") else None,
+    )
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- public -----------------------------------------------------------------------------
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    flt = _filter_from(form)
+    page = Paginator(selectors.directory(flt=flt), settings.KYODO_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": _querystring_without_page(request),
+        "filtered": any(vars(flt).values()),
+    }
+    return render(request, "registry/directory.html", context)
+
+
+def directory_export(request: HttpRequest) -> HttpResponse:
+    """Open data: every registered group, public items only."""
+    form = DirectoryFilterForm(request.GET or None)
+    return exports.public_csv(
+        selectors.directory(flt=_filter_from(form), full=True).iterator(chunk_size=2000)
+    )
+
+
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(CivicGroup.objects.select_related("area"), pk=pk)
+    authorize(request.user, "registry.view_group", group)
+    documents = group.documents.filter(is_public=True)
+    context = {"group": group, "public": group.public_values(), "documents": documents}
+    return render(request, "registry/group_detail.html", context)
+
+
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    document = get_object_or_404(GroupDocument.objects.select_related("group"), pk=pk)
+    authorize(request.user, "registry.download_document", document)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+# --- the group's own pages ------------------------------------------------------------------
+
+
+@login_required
+def my_groups(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "registry/my_groups.html",
+        {"memberships": selectors.memberships_of(user=request.user)},
+    )
+
+
+@login_required
+def group_new(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST or None, initial={"public_items": _default_public()})
+    if request.method == "POST" and form.is_valid():
+        application = services.group_start_registration(
+            actor=request.user,
+            data=form.profile_data(),
+            fields=form.cleaned_data["fields"],  # type: ignore[arg-type]
+        )
+        messages.success(
+            request, _("下書きを保存しました。内容を確かめて「申請する」を押してください。")
+        )
+        return redirect("registry:my_group", pk=application.group_id)
+    return render(request, "registry/group_form.html", {"form": form, "is_new": True})
+
+
+def _default_public() -> list[str]:
+    from kyodo.registry.models import DEFAULT_PUBLIC_ITEMS
+
+    return list(DEFAULT_PUBLIC_ITEMS)
+
+
+@login_required
+def my_group(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(CivicGroup.objects.select_related("area"), pk=pk)
+    authorize(request.user, "registry.view_private", group)
+    application = selectors.open_application(group)
+    context: dict[str, Any] = {
+        "group": group,
+        "application": application,
+        "actions": [
+            t
+            for t in workflow.allowed_actions(application.status)
+            if check(t.permission, request.user, application)
+        ]
+        if application
+        else [],
+        "history": group.applications.select_related("decided_by").order_by("-created_at"),
+        "memberships": group.memberships.select_related("user").order_by("role", "user__email"),
+        "invitations": group.invitations.filter(
+            accepted_at__isnull=True, expires_at__gte=timezone.now()
+        ),
+        "documents": group.documents.all(),
+        "invite_form": InvitationForm(),
+        "document_form": DocumentForm(),
+        "publishable": PUBLISHABLE_ITEMS,
+        "today": timezone.localdate(),
+    }
+    return render(request, "registry/my_group.html", context)
+
+
+@login_required
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(CivicGroup, pk=pk)
+    authorize(request.user, "registry.edit_group", group)
+    conflict = None
+    if request.method == "POST":
+        form = GroupForm(request.POST)
+        if form.is_valid():
+            try:
+                services.group_update(
+                    actor=request.user,
+                    group=group,
+                    data=form.profile_data(),  # type: ignore[arg-type]
+                    fields=form.cleaned_data["fields"],
+                    expected_version=form.cleaned_data.get("version") or 0,
+                )
+            except services.EditConflict as exc:
+                conflict = exc.current
+                # Keep what this person typed; show the other save beside it and let them
+                # save again on top of the newer version.
+                form.data = form.data.copy()
+                form.data["version"] = str(conflict.version)
+                form.add_error(
+                    None,
+                    _(
+                        "あなたが編集している間に、別の人がこの団体の情報を保存しました。下の内容を見比べて、もう一度保存してください。"
+                    ),
+                )
+            else:
+                messages.success(request, _("団体の情報を保存しました。"))
+                return redirect("registry:my_group", pk=group.pk)
+    else:
+        form = GroupForm(initial={**GroupForm.initial_for(group), "version": group.version})
+    context = {
+        "form": form,
+        "group": group,
+        "conflict": conflict,
+        "conflict_profile": services.group_profile(conflict) if conflict else None,
+    }
+    return render(request, "registry/group_form.html", context)
+
+
+@require_POST
+@login_required
+def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    application = get_object_or_404(RegistrationApplication, pk=pk)
+    authorize(request.user, "registry.transition", (application, action))
+    services.application_transition(application=application, action=action, actor=request.user)  # type: ignore[arg-type]
+    labels = {
+        "submit": _("申請しました。センターの確認をお待ちください。"),
+        "withdraw": _("申請を取り下げました。"),
+    }
+    messages.success(request, labels.get(action, _("更新しました。")))
+    return redirect("registry:my_group", pk=application.group_id)
+
+
+@require_POST
+@login_required
+def renewal_start(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(CivicGroup, pk=pk)
+    services.renewal_start(actor=request.user, group=group)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _(
+            "登録更新の申請を始めました。昨年度の内容を確かめ、必要なら修正してから申請してください。"
+        ),
+    )
+    return redirect("registry:my_group", pk=group.pk)
+
+
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(CivicGroup.objects.select_related("area"), pk=pk)
+    authorize(request.user, "registry.view_private", group)
+    return render(
+        request, "registry/certificate.html", {"group": group, "today": timezone.localdate()}
+    )
+
+
+@require_POST
+@login_required
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(CivicGroup, pk=pk)
+    authorize(request.user, "registry.manage_members", group)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        services.invitation_create(actor=request.user, group=group, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(
+            request,
+            _("%(email)s に招待メールを送りました。") % {"email": form.cleaned_data["email"]},
+        )
+    else:
+        messages.error(
+            request,
+            _("招待を送れませんでした：")
+            + " ".join(e for errs in form.errors.values() for e in errs),
+        )
+    return redirect("registry:my_group", pk=group.pk)
+
+
+@login_required
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(GroupInvitation.objects.select_related("group"), token=token)
+    valid = invitation.accepted_at is None and invitation.expires_at >= timezone.now()
+    if request.method == "POST" and valid:
+        services.invitation_accept(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+        messages.success(
+            request, _("%(name)s のメンバーになりました。") % {"name": invitation.group.name}
+        )
+        return redirect("registry:my_group", pk=invitation.group_id)
+    return render(
+        request, "registry/accept_invitation.html", {"invitation": invitation, "valid": valid}
+    )
+
+
+@require_POST
+@login_required
+def membership_update(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(GroupMembership.objects.select_related("group", "user"), pk=pk)
+    authorize(request.user, "registry.manage_members", membership.group)
+    try:
+        if request.POST.get("remove"):
+            services.membership_remove(actor=request.user, membership=membership)  # type: ignore[arg-type]
+            messages.success(request, _("メンバーを外しました。"))
+        else:
+            form = MembershipRoleForm(request.POST)
+            if form.is_valid():
+                services.membership_set_role(
+                    actor=request.user, membership=membership, role=form.cleaned_data["role"]
+                )  # type: ignore[arg-type]
+                messages.success(request, _("役割を変更しました。"))
+    except ValueError:
+        messages.error(request, _("団体には少なくとも1人の代表者が必要です。"))
+    return redirect("registry:my_group", pk=membership.group_id)
+
+
+@require_POST
+@login_required
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(CivicGroup, pk=pk)
+    authorize(request.user, "registry.edit_group", group)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_upload(
+                actor=request.user,
+                group=group,
+                kind=form.cleaned_data["kind"],  # type: ignore[arg-type]
+                upload=form.cleaned_data["file"],
+                is_public=form.cleaned_data["is_public"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("書類を登録しました。"))
+    else:
+        messages.error(
+            request,
+            _("書類を登録できませんでした：")
+            + " ".join(e for errs in form.errors.values() for e in errs),
+        )
+    return redirect("registry:my_group", pk=group.pk)
+
+
+@require_POST
+@login_required
+def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(GroupDocument.objects.select_related("group"), pk=pk)
+    services.document_delete(actor=request.user, document=document)  # type: ignore[arg-type]
+    messages.success(request, _("書類を削除しました。"))
+    return redirect("registry:my_group", pk=document.group_id)
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+
+def staff_list(request: HttpRequest) -> HttpResponse:
+    authorize(request.user, "registry.view_staff_pages")
+    form = StaffFilterForm(request.GET or None)
+    flt = _filter_from(form)
+    status = form.cleaned_data.get("status", "") if form.is_valid() else ""
+    groups = selectors.staff_group_list(flt=flt, status=status)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return exports.staff_export(groups, export)
+    page = Paginator(groups, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": _querystring_without_page(request),
+        "awaiting": selectors.applications_awaiting_review().count(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "registry/staff_list.html", context)
+
+
+def staff_applications(request: HttpRequest) -> HttpResponse:
+    authorize(request.user, "registry.review_application")
+    return render(
+        request,
+        "registry/staff_applications.html",
+        {"applications": selectors.applications_awaiting_review()},
+    )
+
+
+def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(
+        RegistrationApplication.objects.select_related("group__area"), pk=pk
+    )
+    authorize(request.user, "registry.review_application", application)
+    return_form = ReturnForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        authorize(request.user, "registry.transition", (application, action))
+        if action == "return" and not return_form.is_valid():
+            pass  # the form shows its error next to the reason field
+        else:
+            reason = return_form.cleaned_data.get("reason", "") if action == "return" else ""
+            services.application_transition(
+                application=application, action=action, actor=request.user, reason=reason
+            )  # type: ignore[arg-type]
+            messages.success(
+                request,
+                _("申請を承認しました。") if action == "approve" else _("申請を差し戻しました。"),
+            )
+            return redirect("registry:staff_applications")
+    previous = (
+        application.group.applications.filter(
+            status=workflow.APPROVED, submitted_at__lt=application.submitted_at or timezone.now()
+        )
+        .exclude(pk=application.pk)
+        .order_by("-submitted_at")
+        .first()
+    )
+    context = {
+        "application": application,
+        "group": application.group,
+        "return_form": return_form,
+        "rows": exports.snapshot_rows(
+            application.snapshot, previous.snapshot if previous else None
+        ),
+        "can_review": check("registry.transition", request.user, (application, "approve")),
+    }
+    return render(request, "registry/staff_application.html", context)

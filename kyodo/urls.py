@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kyodo.core.urls")),
+    path("accounts/", include("kyodo.accounts.urls")),
+    path("staff/audit/", include("kyodo.audit.urls")),
+    path("", include("kyodo.registry.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler403 = "kyodo.core.views.permission_denied"
+handler404 = "kyodo.core.views.page_not_found"
+handler500 = "kyodo.core.views.server_error"
