@@ -44,6 +44,23 @@ test-fast: setup ## Run the fast suite (no browser), in parallel
 test-browser: setup browser-deps ## Run the end-to-end tests in Debian's Chromium
 	KYODO_TESTING=1 $(VENV)/bin/pytest -m browser -q -p no:randomly
 
+browser-deps: node_modules/.kyodo-installed ## Debian's Chromium and IPAex fonts (apt, as root) and the npm test tools (axe-core, vnu-jar)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-ipaexfont; \
+	  else \
+	    echo "The browser tests need Debian's Chromium and the IPAex fonts. As root, run:" >&2; \
+	    echo "  apt-get update && apt-get install -y chromium fonts-ipaexfont" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+# npm ci only when node_modules is missing or the lock file changed. --ignore-scripts: vnu-jar's
+# postinstall would fetch a Java runtime; the machine's own java runs vnu.jar.
+node_modules/.kyodo-installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
 lint: setup ## ruff (lint and format check) and the missing-migration check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
