@@ -46,9 +46,12 @@ def is_kana_reading(text: str) -> bool:
 
 def gojuon_key(reading: str) -> str:
     """Sort key for 五十音順: hiragana with voicing marks removed, then the voiced form to
-    break ties, so that が sorts with か rather than after ん."""
+    break ties, so that が sorts with か rather than after ん.
+
+    The two parts are joined by a space: it sorts before every kana, neither part can hold
+    one (separators are stripped), and unlike NUL PostgreSQL can store it in a text column."""
     hira = jaconv.kata2hira(nfkc(reading))
     base = unicodedata.normalize("NFD", hira)
     plain = "".join(ch for ch in base if ch not in "\u3099\u309a")
     plain = _SPACES.sub("", plain)
-    return plain + "\x00" + _SPACES.sub("", hira)
+    return plain + " " + _SPACES.sub("", hira)
