@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "kyodo.accounts",
     "kyodo.audit",
     "kyodo.registry",
+    "kyodo.programmes",
+    "kyodo.proposals",
 ]
 
 MIDDLEWARE = [

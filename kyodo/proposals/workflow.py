@@ -1,0 +1,156 @@
+"""A proposal's states and the moves between them, as one table.
+
+Only `proposals.services.proposal_transition` changes a proposal's status. Each state has
+a label for staff and one for the group; `public_label` is what the public may read once
+results are published (the committee and decision states of the next stage add rows here:
+the table is the only place to extend).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class State:
+    key: str
+    staff_label: str | Promise
+    group_label: str | Promise
+    public_label: str | Promise
+    editable_by_group: bool = False
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str | Promise
+    sources: frozenset[str]
+    target: str
+    permission: str  # name of the predicate in proposals.permissions
+    needs_reason: bool = False
+
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+RETURNED = "returned"
+ACCEPTED = "accepted"
+CONSULTATION = "consultation"
+REVISING = "revising"
+READY_FOR_REVIEW = "ready_for_review"
+STOPPED = "stopped"
+WITHDRAWN = "withdrawn"
+
+STATES: dict[str, State] = {
+    s.key: s
+    for s in [
+        State(DRAFT, _("作成中"), _("作成中（未提出）"), _("非公開"), editable_by_group=True),
+        State(SUBMITTED, _("形式審査待ち"), _("提出済み（市で確認しています）"), _("非公開")),
+        State(
+            RETURNED,
+            _("差戻し中"),
+            _("差戻し（修正して再提出してください）"),
+            _("非公開"),
+            editable_by_group=True,
+        ),
+        State(ACCEPTED, _("受理（4者協議の日程調整中）"), _("受理されました"), _("非公開")),
+        State(CONSULTATION, _("4者協議"), _("4者協議中"), _("非公開")),
+        State(
+            REVISING,
+            _("4者協議を受けて修正中"),
+            _("修正して再提出してください（4者協議）"),
+            _("非公開"),
+            editable_by_group=True,
+        ),
+        State(READY_FOR_REVIEW, _("審査待ち"), _("審査に進みます"), _("審査中")),
+        State(STOPPED, _("中止"), _("中止（理由をご確認ください）"), _("非公開"), final=True),
+        State(WITHDRAWN, _("取下げ"), _("取下げ"), _("非公開"), final=True),
+    ]
+}
+
+# States before the selection committee's decision: the group may still withdraw.
+BEFORE_DECISION = frozenset(
+    {DRAFT, SUBMITTED, RETURNED, ACCEPTED, CONSULTATION, REVISING, READY_FOR_REVIEW}
+)
+# States counted as an adoption for the course's adoption limits (the decision stage
+# adds its "adopted" states here).
+ADOPTED_STATES: frozenset[str] = frozenset()
+# States in which the office has work to do.
+OFFICE_QUEUE = frozenset({SUBMITTED, ACCEPTED, CONSULTATION})
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition(
+            "submit",
+            _("提出する"),
+            frozenset({DRAFT, RETURNED, REVISING}),
+            SUBMITTED,
+            "proposals.submit",
+        ),
+        Transition(
+            "return",
+            _("差し戻す"),
+            frozenset({SUBMITTED}),
+            RETURNED,
+            "proposals.intake",
+            needs_reason=True,
+        ),
+        Transition("accept", _("受理する"), frozenset({SUBMITTED}), ACCEPTED, "proposals.intake"),
+        Transition(
+            "schedule",
+            _("4者協議を設定する"),
+            frozenset({ACCEPTED}),
+            CONSULTATION,
+            "proposals.consult",
+        ),
+        Transition(
+            "proceed",
+            _("審査に進める"),
+            frozenset({CONSULTATION}),
+            READY_FOR_REVIEW,
+            "proposals.consult",
+        ),
+        Transition(
+            "revise",
+            _("修正を求める"),
+            frozenset({CONSULTATION}),
+            REVISING,
+            "proposals.consult",
+            needs_reason=True,
+        ),
+        Transition(
+            "stop",
+            _("中止とする"),
+            frozenset({ACCEPTED, CONSULTATION}),
+            STOPPED,
+            "proposals.consult",
+            needs_reason=True,
+        ),
+        Transition(
+            "withdraw",
+            _("取り下げる"),
+            BEFORE_DECISION,
+            WITHDRAWN,
+            "proposals.withdraw",
+        ),
+    ]
+}
+
+
+def allowed_actions(status: str) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if status in t.sources]
+
+
+def reachable_states(start: str = DRAFT) -> set[str]:
+    seen, todo = {start}, [start]
+    while todo:
+        current = todo.pop()
+        for t in allowed_actions(current):
+            if t.target not in seen:
+                seen.add(t.target)
+                todo.append(t.target)
+    return seen
