@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: help setup demo serve migrate seed test test-fast test-browser browser-deps lint format typecheck messages totp clean
+.PHONY: help setup demo serve migrate seed test test-fast test-browser browser-deps lint format typecheck messages totp clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -82,3 +82,8 @@ clean: ## Remove the virtual environment and local data
 
 totp: setup ## Print the current second-factor code of a demo staff account (EMAIL=office@kyodo.example)
 	@DEBUG=1 $(PY) manage.py demo_totp $(or $(EMAIL),office@kyodo.example)
+
+BENCH_DB ?= sqlite,postgres
+BENCH_SCALES ?= 400,50000
+bench: setup ## Time the pages on SQLite and PostgreSQL at 400 and 50,000 groups; writes bench/results/latest.json
+	$(PY) -m bench.run --db $(BENCH_DB) --scales $(BENCH_SCALES)
