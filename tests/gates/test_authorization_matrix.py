@@ -1,0 +1,308 @@
+"""Gate: who may open or act on every URL of Kyodo, written down once per URL pattern.
+
+The matrix is generated: every named pattern of the URL configuration (walked
+recursively) × every persona (tests/gates/conftest.py: PERSONAS) × GET and POST. The
+expected answer of each cell is derived from the pattern's one row in MATRIX below:
+
+    allowed persona       → "ok"     (2xx, or a redirect that is not to the log-in page)
+    anonymous, not allowed → "login"  (302 to the log-in page)
+    signed in, not allowed → "403"
+    method not served      → "405"   (for everyone, before any permission check)
+
+How to add your rows (other engineers adding apps, read this)
+---------------------------------------------------------------
+A URL pattern without a row fails `test_it_has_a_row_for_every_named_url_pattern`, with
+the line to paste. Add one entry to MATRIX, e.g.
+
+    "programmes:call_detail": PUBLIC.url(pk="call"),
+    "proposals:edit": OWNER_OR_STAFF(GROUP_A_REPRESENTATIVE, Role.OFFICE).url(pk="proposal_a"),
+    "review:score": STAFF(Role.COMMITTEE).post_only().url(pk="proposal_a"),
+
+- the rule says who is allowed: PUBLIC, LOGIN, STAFF(*roles), ADMIN, ONLY(persona sets),
+  OWNER_OR_STAFF(persona set, *roles). Persona sets: GROUP_A_MEMBERS,
+  GROUP_A_REPRESENTATIVE, COMMITTEE_WITHOUT_CONFLICT (a committee member who is also a
+  member of group A counts as conflicted: put only COMMITTEE_WITHOUT_CONFLICT where a
+  conflicted member must be refused);
+- `.url(kw="attr")` fills the URL's kwargs from the gate's world (tests/gates/conftest.py):
+  "group_a" gives group A's pk, "invitation_a.token" an attribute, "=text" a literal.
+  Objects of your app go into `World.extra` through a fixture hook: add a function to
+  WORLD_BUILDERS below that creates them (for group A / group B) and returns a dict;
+- `.post_only()` / `.get_only()` when the view refuses the other method with 405;
+- `.posting(field=value)` when an allowed POST needs a field to pass the permission check;
+- `.given(func)` to put the world in the state the URL needs (runs inside the rolled-back
+  transaction of each cell), `.answers(400)` when the allowed answer is not 2xx/3xx.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kyodo.accounts.models import Role
+from tests.gates.conftest import PERSONAS, World
+
+EVERYONE = frozenset(PERSONAS)
+PEOPLE = EVERYONE - {"anonymous"}
+GROUP_A_MEMBERS = frozenset({"member_a", "representative_a", "committee_conflicted"})
+GROUP_A_REPRESENTATIVE = frozenset({"representative_a"})
+COMMITTEE_WITHOUT_CONFLICT = frozenset({"committee_member"})
+ROLE_PERSONAS: dict[str, frozenset[str]] = {
+    Role.RESIDENT: frozenset(
+        {"resident", "member_a", "representative_a", "member_b"}
+    ),  # everyone who signed up as a citizen
+    Role.CENTER: frozenset({"center_staff"}),
+    Role.OFFICE: frozenset({"office_staff"}),
+    Role.DEPARTMENT: frozenset({"department_staff"}),
+    Role.COMMITTEE: frozenset({"committee_member", "committee_conflicted"}),
+    Role.ADMIN: frozenset({"administrator"}),
+}
+METHODS = ("GET", "POST")
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset[str]
+    methods: frozenset[str] = frozenset(METHODS)
+    kwargs: tuple[tuple[str, str], ...] = ()
+    data: tuple[tuple[str, str], ...] = ()
+    status: int | None = None
+    prepare: Callable[[World], None] | None = field(default=None, compare=False)
+
+    def url(self, **kwargs: str) -> Rule:
+        return replace(self, kwargs=tuple(kwargs.items()))
+
+    def post_only(self) -> Rule:
+        return replace(self, methods=frozenset({"POST"}))
+
+    def get_only(self) -> Rule:
+        return replace(self, methods=frozenset({"GET"}))
+
+    def posting(self, **data: str) -> Rule:
+        return replace(self, data=tuple(data.items()))
+
+    def answers(self, status: int) -> Rule:
+        return replace(self, status=status)
+
+    def given(self, prepare: Callable[[World], None]) -> Rule:
+        return replace(self, prepare=prepare)
+
+    def expected(self, persona: str, method: str) -> str:
+        if method not in self.methods:
+            return "405"
+        if persona in self.allowed:
+            return str(self.status) if self.status else "ok"
+        return "login" if persona == "anonymous" else "403"
+
+
+def ONLY(*sets: frozenset[str]) -> Rule:  # noqa: N802 - reads as a rule in the table
+    return Rule(frozenset().union(*sets))
+
+
+def STAFF(*roles: str) -> Rule:  # noqa: N802
+    return ONLY(*(ROLE_PERSONAS[r] for r in roles))
+
+
+def OWNER_OR_STAFF(owners: frozenset[str], *roles: str) -> Rule:  # noqa: N802
+    return ONLY(owners, *(ROLE_PERSONAS[r] for r in roles))
+
+
+PUBLIC = Rule(EVERYONE)
+LOGIN = Rule(PEOPLE)
+ADMIN = STAFF(Role.ADMIN)
+REGISTRY_STAFF = (Role.CENTER, Role.OFFICE, Role.ADMIN)
+
+
+def _close_open_applications(world: World) -> None:
+    world.group_a.applications.update(status="approved")
+
+
+# Apps that need their own objects in the world register a builder here: it receives the
+# world (group A, group B, personas) and returns {"name": object} for World.extra.
+WORLD_BUILDERS: list[Callable[[World], dict[str, Any]]] = []
+
+
+# --- the table: one row per URL pattern -----------------------------------------------------
+MATRIX: dict[str, Rule] = {
+    # core
+    "core:home": PUBLIC,
+    "core:healthz": PUBLIC,
+    "core:dashboard": LOGIN,
+    "set_language": PUBLIC,
+    # accounts
+    "accounts:login": PUBLIC,
+    "accounts:logout": PUBLIC.post_only(),
+    "accounts:sign_up": PUBLIC,
+    "accounts:verify_email": PUBLIC.url(token="=not-a-real-token").answers(400),
+    "accounts:otp_verify": LOGIN,
+    "accounts:otp_setup": LOGIN,
+    "accounts:me": LOGIN,
+    "accounts:password_reset": PUBLIC,
+    "accounts:password_reset_done": PUBLIC.get_only(),
+    "accounts:password_reset_confirm": PUBLIC.url(uidb64="=MQ", token="=not-a-token"),
+    "accounts:password_reset_complete": PUBLIC.get_only(),
+    "accounts:user_list": ADMIN,
+    "accounts:user_detail": ADMIN.url(pk="users.resident"),
+    "accounts:totp_reset": ADMIN.post_only().url(pk="users.resident"),
+    "accounts:role_revoke": ADMIN.post_only().url(pk="role_assignment"),
+    # audit
+    "audit:event_list": STAFF(Role.OFFICE, Role.CENTER, Role.ADMIN),
+    # registry: public
+    "registry:directory": PUBLIC,
+    "registry:directory_export": PUBLIC,
+    "registry:group_detail": PUBLIC.url(pk="group_a"),
+    "registry:certificate": OWNER_OR_STAFF(GROUP_A_MEMBERS, *REGISTRY_STAFF).url(pk="group_a"),
+    "registry:document_download": OWNER_OR_STAFF(GROUP_A_MEMBERS, *REGISTRY_STAFF).url(
+        pk="document_a"
+    ),
+    # registry: the group's own pages
+    "registry:my_groups": LOGIN,
+    "registry:group_new": LOGIN,
+    "registry:my_group": OWNER_OR_STAFF(GROUP_A_MEMBERS, *REGISTRY_STAFF).url(pk="group_a"),
+    "registry:group_edit": OWNER_OR_STAFF(GROUP_A_REPRESENTATIVE, Role.CENTER).url(pk="group_a"),
+    "registry:renewal_start": ONLY(GROUP_A_REPRESENTATIVE)
+    .post_only()
+    .url(pk="group_a")
+    .given(_close_open_applications),
+    "registry:invite": ONLY(GROUP_A_REPRESENTATIVE).post_only().url(pk="group_a"),
+    "registry:document_upload": OWNER_OR_STAFF(GROUP_A_REPRESENTATIVE, Role.CENTER)
+    .post_only()
+    .url(pk="group_a"),
+    "registry:application_action": ONLY(GROUP_A_REPRESENTATIVE)
+    .post_only()
+    .url(pk="application_a", action="=withdraw"),
+    "registry:membership_update": ONLY(GROUP_A_REPRESENTATIVE).post_only().url(pk="membership_a"),
+    "registry:document_delete": OWNER_OR_STAFF(GROUP_A_REPRESENTATIVE, Role.CENTER)
+    .post_only()
+    .url(pk="document_a"),
+    "registry:accept_invitation": LOGIN.url(token="invitation_a.token"),
+    # registry: staff
+    "registry:staff_list": STAFF(*REGISTRY_STAFF),
+    "registry:staff_applications": STAFF(Role.CENTER, Role.OFFICE),
+    "registry:staff_application": STAFF(Role.CENTER, Role.OFFICE)
+    .url(pk="application_a")
+    .posting(action="return"),
+}
+
+
+# --- the URL configuration, walked ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str | None
+    route: str
+    kwargs: tuple[str, ...]
+
+
+def url_patterns(
+    resolver: URLResolver | None = None, prefix: str = "", ns: str = ""
+) -> Iterator[Pattern]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner_ns = f"{ns}{entry.namespace}:" if entry.namespace else ns
+            yield from url_patterns(entry, prefix + str(entry.pattern), inner_ns)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            kwargs = tuple(entry.pattern.regex.groupindex)
+            yield Pattern(f"{ns}{entry.name}" if entry.name else None, route, kwargs)
+
+
+PATTERNS = {p.name: p for p in url_patterns() if p.name}
+
+
+def _suggestion(pattern: Pattern) -> str:
+    kw = "".join(f', {k}="…"' for k in pattern.kwargs)
+    url = f".url({kw[2:]})" if kw else ""
+    return f'    "{pattern.name}": LOGIN{url},  # /{pattern.route} — set the real rule'
+
+
+def test_it_has_a_row_for_every_named_url_pattern() -> None:
+    unnamed = [p.route for p in url_patterns() if not p.name]
+    missing = [p for name, p in PATTERNS.items() if name not in MATRIX]
+    stale = sorted(set(MATRIX) - set(PATTERNS))
+    problems = []
+    if unnamed:
+        problems.append("URL patterns without a name (name them): " + ", ".join(unnamed))
+    if missing:
+        problems.append(
+            "URL patterns with no row in tests/gates/test_authorization_matrix.py MATRIX; "
+            "add (see the module docstring):\n" + "\n".join(_suggestion(p) for p in missing)
+        )
+    if stale:
+        problems.append("MATRIX rows for URL patterns that no longer exist: " + ", ".join(stale))
+    assert not problems, "\n\n".join(problems)
+
+
+def _outcome(response: HttpResponse) -> str:
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308):
+        login = resolve_url(settings.LOGIN_URL)
+        return "login" if response["Location"].split("?")[0] == login else "ok"
+    if 200 <= status < 300:
+        return "ok"
+    return str(status)
+
+
+def _url(world: World, name: str, rule: Rule) -> str:
+    kwargs = {k: v[1:] if v.startswith("=") else world.resolve(v) for k, v in rule.kwargs}
+    return reverse(name, kwargs=kwargs)
+
+
+def _run_row(world: World, name: str, rule: Rule) -> tuple[int, list[str]]:
+    url = _url(world, name, rule)
+    cells, mismatches = 0, []
+    for persona in PERSONAS:
+        for method in METHODS:
+            expected = rule.expected(persona, method)
+            response = world.cell(
+                persona, method, url, dict(rule.data) if method == "POST" else None, rule.prepare
+            )
+            got = _outcome(response)
+            cells += 1
+            if got != expected:
+                mismatches.append(
+                    f"{method} {url} as {persona}: expected {expected}, got {got}"
+                    f" ({response.status_code} {response.get('Location', '')})"
+                )
+    return cells, mismatches
+
+
+@pytest.fixture
+def matrix_world(world: World) -> World:
+    for build in WORLD_BUILDERS:
+        world.extra.update(build(world))
+    return world
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MATRIX if n in PATTERNS))
+def test_it_answers_every_persona_as_the_table_says(matrix_world: World, name: str) -> None:
+    cells, mismatches = _run_row(matrix_world, name, MATRIX[name])
+    assert cells == len(PERSONAS) * len(METHODS)
+    assert not mismatches, f"{name}:\n" + "\n".join(mismatches)
+
+
+def test_it_records_the_size_of_the_matrix() -> None:
+    rows = [n for n in MATRIX if n in PATTERNS]
+    cells = len(rows) * len(PERSONAS) * len(METHODS)
+    report = {
+        "patterns": len(PATTERNS),
+        "rows": len(rows),
+        "personas": len(PERSONAS),
+        "methods": len(METHODS),
+        "cells": cells,
+    }
+    out = Path(settings.BASE_DIR) / "var" / "gates" / "authorization-matrix.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"authorization matrix: {len(rows)} patterns × {len(PERSONAS)} personas × 2 = {cells}")
+    assert cells > 0
