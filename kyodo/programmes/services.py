@@ -1,0 +1,140 @@
+"""Every write to programmes: calls, city themes and their small draft → published flow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kyodo.accounts.models import User
+from kyodo.audit.services import audit_record, diff
+from kyodo.core.permissions import NotAllowed, authorize, deny
+from kyodo.programmes.models import Call, CityTheme, Course, DepartmentIssue, ThemeStatus
+
+THEME_FIELDS = [
+    "call",
+    "course",
+    "section",
+    "title",
+    "background",
+    "outline",
+    "expectations",
+    "budget_ceiling",
+    "years",
+    "contact",
+]
+CALL_FIELDS = [
+    "programme",
+    "fiscal_year",
+    "title",
+    "summary",
+    "briefing_on",
+    "consultation_deadline",
+    "opens_on",
+    "closes_on",
+    "presentation_on",
+    "decision_on",
+    "is_published",
+]
+
+
+def _values(obj: Any, names: list[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in names}
+
+
+@transaction.atomic
+def call_save(
+    *, actor: User, data: dict[str, Any], courses: list[Course], call: Call | None = None
+) -> Call:
+    authorize(actor, "programmes.configure")
+    before = _values(call, CALL_FIELDS) if call else {}
+    call = call or Call()
+    for name in CALL_FIELDS:
+        if name in data:
+            setattr(call, name, data[name])
+    call.full_clean()
+    call.save()
+    call.courses.set(courses)
+    audit_record(
+        actor=actor,
+        action="call.save",
+        target=call,
+        changes=diff(before, {**_values(call, CALL_FIELDS), "courses": [str(c) for c in courses]}),
+    )
+    return call
+
+
+@transaction.atomic
+def course_update(*, actor: User, course: Course, data: dict[str, Any]) -> Course:
+    authorize(actor, "programmes.configure")
+    locked = Course.objects.select_for_update().get(pk=course.pk)
+    before = locked.rule_summary()
+    for name, value in data.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save(update_fields=list(data))
+    audit_record(
+        actor=actor,
+        action="course.update",
+        target=locked,
+        changes=diff(before, locked.rule_summary()),
+    )
+    return locked
+
+
+@transaction.atomic
+def theme_save(*, actor: User, data: dict[str, Any], theme: CityTheme | None = None) -> CityTheme:
+    if theme is None:
+        authorize(actor, "programmes.draft_theme")
+        if data["section"].pk not in actor.section_ids and not actor.has_role("office"):
+            # A department drafts only for its own section.
+            raise NotAllowed(deny(_("自分の課のテーマだけを作成できます。")))
+        theme = CityTheme(created_by=actor)
+        before: dict[str, Any] = {}
+    else:
+        theme = CityTheme.objects.select_for_update().get(pk=theme.pk)
+        authorize(actor, "programmes.edit_theme", theme)
+        before = _values(theme, THEME_FIELDS)
+    for name in THEME_FIELDS:
+        if name in data:
+            setattr(theme, name, data[name])
+    theme.save()
+    audit_record(
+        actor=actor,
+        action="theme.save",
+        target=theme,
+        changes=diff(before, _values(theme, THEME_FIELDS)),
+    )
+    return theme
+
+
+@transaction.atomic
+def theme_publish(*, actor: User, theme: CityTheme) -> CityTheme:
+    locked = CityTheme.objects.select_for_update().get(pk=theme.pk)
+    authorize(actor, "programmes.publish_theme", locked)
+    locked.status = ThemeStatus.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="theme.publish",
+        target=locked,
+        changes={"status": [ThemeStatus.DRAFT, ThemeStatus.PUBLISHED]},
+    )
+    return locked
+
+
+@transaction.atomic
+def issue_save(
+    *, actor: User, data: dict[str, Any], issue: DepartmentIssue | None = None
+) -> DepartmentIssue:
+    authorize(actor, "programmes.configure")
+    issue = issue or DepartmentIssue()
+    for name in ("section", "fiscal_year", "title", "description", "is_published"):
+        if name in data:
+            setattr(issue, name, data[name])
+    issue.save()
+    audit_record(actor=actor, action="issue.save", target=issue)
+    return issue

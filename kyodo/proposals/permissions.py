@@ -1,0 +1,136 @@
+"""Who may see and do what with consultations and proposals.
+
+Visibility (mirrored as a queryset filter in proposals.selectors.visible_proposals):
+a group sees its own proposals; a department those on its themes or assigned to it; the
+center those it helps with; the office all; the public none until publication.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kyodo.accounts.models import Role
+from kyodo.accounts.permissions import LOGIN_REQUIRED, is_person
+from kyodo.core.permissions import ALLOW, Decision, check, deny, predicate
+from kyodo.proposals.models import ConsultationSheet, Proposal
+from kyodo.proposals.workflow import TRANSITIONS
+from kyodo.registry.permissions import membership_role
+
+NOT_YOURS = _("この提案を見る権限がありません。")
+
+
+def is_office(user: Any) -> bool:
+    return is_person(user) and user.has_role(Role.OFFICE)
+
+
+def is_center(user: Any) -> bool:
+    return is_person(user) and user.has_role(Role.CENTER)
+
+
+@predicate("proposals.view")
+def can_view(user: Any, proposal: Proposal) -> Decision:
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if is_office(user) or membership_role(user, proposal.group):
+        return ALLOW
+    sections = user.section_ids if user.has_role(Role.DEPARTMENT) else frozenset()
+    if proposal.section_id in sections:
+        return ALLOW
+    if proposal.theme_id and proposal.theme.section_id in sections:
+        return ALLOW
+    if is_center(user) and proposal.center_involved:
+        return ALLOW
+    return deny(NOT_YOURS)
+
+
+@predicate("proposals.staff_list")
+def can_see_staff_list(user: Any, obj: Any = None) -> Decision:
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if user.has_role(Role.OFFICE, Role.CENTER, Role.DEPARTMENT):
+        return ALLOW
+    return deny(_("提案の一覧は、協働担当課・担当課・センターの職員が使えます。"))
+
+
+@predicate("proposals.create")
+def can_create(user: Any, group: Any) -> Decision:
+    return check("registry.act_for_group", user, group)
+
+
+@predicate("proposals.edit")
+def can_edit(user: Any, proposal: Proposal) -> Decision:
+    decision = check("registry.act_for_group", user, proposal.group)
+    if not decision:
+        return decision
+    if not proposal.state.editable_by_group:
+        return deny(
+            _("「%(state)s」の提案は編集できません。") % {"state": proposal.state.group_label}
+        )
+    return ALLOW
+
+
+@predicate("proposals.submit")
+def can_submit(user: Any, proposal: Proposal) -> Decision:
+    return check("registry.act_for_group", user, proposal.group)
+
+
+@predicate("proposals.withdraw")
+def can_withdraw(user: Any, proposal: Proposal) -> Decision:
+    if membership_role(user, proposal.group) != "representative":
+        return deny(_("提案の取下げは、団体の代表者が行います。"))
+    return ALLOW
+
+
+@predicate("proposals.intake")
+def can_intake(user: Any, proposal: Proposal | None = None) -> Decision:
+    if not is_office(user):
+        return deny(_("形式審査は協働担当課が行います。"))
+    return ALLOW
+
+
+@predicate("proposals.consult")
+def can_consult(user: Any, proposal: Proposal | None = None) -> Decision:
+    if not is_office(user):
+        return deny(_("4者協議の設定と結果の記録は協働担当課が行います。"))
+    return ALLOW
+
+
+@predicate("proposals.transition")
+def can_transition(user: Any, target: tuple[Proposal, str]) -> Decision:
+    proposal, action = target
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        return deny(_("この操作はありません。"))
+    if proposal.status not in transition.sources:
+        return deny(
+            _("「%(state)s」の提案には、この操作はできません。")
+            % {"state": proposal.state.staff_label}
+        )
+    return check(transition.permission, user, proposal)
+
+
+# --- consultations ---------------------------------------------------------------------
+
+
+@predicate("proposals.view_consultation")
+def can_view_consultation(user: Any, sheet: ConsultationSheet) -> Decision:
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if is_office(user) or is_center(user) or membership_role(user, sheet.group):
+        return ALLOW
+    if user.has_role(Role.DEPARTMENT) and (
+        sheet.assigned_section_id in user.section_ids or sheet.wished_section_id in user.section_ids
+    ):
+        return ALLOW
+    return deny(_("この相談を見る権限がありません。"))
+
+
+@predicate("proposals.manage_consultation")
+def can_manage_consultation(user: Any, sheet: ConsultationSheet | None = None) -> Decision:
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if is_office(user) or is_center(user):
+        return ALLOW
+    return deny(_("相談の記録と担当課の調整は、協働担当課とセンターが行います。"))

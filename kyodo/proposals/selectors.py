@@ -1,0 +1,165 @@
+"""Reads for consultations and proposals: visibility, the staff list, inboxes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from kyodo.accounts.models import Role
+from kyodo.accounts.permissions import is_person
+from kyodo.programmes.models import CityTheme, ThemeStatus
+from kyodo.proposals import workflow
+from kyodo.proposals.models import (
+    ConsultationOutcome,
+    ConsultationSheet,
+    FourPartyConsultation,
+    FourPartyOutcome,
+    Proposal,
+)
+from kyodo.registry.models import GroupMembership
+
+
+def _my_group_ids(user: Any) -> QuerySet[GroupMembership]:
+    return GroupMembership.objects.filter(user=user).values("group_id")
+
+
+def visibility_q(user: Any) -> Q | None:
+    """The visibility rule as a filter; None means everything (the office)."""
+    if user.has_role(Role.OFFICE):
+        return None
+    q = Q(group_id__in=_my_group_ids(user))
+    if user.has_role(Role.DEPARTMENT) and user.section_ids:
+        sections = list(user.section_ids)
+        q |= Q(section_id__in=sections) | Q(theme__section_id__in=sections)
+    if user.has_role(Role.CENTER):
+        q |= Q(center_involved=True)
+    return q
+
+
+def visible_proposals(user: Any) -> QuerySet[Proposal]:
+    if not is_person(user):
+        return Proposal.objects.none()
+    q = visibility_q(user)
+    proposals = Proposal.objects.all()
+    return proposals if q is None else proposals.filter(q)
+
+
+@dataclass(frozen=True)
+class ProposalFilter:
+    call: int | None = None
+    course: int | None = None
+    status: str = ""
+    track: str = ""
+    section: int | None = None
+    query: str = ""
+
+
+def staff_list(*, user: Any, flt: ProposalFilter | None = None) -> QuerySet[Proposal]:
+    """The office's (and each department's / the center's) list of proposals, filtered.
+
+    One query for the page whatever its length: every column shown is joined."""
+    flt = flt or ProposalFilter()
+    proposals = visible_proposals(user)
+    if flt.call:
+        proposals = proposals.filter(call_id=flt.call)
+    if flt.course:
+        proposals = proposals.filter(course_id=flt.course)
+    if flt.status:
+        proposals = proposals.filter(status=flt.status)
+    if flt.track:
+        proposals = proposals.filter(track=flt.track)
+    if flt.section:
+        proposals = proposals.filter(Q(section_id=flt.section) | Q(theme__section_id=flt.section))
+    if flt.query:
+        proposals = proposals.filter(
+            Q(title__icontains=flt.query) | Q(group__name__icontains=flt.query)
+        )
+    return (
+        proposals.select_related("call", "course", "group", "theme", "section")
+        .only(
+            "id",
+            "title",
+            "status",
+            "track",
+            "submitted_at",
+            "version_number",
+            "call__title",
+            "call__fiscal_year",
+            "course__name",
+            "group__name",
+            "theme__title",
+            "section__name",
+        )
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def group_proposals(group_ids: list[int]) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(group_id__in=group_ids)
+        .select_related("call", "course", "group", "theme")
+        .order_by("-created_at")
+    )
+
+
+def consultations_visible(user: Any) -> QuerySet[ConsultationSheet]:
+    sheets = ConsultationSheet.objects.select_related(
+        "group", "call", "theme", "wished_section", "assigned_section"
+    )
+    if not is_person(user):
+        return sheets.none()
+    if user.has_role(Role.OFFICE, Role.CENTER):
+        return sheets
+    q = Q(group_id__in=_my_group_ids(user))
+    if user.has_role(Role.DEPARTMENT) and user.section_ids:
+        sections = list(user.section_ids)
+        q |= Q(assigned_section_id__in=sections) | Q(wished_section_id__in=sections)
+    return sheets.filter(q)
+
+
+def inbox(user: Any) -> dict[str, Any]:
+    """What awaits this person, by role: lists for the dashboard."""
+    if not is_person(user):
+        return {}
+    items: dict[str, Any] = {}
+    group_ids = list(_my_group_ids(user).values_list("group_id", flat=True))
+    if group_ids:
+        items["group_todo"] = list(
+            group_proposals(group_ids).filter(
+                status__in=[workflow.DRAFT, workflow.RETURNED, workflow.REVISING]
+            )
+        )
+        items["group_stopped"] = list(group_proposals(group_ids).filter(status=workflow.STOPPED))
+    if user.has_role(Role.OFFICE):
+        items["office_intake"] = list(
+            staff_list(user=user, flt=ProposalFilter(status=workflow.SUBMITTED))
+        )
+        items["office_schedule"] = list(
+            staff_list(user=user, flt=ProposalFilter(status=workflow.ACCEPTED))
+        )
+        items["office_fourparty"] = list(
+            FourPartyConsultation.objects.filter(outcome=FourPartyOutcome.PENDING)
+            .select_related("proposal__group")
+            .order_by("scheduled_at")
+        )
+        items["themes_to_publish"] = list(
+            CityTheme.objects.filter(status=ThemeStatus.DRAFT).select_related("section")
+        )
+    if user.has_role(Role.OFFICE, Role.CENTER):
+        items["consultations_open"] = list(
+            consultations_visible(user).filter(outcome=ConsultationOutcome.PENDING)
+        )
+    if user.has_role(Role.DEPARTMENT) and user.section_ids:
+        sections = list(user.section_ids)
+        items["dept_themes"] = list(
+            CityTheme.objects.filter(status=ThemeStatus.DRAFT, section_id__in=sections)
+        )
+        items["dept_proposals"] = list(
+            staff_list(user=user).filter(
+                Q(section_id__in=sections) | Q(theme__section_id__in=sections),
+                status__in=list(workflow.BEFORE_DECISION - {workflow.DRAFT}),
+            )
+        )
+    return items
