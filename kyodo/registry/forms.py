@@ -197,3 +197,24 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("書類の種類"), choices=DocumentKind.choices)
     file = forms.FileField(label=_("ファイル（PDF・Word・Excel・画像、10MBまで）"))
     is_public = forms.BooleanField(label=_("団体紹介ページで公開する"), required=False)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSVファイル"),
+        help_text=_(
+            "「登録団体の管理」から書き出したCSVと同じ列の見出しで、UTF-8 または Shift_JIS（CP932）で保存したもの。"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        limit = settings.KYODO_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("ファイルが大きすぎます（上限 %(mb)d MB）。") % {"mb": limit // (1024 * 1024)}
+            )
+        return upload

@@ -25,6 +25,7 @@ urlpatterns = [
     path("my/documents/<int:pk>/delete/", views.document_delete, name="document_delete"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("staff/registry/", views.staff_list, name="staff_list"),
+    path("staff/registry/import/", views.staff_import, name="staff_import"),
     path("staff/registry/applications/", views.staff_applications, name="staff_applications"),
     path(
         "staff/registry/applications/<int:pk>/", views.staff_application, name="staff_application"

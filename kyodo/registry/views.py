@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kyodo.core.permissions import authorize, check
-from kyodo.registry import exports, selectors, services, workflow
+from kyodo.registry import exports, importer, selectors, services, workflow
 from kyodo.registry.forms import (
     DirectoryFilterForm,
     DocumentForm,
     GroupForm,
+    ImportUploadForm,
     InvitationForm,
     MembershipRoleForm,
     ReturnForm,
@@ -405,3 +406,55 @@ def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": check("registry.transition", request.user, (application, "approve")),
     }
     return render(request, "registry/staff_application.html", context)
+
+
+def staff_import(request: HttpRequest) -> HttpResponse:
+    """Bulk import of registered groups from CSV: upload → preview → confirm."""
+    authorize(request.user, "registry.import_groups")
+    if request.method == "POST" and "token" in request.POST:
+        return _staff_import_confirm(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            parsed = importer.parse(data)
+        except importer.ImportFileError as exc:
+            context["file_error"] = str(exc)
+        else:
+            context["parsed"] = parsed
+            if parsed.ok:
+                context["filename"] = upload.name
+                context["token"] = importer.stash_upload(
+                    actor=request.user,  # type: ignore[arg-type]
+                    data=data,
+                    filename=upload.name or "",
+                )
+    return render(request, "registry/staff_import.html", context)
+
+
+def _staff_import_confirm(request: HttpRequest) -> HttpResponse:
+    try:
+        data, filename, stored = importer.load_stash(
+            actor=request.user,  # type: ignore[arg-type]
+            token=request.POST["token"],
+        )
+    except importer.StashError:
+        messages.error(
+            request,
+            _(
+                "確認画面の有効期限（1時間）が切れたか、ファイルが見つかりません。もう一度ファイルを選んでください。"
+            ),
+        )
+        return redirect("registry:staff_import")
+    try:
+        outcome = importer.groups_import(actor=request.user, data=data, filename=filename)  # type: ignore[arg-type]
+    except importer.ImportInvalid as exc:
+        # Something changed since the preview (e.g. one of the numbers was registered).
+        importer.drop_stash(stored)
+        context = {"form": ImportUploadForm(), "parsed": exc.parsed}
+        return render(request, "registry/staff_import.html", context)
+    importer.drop_stash(stored)
+    messages.success(request, _("%(count)d団体を取り込みました。") % {"count": len(outcome.groups)})
+    return redirect("registry:staff_list")
