@@ -210,6 +210,10 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     application = get_object_or_404(RegistrationApplication, pk=pk)
     authorize(request.user, "registry.transition", (application, action))
+    if workflow.TRANSITIONS[action].needs_reason:
+        # This button-only form has no reason field: the review page asks for it.
+        messages.error(request, _("差し戻す理由を入力してください。"))
+        return redirect("registry:staff_application", pk=application.pk)
     services.application_transition(application=application, action=action, actor=request.user)  # type: ignore[arg-type]
     labels = {
         "submit": _("申請しました。センターの確認をお待ちください。"),
