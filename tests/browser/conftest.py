@@ -91,7 +91,7 @@ class BrowserTools:
             # as a console error. axe is injected through the DevTools protocol instead, which
             # the page's CSP does not govern.
         )
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(10_000)
         self.contexts.append(context)
         page = context.new_page()
         watch = PageWatch()
@@ -224,16 +224,36 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def seed_data(transactional_db: None) -> None:
-    """Put back the registry's seed rows, which a transactional test's flush deletes.
+def seed_data(transactional_db: None) -> Iterator[None]:
+    """Make the transactional database look freshly migrated, and let its flush work.
 
-    Runs the data migration's own (idempotent) function, so the rows are the same ones a
-    freshly migrated database has.
+    A transactional test ends with a flush that deletes every row: the registry's seed rows
+    (the 20 activity fields, the areas) are gone for the next test, so they are put back here
+    with the data migration's own idempotent function. On SQLite the flush is a DELETE, which
+    the audit log's append-only trigger refuses, so the triggers are dropped just before the
+    flush and created again before the next test (PostgreSQL flushes with TRUNCATE, which the
+    row triggers do not see).
     """
     from django.apps import apps
+    from django.db import connection
 
-    migration = importlib.import_module("kyodo.registry.migrations.0002_seed_fields_and_areas")
-    migration.seed(apps, None)
+    seed = importlib.import_module("kyodo.registry.migrations.0002_seed_fields_and_areas")
+    triggers = importlib.import_module("kyodo.audit.migrations.0002_append_only_triggers")
+    sqlite = connection.vendor == "sqlite"
+    drop = [
+        "DROP TRIGGER IF EXISTS audit_event_no_update;",
+        "DROP TRIGGER IF EXISTS audit_event_no_delete;",
+    ]
+    if sqlite:
+        with connection.cursor() as cursor:
+            for statement in drop + triggers.SQLITE:
+                cursor.execute(statement)
+    seed.seed(apps, None)
+    yield
+    if sqlite:
+        with connection.cursor() as cursor:
+            for statement in drop:
+                cursor.execute(statement)
 
 
 @pytest.fixture
