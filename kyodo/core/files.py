@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +20,24 @@ ALLOWED_TYPES = {
 }
 
 
+def _ooxml_type(upload: UploadedFile) -> str:
+    """The OOXML type of a zip upload from its parts, or "" when it is not Word or Excel."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return ""
+    finally:
+        upload.seek(0)
+    if "[Content_Types].xml" not in names:
+        return ""
+    if "word/document.xml" in names:
+        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    if "xl/workbook.xml" in names:
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return ""
+
+
 def sniff_upload(upload: UploadedFile) -> str:
     """Return the MIME type read from the file's first bytes, or refuse the file."""
     max_bytes = settings.KYODO_MAX_UPLOAD_BYTES
@@ -32,13 +52,10 @@ def sniff_upload(upload: UploadedFile) -> str:
     upload.seek(0)
     kind = filetype.guess(head)
     mime = kind.mime if kind else ""
-    # filetype reads OOXML files as zip unless it sees the whole central directory.
+    # filetype reads OOXML files as zip unless it sees the whole central directory: look
+    # inside the archive, never at the name, so any zip renamed .docx is still refused.
     if mime == "application/zip":
-        name = (upload.name or "").lower()
-        if name.endswith(".docx"):
-            mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        elif name.endswith(".xlsx"):
-            mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        mime = _ooxml_type(upload)
     if mime not in ALLOWED_TYPES:
         raise ValidationError(
             _("PDF・Word（.docx）・Excel（.xlsx）・PNG・JPEG のファイルを選んでください。")
