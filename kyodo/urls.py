@@ -5,6 +5,8 @@ urlpatterns = [
     path("accounts/", include("kyodo.accounts.urls")),
     path("staff/audit/", include("kyodo.audit.urls")),
     path("", include("kyodo.registry.urls")),
+    path("", include("kyodo.programmes.urls")),
+    path("", include("kyodo.proposals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

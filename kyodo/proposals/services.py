@@ -497,6 +497,15 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def snapshot_rows(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) for each field of a snapshot, in the editor's order."""
+    return [
+        (label, _text(snapshot.get(key)))
+        for key, label in snapshot_labels().items()
+        if key != "group_profile"
+    ]
+
+
 def version_diff(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff]:
     """Per changed field, the text as segments marked equal / delete / insert."""
     result = []
@@ -629,7 +638,10 @@ def fourparty_schedule(
     place: str = "",
     participants: str = "",
 ) -> FourPartyConsultation:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     authorize(actor, "proposals.consult", proposal)
+    if proposal.status not in (workflow.ACCEPTED, workflow.CONSULTATION):
+        raise TransitionRefused(_("この状態の提案には4者協議を設定できません。"))
     meeting = FourPartyConsultation.objects.create(
         proposal=proposal,
         scheduled_at=scheduled_at,

@@ -1,0 +1,169 @@
+"""Public call and theme pages, and the office's configuration pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kyodo.core.permissions import authorize, check
+from kyodo.japan.calendar import fiscal_year
+from kyodo.programmes import services
+from kyodo.programmes.forms import CallForm, CourseForm, IssueForm, ThemeForm
+from kyodo.programmes.models import Call, CityTheme, Course, DepartmentIssue, Programme, ThemeStatus
+
+# --- public ----------------------------------------------------------------------------
+
+
+def call_list(request: HttpRequest) -> HttpResponse:
+    calls = Call.objects.filter(is_published=True).select_related("programme")
+    return render(request, "programmes/call_list.html", {"calls": calls})
+
+
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call.objects.select_related("programme"), pk=pk)
+    authorize(request.user, "programmes.view_call", call)
+    context = {
+        "call": call,
+        "courses": call.courses.all(),
+        "themes": call.themes.filter(status=ThemeStatus.PUBLISHED).select_related(
+            "section__division", "course"
+        ),
+        "today": timezone.localdate(),
+    }
+    return render(request, "programmes/call_detail.html", context)
+
+
+def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    theme = get_object_or_404(
+        CityTheme.objects.select_related("call", "course", "section__division"), pk=pk
+    )
+    authorize(request.user, "programmes.view_theme", theme)
+    groups = []
+    if request.user.is_authenticated:
+        groups = [
+            m.group
+            for m in request.user.group_memberships.select_related("group")
+            if check("registry.act_for_group", request.user, m.group)
+        ]
+    context = {
+        "theme": theme,
+        "groups": groups,
+        "can_publish": check("programmes.publish_theme", request.user, theme),
+    }
+    return render(request, "programmes/theme_detail.html", context)
+
+
+def issue_list(request: HttpRequest) -> HttpResponse:
+    issues = DepartmentIssue.objects.filter(is_published=True).select_related("section__division")
+    return render(request, "programmes/issue_list.html", {"issues": issues})
+
+
+# --- staff -----------------------------------------------------------------------------
+
+
+@login_required
+def staff_overview(request: HttpRequest) -> HttpResponse:
+    authorize(request.user, "programmes.configure")
+    context = {
+        "programmes": Programme.objects.prefetch_related("courses"),
+        "calls": Call.objects.select_related("programme").prefetch_related("courses"),
+        "issues": DepartmentIssue.objects.select_related("section"),
+    }
+    return render(request, "programmes/staff_overview.html", context)
+
+
+@login_required
+def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    authorize(request.user, "programmes.configure")
+    course = get_object_or_404(Course, pk=pk)
+    form = CourseForm(request.POST or None, initial=CourseForm.initial_for(course))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_update(actor=request.user, course=course, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("コースの設定を保存しました。"))
+            return redirect("programmes:staff_overview")
+    return render(request, "programmes/course_form.html", {"form": form, "course": course})
+
+
+@login_required
+def call_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    authorize(request.user, "programmes.configure")
+    call = get_object_or_404(Call, pk=pk) if pk else None
+    initial = (
+        {
+            **{name: getattr(call, name) for name in services.CALL_FIELDS},
+            "courses": list(call.courses.all()),
+        }
+        if call
+        else {
+            "fiscal_year": fiscal_year(timezone.localdate()) + 1,
+            "programme": Programme.objects.first(),
+        }
+    )
+    form = CallForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        courses = list(data.pop("courses"))
+        services.call_save(actor=request.user, data=data, courses=courses, call=call)
+        messages.success(request, _("募集を保存しました。"))
+        return redirect("programmes:staff_overview")
+    return render(request, "programmes/call_form.html", {"form": form, "call": call})
+
+
+@login_required
+def theme_list(request: HttpRequest) -> HttpResponse:
+    authorize(request.user, "programmes.draft_theme")
+    themes = CityTheme.objects.select_related("call", "section", "course")
+    if not request.user.has_role("office"):
+        themes = themes.filter(section_id__in=request.user.section_ids)
+    return render(request, "programmes/theme_list.html", {"themes": themes})
+
+
+@login_required
+def theme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    theme = get_object_or_404(CityTheme, pk=pk) if pk else None
+    if theme:
+        authorize(request.user, "programmes.edit_theme", theme)
+        initial = {name: getattr(theme, name) for name in services.THEME_FIELDS}
+    else:
+        authorize(request.user, "programmes.draft_theme")
+        initial = {"years": 1}
+    form = ThemeForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        theme = services.theme_save(actor=request.user, data=form.cleaned_data, theme=theme)
+        messages.success(
+            request, _("テーマの下書きを保存しました。協働担当課が確認して公開します。")
+        )
+        return redirect("programmes:theme", pk=theme.pk)
+    return render(request, "programmes/theme_form.html", {"form": form, "theme": theme})
+
+
+@login_required
+@require_POST
+def theme_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    theme = get_object_or_404(CityTheme, pk=pk)
+    services.theme_publish(actor=request.user, theme=theme)
+    messages.success(request, _("テーマを公開しました。"))
+    return redirect("programmes:theme", pk=theme.pk)
+
+
+@login_required
+def issue_new(request: HttpRequest) -> HttpResponse:
+    authorize(request.user, "programmes.configure")
+    form = IssueForm(
+        request.POST or None, initial={"fiscal_year": fiscal_year(timezone.localdate())}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.issue_save(actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("担当課の課題を保存しました。"))
+        return redirect("programmes:staff_overview")
+    return render(request, "programmes/issue_form.html", {"form": form})

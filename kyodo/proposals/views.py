@@ -1,0 +1,472 @@
+"""Pages for consultations and proposals: the group's editor, the office's intake and 4者協議.
+
+Every object is loaded and then checked with the same predicate the templates use; ids in
+forms are re-checked by the services, so a tampered id gets a 403 or 404, never data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kyodo.core.permissions import authorize, check
+from kyodo.programmes.models import Call, CityTheme
+from kyodo.proposals import selectors, services, workflow
+from kyodo.proposals.forms import (
+    AssignForm,
+    AttachmentForm,
+    BudgetFormSet,
+    ConcludeForm,
+    ConsultationForm,
+    FourPartyRecordForm,
+    FourPartyScheduleForm,
+    MeetingForm,
+    PlanForm,
+    ProposalFilterForm,
+    ProposalStartForm,
+    ReasonForm,
+    budget_initial,
+)
+from kyodo.proposals.models import (
+    ConsultationSheet,
+    FourPartyConsultation,
+    Proposal,
+    ProposalAttachment,
+)
+from kyodo.registry.models import CivicGroup
+
+
+def _proposal(request: HttpRequest, pk: int) -> Proposal:
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("call", "course", "group", "theme__section", "section"),
+        pk=pk,
+    )
+    authorize(request.user, "proposals.view", proposal)
+    return proposal
+
+
+def _call_from(request: HttpRequest) -> Call:
+    try:
+        call_id = int(request.GET.get("call") or request.POST.get("call") or 0)
+    except ValueError as exc:
+        raise Http404 from exc
+    return get_object_or_404(Call, pk=call_id, is_published=True)
+
+
+# --- consultations ---------------------------------------------------------------------
+
+
+@login_required
+def consultation_new(request: HttpRequest, group_pk: int) -> HttpResponse:
+    group = get_object_or_404(CivicGroup, pk=group_pk)
+    authorize(request.user, "registry.act_for_group", group)
+    call = _call_from(request)
+    form = ConsultationForm(request.POST or None, call=call)
+    if request.method == "POST" and form.is_valid():
+        sheet = services.consultation_create(
+            actor=request.user, group=group, call=call, data=form.cleaned_data
+        )
+        messages.success(
+            request, _("事前相談シートを送りました。センターと協働担当課から連絡します。")
+        )
+        return redirect("proposals:consultation", pk=sheet.pk)
+    return render(
+        request, "proposals/consultation_form.html", {"form": form, "group": group, "call": call}
+    )
+
+
+@login_required
+def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = get_object_or_404(
+        ConsultationSheet.objects.select_related(
+            "group", "call", "theme", "wished_section", "assigned_section"
+        ),
+        pk=pk,
+    )
+    authorize(request.user, "proposals.view_consultation", sheet)
+    can_manage = check("proposals.manage_consultation", request.user, sheet)
+    context = {
+        "sheet": sheet,
+        "meetings": sheet.meetings.select_related("recorded_by"),
+        "proposals": sheet.proposals.all(),
+        "can_manage": can_manage,
+        "assign_form": AssignForm(initial={"section": sheet.assigned_section_id}),
+        "meeting_form": MeetingForm(),
+        "conclude_form": ConcludeForm(initial={"outcome": sheet.outcome}),
+        "can_propose": check("registry.act_for_group", request.user, sheet.group),
+    }
+    return render(request, "proposals/consultation_detail.html", context)
+
+
+@login_required
+@require_POST
+def consultation_manage(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    sheet = get_object_or_404(ConsultationSheet.objects.select_related("group"), pk=pk)
+    authorize(request.user, "proposals.manage_consultation", sheet)
+    forms_by_step = {"assign": AssignForm, "meeting": MeetingForm, "conclude": ConcludeForm}
+    if step not in forms_by_step:
+        raise Http404
+    form = forms_by_step[step](request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        if step == "assign":
+            services.consultation_assign(actor=request.user, sheet=sheet, section=data["section"])
+        elif step == "meeting":
+            services.consultation_record_meeting(actor=request.user, sheet=sheet, data=data)
+        else:
+            services.consultation_conclude(
+                actor=request.user, sheet=sheet, outcome=data["outcome"], note=data["note"]
+            )
+        messages.success(request, _("記録しました。"))
+        return redirect("proposals:consultation", pk=sheet.pk)
+    context = {
+        "sheet": sheet,
+        "meetings": sheet.meetings.select_related("recorded_by"),
+        "proposals": sheet.proposals.all(),
+        "can_manage": True,
+        "assign_form": form if step == "assign" else AssignForm(),
+        "meeting_form": form if step == "meeting" else MeetingForm(),
+        "conclude_form": form if step == "conclude" else ConcludeForm(),
+    }
+    return render(request, "proposals/consultation_detail.html", context, status=400)
+
+
+@login_required
+def staff_consultations(request: HttpRequest) -> HttpResponse:
+    authorize(request.user, "proposals.staff_list")
+    sheets = selectors.consultations_visible(request.user).order_by("-created_at")
+    page = Paginator(sheets, settings.KYODO_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "proposals/staff_consultations.html", {"page": page})
+
+
+# --- the group's proposals -------------------------------------------------------------
+
+
+@login_required
+def group_proposals(request: HttpRequest, group_pk: int) -> HttpResponse:
+    group = get_object_or_404(CivicGroup, pk=group_pk)
+    authorize(request.user, "registry.view_private", group)
+    context = {
+        "group": group,
+        "proposals": selectors.group_proposals([group.pk]),
+        "consultations": group.consultations.select_related("call", "assigned_section"),
+        "calls": Call.objects.filter(is_published=True, closes_on__gte=timezone.localdate()),
+    }
+    return render(request, "proposals/group_proposals.html", context)
+
+
+@login_required
+def proposal_new(request: HttpRequest, group_pk: int) -> HttpResponse:
+    group = get_object_or_404(CivicGroup, pk=group_pk)
+    authorize(request.user, "proposals.create", group)
+    call = _call_from(request)
+    theme = None
+    theme_id = request.GET.get("theme") or request.POST.get("theme")
+    if theme_id:
+        theme = get_object_or_404(
+            CityTheme.objects.select_related("section", "course"),
+            pk=theme_id,
+            call=call,
+            status="published",
+        )
+    form = ProposalStartForm(request.POST or None, call=call, group_id=group.pk, theme=theme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.proposal_create(
+                actor=request.user,
+                group=group,
+                call=call,
+                course=form.cleaned_data["course"],
+                title=form.cleaned_data["title"],
+                theme=theme,
+                consultation=form.cleaned_data.get("consultation"),
+            )
+        except services.TransitionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("提案書の下書きを作りました。"))
+            return redirect("proposals:edit", pk=proposal.pk)
+    context = {"form": form, "group": group, "call": call, "theme": theme}
+    return render(request, "proposals/proposal_new.html", context)
+
+
+def _actions(user: Any, proposal: Proposal) -> list[workflow.Transition]:
+    return [
+        t
+        for t in workflow.allowed_actions(proposal.status)
+        if t.action not in ("schedule", "proceed", "revise", "stop")
+        and check(t.permission, user, proposal)
+    ]
+
+
+def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
+    user = request.user
+    is_staff_view = check("proposals.staff_list", user)
+    report = (
+        services.proposal_eligibility(proposal)
+        if proposal.state.editable_by_group or proposal.status == workflow.SUBMITTED
+        else None
+    )
+    versions = list(proposal.versions.order_by("-number"))
+    return {
+        "proposal": proposal,
+        "is_staff_view": is_staff_view,
+        "state_label": proposal.state.staff_label if is_staff_view else proposal.state.group_label,
+        "report": report,
+        "rows": services.snapshot_rows(
+            versions[0].snapshot if versions else services.proposal_snapshot(proposal)
+        ),
+        "versions": versions,
+        "budgets": services.year_budgets(proposal),
+        "attachments": proposal.attachments.all(),
+        "actions": _actions(user, proposal),
+        "can_edit": check("proposals.edit", user, proposal),
+        "can_intake": check("proposals.transition", user, (proposal, "return")),
+        "can_schedule": check("proposals.transition", user, (proposal, "schedule")),
+        "fourparty": proposal.four_party_consultations.all(),
+        "can_record": bool(check("proposals.consult", user, proposal))
+        and proposal.status == workflow.CONSULTATION,
+        "reason_form": ReasonForm(),
+        "schedule_form": FourPartyScheduleForm(),
+        "record_form": FourPartyRecordForm(),
+        "attachment_form": AttachmentForm(),
+    }
+
+
+@login_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    return render(request, "proposals/proposal_detail.html", _detail_context(request, proposal))
+
+
+@login_required
+def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    authorize(request.user, "proposals.edit", proposal)
+    form = PlanForm(request.POST or None, initial=PlanForm.initial_for(proposal))
+    if request.method == "POST" and form.is_valid():
+        proposal = services.proposal_update(
+            actor=request.user, proposal=proposal, data=form.plan_data()
+        )
+        messages.success(request, _("下書きを保存しました。"))
+        if "to_budget" in request.POST:
+            return redirect("proposals:budget", pk=proposal.pk)
+        return redirect("proposals:edit", pk=proposal.pk)
+    context = {
+        "proposal": proposal,
+        "form": form,
+        "report": services.proposal_eligibility(proposal),
+        "profile": services.group_profile(proposal.group),
+    }
+    return render(
+        request, "proposals/proposal_edit.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def proposal_budget(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    authorize(request.user, "proposals.edit", proposal)
+    years = max(proposal.years, 1)
+    if request.method == "POST":
+        formset = BudgetFormSet(request.POST, years=years)
+        if formset.is_valid():
+            services.budget_replace(actor=request.user, proposal=proposal, lines=formset.lines())
+            messages.success(request, _("収支予算を保存しました。"))
+            return redirect("proposals:budget", pk=proposal.pk)
+    else:
+        formset = BudgetFormSet(initial=budget_initial(proposal), years=years)
+    context = {
+        "proposal": proposal,
+        "formset": formset,
+        "budgets": services.year_budgets(proposal),
+        "report": services.proposal_eligibility(proposal),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "proposals/proposal_budget.html", context, status=status)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    authorize(request.user, "proposals.edit", proposal)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                actor=request.user,
+                proposal=proposal,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("書類を添付しました。"))
+    else:
+        messages.error(request, _("書類の種類とファイルを選んでください。"))
+    return redirect("proposals:detail", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(ProposalAttachment.objects.select_related("proposal"), pk=pk)
+    authorize(request.user, "proposals.view", attachment.proposal)
+    services.attachment_delete(actor=request.user, attachment=attachment)
+    messages.success(request, _("書類を削除しました。"))
+    return redirect("proposals:detail", pk=attachment.proposal_id)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(
+        ProposalAttachment.objects.select_related("proposal__group", "proposal__theme"), pk=pk
+    )
+    authorize(request.user, "proposals.view", attachment.proposal)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    if action not in workflow.TRANSITIONS or action in ("schedule", "proceed", "revise", "stop"):
+        raise Http404
+    authorize(request.user, "proposals.transition", (proposal, action))
+    reason = ""
+    if workflow.TRANSITIONS[action].needs_reason:
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("理由を入力してください。"))
+            return redirect("proposals:detail", pk=proposal.pk)
+        reason = form.cleaned_data["reason"]
+    try:
+        services.proposal_transition(
+            actor=request.user, proposal=proposal, action=action, reason=reason
+        )
+    except services.TransitionRefused as exc:
+        messages.error(request, exc.message)
+        if exc.report:
+            for failure in exc.report.blocking:
+                messages.error(request, failure.reason)
+    else:
+        messages.success(
+            request,
+            _("「%(label)s」を行いました。") % {"label": workflow.TRANSITIONS[action].label},
+        )
+    return redirect("proposals:detail", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def fourparty_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    authorize(request.user, "proposals.transition", (proposal, "schedule"))
+    form = FourPartyScheduleForm(request.POST)
+    if form.is_valid():
+        services.fourparty_schedule(
+            actor=request.user,
+            proposal=proposal,
+            scheduled_at=form.scheduled_at(),
+            place=form.cleaned_data["place"],
+            participants=form.cleaned_data["participants"],
+        )
+        messages.success(request, _("4者協議を設定しました。"))
+        return redirect("proposals:detail", pk=proposal.pk)
+    return _detail_with_form(request, proposal, schedule_form=form)
+
+
+@login_required
+@require_POST
+def fourparty_record(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(FourPartyConsultation.objects.select_related("proposal"), pk=pk)
+    proposal = _proposal(request, meeting.proposal_id)
+    authorize(request.user, "proposals.consult", proposal)
+    form = FourPartyRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.fourparty_record(
+                actor=request.user,
+                meeting=meeting,
+                minutes=form.cleaned_data["minutes"],
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.TransitionRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("4者協議の結果を記録しました。"))
+        return redirect("proposals:detail", pk=proposal.pk)
+    return _detail_with_form(request, proposal, record_form=form)
+
+
+def _detail_with_form(request: HttpRequest, proposal: Proposal, **forms: Any) -> HttpResponse:
+    """The detail page again with the bound form and its errors: nothing typed is lost."""
+    context = {**_detail_context(request, proposal), **forms}
+    return render(request, "proposals/proposal_detail.html", context, status=400)
+
+
+@login_required
+def proposal_versions(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    versions = list(proposal.versions.select_related("submitted_by").order_by("number"))
+    numbers = [v.number for v in versions]
+    try:
+        a = int(request.GET.get("a") or (numbers[-2] if len(numbers) > 1 else 0))
+        b = int(request.GET.get("b") or (numbers[-1] if numbers else 0))
+    except ValueError as exc:
+        raise Http404 from exc
+    by_number = {v.number: v for v in versions}
+    diffs = (
+        services.version_diff(by_number[a].snapshot, by_number[b].snapshot)
+        if a in by_number and b in by_number
+        else []
+    )
+    context = {"proposal": proposal, "versions": versions, "a": a, "b": b, "diffs": diffs}
+    return render(request, "proposals/proposal_versions.html", context)
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    authorize(request.user, "proposals.staff_list")
+    form = ProposalFilterForm(request.GET or None)
+    flt = selectors.ProposalFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        flt = selectors.ProposalFilter(
+            call=data["call"].pk if data.get("call") else None,
+            course=data["course"].pk if data.get("course") else None,
+            status=data.get("status") or "",
+            track=data.get("track") or "",
+            section=data["section"].pk if data.get("section") else None,
+            query=data.get("q") or "",
+        )
+    page = Paginator(
+        selectors.staff_list(user=request.user, flt=flt), settings.KYODO_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "states": workflow.STATES,
+        "query_string": params.urlencode(),
+    }
+    return render(request, "proposals/staff_list.html", context)

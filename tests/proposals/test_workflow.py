@@ -1,0 +1,200 @@
+"""The proposal's state table and the one transition service."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from kyodo.audit.models import AuditEvent
+from kyodo.core.permissions import NotAllowed
+from kyodo.proposals import services, workflow
+from kyodo.proposals.models import Proposal, ProposalVersion
+from tests.proposals import factories as pf
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_it_labels_every_state_for_staff_group_and_public() -> None:
+    for state in workflow.STATES.values():
+        assert state.staff_label and state.group_label and state.public_label
+    for t in workflow.TRANSITIONS.values():
+        assert t.target in workflow.STATES
+        assert t.sources <= set(workflow.STATES)
+
+
+def test_it_reaches_ready_for_review_from_draft_and_nothing_leaves_a_final_state() -> None:
+    assert workflow.READY_FOR_REVIEW in workflow.reachable_states()
+    assert workflow.reachable_states() == set(workflow.STATES)
+    for key, state in workflow.STATES.items():
+        if state.final:
+            assert workflow.allowed_actions(key) == []
+
+
+def test_it_assigns_status_only_in_the_transition_service() -> None:
+    pattern = re.compile(r"\.status\s*=(?!=)")
+    offenders = []
+    for path in (ROOT / "kyodo" / "proposals").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert offenders == ["kyodo/proposals/services.py:" + offenders[0].rsplit(":", 1)[1]]
+    source = (ROOT / "kyodo/proposals/services.py").read_text(encoding="utf-8")
+    body = source.split("def proposal_transition(", 1)[1].split("\ndef ", 1)[0]
+    assert "locked.status = transition.target" in body
+
+
+def test_it_submits_freezes_a_version_and_writes_an_audit_event(
+    draft: Proposal,
+    representative_a: Any,
+    office_staff: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = services.proposal_transition(
+            actor=representative_a, proposal=draft, action="submit"
+        )
+    assert proposal.status == workflow.SUBMITTED
+    assert proposal.version_number == 1
+    assert proposal.group_profile["name"] == draft.group.name
+    version = ProposalVersion.objects.get(proposal=proposal)
+    assert version.snapshot["title"] == draft.title
+    assert "400,000円" in version.snapshot["budget"]
+    assert AuditEvent.objects.filter(action="proposal.submit", target_id=str(draft.pk)).exists()
+    assert [m.to for m in mail.outbox] == [[office_staff.email]]
+
+
+def test_it_refuses_to_submit_a_proposal_that_fails_a_hard_rule(
+    draft: Proposal, representative_a: Any
+) -> None:
+    group = draft.group
+    group.citizen_member_count = 3
+    group.save(update_fields=["citizen_member_count"])
+    with pytest.raises(services.TransitionRefused) as exc:
+        services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    reasons = [r.reason for r in exc.value.report.blocking]
+    assert reasons == ["市民の構成員が5人以上必要です（現在3人）"]
+    draft.refresh_from_db()
+    assert draft.status == workflow.DRAFT
+    assert not draft.versions.exists()
+
+
+def test_it_refuses_the_citys_part_above_the_share_of_cost(
+    call: Any, group_a: Any, representative_a: Any
+) -> None:
+    from kyodo.programmes.models import Course
+
+    course = Course.objects.create(
+        programme=call.programme, key="rate", name="補助率", cost_shares=["2/3"], max_years=1
+    )
+    call.courses.add(course)
+    proposal = pf.ProposalFactory(call=call, group=group_a, course=course)
+    pf.balanced_budget(proposal, city=200_001, own=99_999)
+    report = services.proposal_eligibility(proposal)
+    assert [r.key for r in report.blocking] == ["share_year_1"]
+    assert "2/3" in report.blocking[0].reason
+
+
+def test_it_returns_with_a_reason_and_reopens_editing(
+    draft: Proposal, representative_a: Any, office_staff: Any
+) -> None:
+    services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    with pytest.raises(services.TransitionRefused):
+        services.proposal_transition(actor=office_staff, proposal=draft, action="return")
+    services.proposal_transition(
+        actor=office_staff, proposal=draft, action="return", reason="予算の内訳を詳しく"
+    )
+    draft.refresh_from_db()
+    assert draft.status == workflow.RETURNED
+    assert draft.return_reason == "予算の内訳を詳しく"
+    services.proposal_update(actor=representative_a, proposal=draft, data={"purpose": "新しい目的"})
+    services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    draft.refresh_from_db()
+    assert draft.version_number == 2
+    v1, v2 = draft.versions.order_by("number")
+    diffs = services.version_diff(v1.snapshot, v2.snapshot)
+    assert [d.key for d in diffs] == ["purpose"]
+    assert ("insert", "新しい目的") in diffs[0].segments or any(
+        op == "insert" for op, _t in diffs[0].segments
+    )
+
+
+def test_it_refuses_a_group_member_who_tries_to_accept(
+    draft: Proposal, representative_a: Any
+) -> None:
+    services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    with pytest.raises(NotAllowed):
+        services.proposal_transition(actor=representative_a, proposal=draft, action="accept")
+
+
+def test_it_runs_the_four_party_consultation_to_ready_for_review(
+    draft: Proposal, representative_a: Any, office_staff: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    services.proposal_transition(actor=office_staff, proposal=draft, action="accept")
+    meeting = services.fourparty_schedule(
+        actor=office_staff, proposal=draft, scheduled_at=timezone.now() + dt.timedelta(days=7)
+    )
+    draft.refresh_from_db()
+    assert draft.status == workflow.CONSULTATION and draft.center_involved
+    services.fourparty_record(
+        actor=office_staff, meeting=meeting, minutes="役割分担を確認", outcome="proceed"
+    )
+    draft.refresh_from_db()
+    assert draft.status == workflow.READY_FOR_REVIEW
+
+
+def test_it_stops_with_a_reason_the_group_can_read(
+    draft: Proposal, representative_a: Any, office_staff: Any
+) -> None:
+    from django.utils import timezone
+
+    services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    services.proposal_transition(actor=office_staff, proposal=draft, action="accept")
+    meeting = services.fourparty_schedule(
+        actor=office_staff, proposal=draft, scheduled_at=timezone.now()
+    )
+    services.fourparty_record(
+        actor=office_staff,
+        meeting=meeting,
+        minutes="議論",
+        outcome="stop",
+        reason="市の既存事業と重なるため",
+    )
+    draft.refresh_from_db()
+    assert draft.status == workflow.STOPPED
+    assert draft.stop_reason == "市の既存事業と重なるため"
+
+
+def test_it_lets_only_the_representative_withdraw(
+    draft: Proposal, representative_a: Any, member_a: Any
+) -> None:
+    with pytest.raises(NotAllowed):
+        services.proposal_transition(actor=member_a, proposal=draft, action="withdraw")
+    services.proposal_transition(actor=representative_a, proposal=draft, action="withdraw")
+    draft.refresh_from_db()
+    assert draft.status == workflow.WITHDRAWN
+
+
+def test_it_refuses_a_first_submission_outside_the_call_window(
+    draft: Proposal, representative_a: Any
+) -> None:
+    import datetime as dt
+
+    call = draft.call
+    with pytest.raises(services.TransitionRefused):
+        services.proposal_transition(
+            actor=representative_a,
+            proposal=draft,
+            action="submit",
+            today=call.closes_on + dt.timedelta(days=1),
+        )
