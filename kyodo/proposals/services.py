@@ -506,6 +506,42 @@ def snapshot_rows(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _segments(a: str, b: str) -> list[tuple[str, str]]:
+    """Character diff (Japanese has no spaces), with equal runs of one or two characters
+    between changes folded into the change, so that a rewritten phrase reads as one."""
+    chunks: list[list[str]] = []  # [kind, old, new]
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        kind = "equal" if op == "equal" else "change"
+        chunks.append([kind, a[i1:i2], b[j1:j2]])
+    merged: list[list[str]] = []
+    for index, chunk in enumerate(chunks):
+        between_changes = 0 < index < len(chunks) - 1 and chunks[index + 1][0] == "change"
+        if (
+            chunk[0] == "equal"
+            and len(chunk[1]) <= 2
+            and between_changes
+            and merged[-1:]
+            and merged[-1][0] == "change"
+        ):
+            chunk = ["change", chunk[1], chunk[2]]
+        if merged and merged[-1][0] == "change" and chunk[0] == "change":
+            merged[-1][1] += chunk[1]
+            merged[-1][2] += chunk[2]
+        else:
+            merged.append(chunk)
+    segments: list[tuple[str, str]] = []
+    for kind, old, new in merged:
+        if kind == "equal":
+            segments.append(("equal", old))
+            continue
+        if old:
+            segments.append(("delete", old))
+        if new:
+            segments.append(("insert", new))
+    return segments
+
+
 def version_diff(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff]:
     """Per changed field, the text as segments marked equal / delete / insert."""
     result = []
@@ -513,16 +549,7 @@ def version_diff(old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff]:
         a, b = _text(old.get(key)), _text(new.get(key))
         if a == b:
             continue
-        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-        segments: list[tuple[str, str]] = []
-        for op, i1, i2, j1, j2 in matcher.get_opcodes():
-            if op == "equal":
-                segments.append(("equal", a[i1:i2]))
-            else:
-                if i2 > i1:
-                    segments.append(("delete", a[i1:i2]))
-                if j2 > j1:
-                    segments.append(("insert", b[j1:j2]))
+        segments = _segments(a, b)
         result.append(FieldDiff(key, label, segments))
     return result
 
