@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from kyodo.japan.text import search_key
@@ -32,7 +32,14 @@ def _filtered(groups: QuerySet[CivicGroup], flt: GroupFilter) -> QuerySet[CivicG
         # search_text holds only the name and its reading: nothing private is searched.
         groups = groups.filter(search_text__contains=key)
     if flt.field:
-        groups = groups.filter(fields__number=flt.field)
+        # A semi-join, not a join: the count and the page need no row of the through table.
+        groups = groups.filter(
+            Exists(
+                CivicGroup.fields.through.objects.filter(
+                    civicgroup_id=OuterRef("pk"), activityfield__number=flt.field
+                )
+            )
+        )
     if flt.legal_form:
         groups = groups.filter(legal_form=flt.legal_form)
     if flt.area:

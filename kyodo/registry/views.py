@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kyodo.core.pagination import IdsFirstPaginator
 from kyodo.core.permissions import authorize, check
 from kyodo.registry import exports, importer, selectors, services, workflow
 from kyodo.registry.forms import (
@@ -61,7 +62,7 @@ def _querystring_without_page(request: HttpRequest) -> str:
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     flt = _filter_from(form)
-    page = Paginator(selectors.directory(flt=flt), settings.KYODO_PAGE_SIZE).get_page(
+    page = IdsFirstPaginator(selectors.directory(flt=flt), settings.KYODO_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {
