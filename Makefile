@@ -101,3 +101,11 @@ audit: setup ## Audit the locked dependencies for known vulnerabilities (pip-aud
 	  strict=; \
 	fi; \
 	$(VENV)/bin/pip-audit -r var/requirements-audit.txt --no-deps --disable-pip --progress-spinner off $$strict
+
+.PHONY: backup restore
+backup: setup ## Write the database and uploaded files to one archive (OUT=var/backups/….tar.gz)
+	$(if $(SECRET_KEY),,DEBUG=1) $(PY) manage.py backup $(if $(OUT),--output $(OUT),)
+
+restore: setup ## Restore an archive into an empty, migrated database (BACKUP=path.tar.gz)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/kyodo-….tar.gz" >&2; exit 2; }
+	$(if $(SECRET_KEY),,DEBUG=1) $(PY) manage.py restore $(BACKUP)
