@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyodo.core.exports import csv_response, xlsx_response
-from kyodo.registry.models import CivicGroup, LegalForm
+from kyodo.japan.calendar import wareki_date
+from kyodo.registry.models import PUBLISHABLE_ITEMS, ActivityField, CivicGroup, LegalForm
 from kyodo.registry.services import PROFILE_FIELDS
 
 PUBLIC_COLUMNS: list[tuple[str, str]] = [
@@ -127,6 +129,7 @@ def snapshot_rows(
         f.name: f.verbose_name for f in CivicGroup._meta.get_fields() if hasattr(f, "verbose_name")
     }
     labels["fields"] = _("活動分野")
+    field_names = dict(ActivityField.objects.values_list("number", "short_name"))
     rows = []
     for key in [*PROFILE_FIELDS, "fields"]:
         value = snapshot.get(key)
@@ -136,7 +139,30 @@ def snapshot_rows(
                 "label": labels.get(key, key),
                 "value": value,
                 "previous": before,
+                "shown": _snapshot_text(key, value, field_names),
+                "shown_previous": _snapshot_text(key, before, field_names),
                 "changed": previous is not None and before != value,
             }
         )
     return rows
+
+
+def _snapshot_text(key: str, value: Any, field_names: dict[int, str]) -> str:
+    """A snapshot value as a reviewer reads it: labels, not codes or Python lists."""
+    if value in (None, "", []):
+        return ""
+    if key == "legal_form":
+        return str(LegalForm(value).label) if value in LegalForm.values else str(value)
+    if key == "fields":
+        return "、".join(field_names.get(n, str(n)) for n in value)
+    if key == "public_items":
+        items = dict(PUBLISHABLE_ITEMS)
+        return "、".join(str(items.get(k, k)) for k in value)
+    if key == "founded_on":
+        try:
+            return wareki_date(dt.date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
