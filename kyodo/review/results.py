@@ -1,0 +1,249 @@
+"""The selection committee's arithmetic, as one pure module over plain data (no ORM).
+
+Everything is exact (fractions.Fraction); numbers are rounded only for display, to one
+decimal, half up (`display`). The selector in review.selectors feeds this module with a
+fixed number of queries; tests call it directly with hand-computed fixtures.
+
+Definitions (a city chooses among them in its criteria set, never in code):
+
+Which marks count
+    Only submitted score sheets. A member with a conflict of interest on a proposal (a
+    declared conflict that the office has not revoked, or membership of the proposing
+    group) is left out of every figure for that proposal. A "not applicable" (N/A) answer is
+    left out of that criterion's mean only.
+
+Which round counts
+    With two rounds (document pre-score, then the score revised after the presentation),
+    round 2 counts for a proposal as soon as one counted member has submitted a round-2
+    sheet for it; until then round 1 counts. With one round, round 1 counts. The other
+    round never mixes in: each proposal's figures come from one round only.
+
+Per-criterion mean
+    mean_c = (sum of the counted members' scores on c) / (their number), over the members
+    who gave c a score (not N/A). A criterion nobody scored has no mean (None).
+
+Normalised total (to `normalise_to`, 100 by default)
+    total = Σ_c w_c × n(mean_c) / Σ_c w_c × normalise_to, both sums over the criteria that
+    have a mean, where n() is, by the set's `normalisation`:
+      "range"           n(m) = (m − scale_min) / (scale_max − scale_min)
+                        (1–5 scales: a 1 is 0 %, a 5 is 100 %)
+      "fraction_of_max" n(m) = m / scale_max
+                        (0–5 scales such as Obu's, where 0 is a real score)
+    Multiplying every weight by the same constant changes nothing.
+
+Sum of means
+    sum_of_means = Σ_c mean_c over criteria with a mean, in raw points, unweighted (Sanda:
+    10 items of 5 points, pass at 30; Mobara: 12 items × 5 = 60).
+
+Pass rule (verdict)
+    "mean_total"    passed when total ≥ pass_line (Kamakura default: 60; Obu: 50)
+    "sum_of_means"  passed when sum_of_means ≥ pass_line (Sanda: 30)
+    "none"          no verdict, ranking only (Mobara)
+    A proposal with no counted score has no verdict (None).
+
+Rank
+    Competition ranking ("1, 2, 2, 4") by the figure the pass rule uses (sum_of_means for
+    "sum_of_means", else total), highest first; exact ties share a rank. Proposals with no
+    counted score are not ranked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+RANGE = "range"
+FRACTION_OF_MAX = "fraction_of_max"
+NORMALISATIONS = (RANGE, FRACTION_OF_MAX)
+MEAN_TOTAL = "mean_total"
+SUM_OF_MEANS = "sum_of_means"
+NO_VERDICT = "none"
+PASS_RULES = (MEAN_TOTAL, SUM_OF_MEANS, NO_VERDICT)
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    key: str
+    weight: Fraction
+    scale_min: int = 1
+    scale_max: int = 5
+    allow_na: bool = False
+
+    def __post_init__(self) -> None:
+        if self.scale_max <= self.scale_min:
+            raise ValueError(f"criterion {self.key}: scale_max must exceed scale_min")
+        if self.weight <= 0:
+            raise ValueError(f"criterion {self.key}: weight must be positive")
+
+
+@dataclass(frozen=True)
+class Rules:
+    criteria: tuple[CriterionSpec, ...]
+    normalisation: str = RANGE
+    normalise_to: Fraction = Fraction(100)
+    pass_rule: str = MEAN_TOTAL
+    pass_line: Fraction | None = Fraction(60)
+    rounds: int = 1
+
+    def __post_init__(self) -> None:
+        if self.normalisation not in NORMALISATIONS:
+            raise ValueError(f"unknown normalisation {self.normalisation!r}")
+        if self.pass_rule not in PASS_RULES:
+            raise ValueError(f"unknown pass rule {self.pass_rule!r}")
+        if self.rounds not in (1, 2):
+            raise ValueError("rounds must be 1 or 2")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One submitted answer: `value` None means N/A."""
+
+    proposal: Hashable
+    member: Hashable
+    round: int
+    criterion: str
+    value: int | None
+
+
+@dataclass
+class ProposalResult:
+    proposal: Hashable
+    round: int | None = None
+    members: int = 0  # counted members who submitted in the round used
+    means: dict[str, Fraction | None] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    total: Fraction | None = None
+    sum_of_means: Fraction | None = None
+    passed: bool | None = None
+    rank: int | None = None
+    tied: bool = False
+
+    @property
+    def scored(self) -> bool:
+        return self.total is not None
+
+
+def normalised(spec: CriterionSpec, mean: Fraction, normalisation: str) -> Fraction:
+    if normalisation == FRACTION_OF_MAX:
+        return mean / spec.scale_max
+    return (mean - spec.scale_min) / (spec.scale_max - spec.scale_min)
+
+
+def proposal_result(
+    rules: Rules,
+    proposal: Hashable,
+    marks: Iterable[Mark],
+    conflicted: frozenset[Hashable] | set[Hashable] = frozenset(),
+) -> ProposalResult:
+    """Figures for one proposal from its marks; members in `conflicted` do not count."""
+    counted = [m for m in marks if m.proposal == proposal and m.member not in conflicted]
+    result = ProposalResult(proposal=proposal)
+    rounds_present = {m.round for m in counted}
+    if rules.rounds == 2 and 2 in rounds_present:
+        result.round = 2
+    elif 1 in rounds_present:
+        result.round = 1
+    else:
+        result.means = {c.key: None for c in rules.criteria}
+        result.counts = {c.key: 0 for c in rules.criteria}
+        return result
+    used = [m for m in counted if m.round == result.round]
+    result.members = len({m.member for m in used})
+    values: dict[str, list[int]] = defaultdict(list)
+    for mark in used:
+        if mark.value is not None:
+            values[mark.criterion].append(mark.value)
+    weighted = Fraction(0)
+    weights = Fraction(0)
+    sum_of_means = Fraction(0)
+    for spec in rules.criteria:
+        scores = values.get(spec.key, [])
+        result.counts[spec.key] = len(scores)
+        if not scores:
+            result.means[spec.key] = None
+            continue
+        mean = Fraction(sum(scores), len(scores))
+        result.means[spec.key] = mean
+        sum_of_means += mean
+        weighted += spec.weight * normalised(spec, mean, rules.normalisation)
+        weights += spec.weight
+    if weights:
+        result.total = weighted / weights * rules.normalise_to
+        result.sum_of_means = sum_of_means
+        result.passed = verdict(rules, result)
+    return result
+
+
+def verdict(rules: Rules, result: ProposalResult) -> bool | None:
+    if rules.pass_rule == NO_VERDICT or rules.pass_line is None or result.total is None:
+        return None
+    figure = result.sum_of_means if rules.pass_rule == SUM_OF_MEANS else result.total
+    assert figure is not None
+    return figure >= rules.pass_line
+
+
+def rank_key(rules: Rules, result: ProposalResult) -> Fraction | None:
+    return result.sum_of_means if rules.pass_rule == SUM_OF_MEANS else result.total
+
+
+def assign_ranks(rules: Rules, results: Sequence[ProposalResult]) -> None:
+    """Competition ranking (1, 2, 2, 4), highest first; exact ties share a rank."""
+    scored = [r for r in results if rank_key(rules, r) is not None]
+    figures = sorted((rank_key(rules, r) for r in scored), reverse=True)  # type: ignore[type-var]
+    first_position: dict[Fraction, int] = {}
+    how_many: dict[Fraction, int] = defaultdict(int)
+    for position, figure in enumerate(figures, start=1):
+        first_position.setdefault(figure, position)  # type: ignore[arg-type]
+        how_many[figure] += 1  # type: ignore[index]
+    for r in results:
+        key = rank_key(rules, r)
+        r.rank = first_position[key] if key is not None else None
+        r.tied = key is not None and how_many[key] > 1
+
+
+def call_results(
+    rules: Rules,
+    proposals: Sequence[Hashable],
+    marks: Iterable[Mark],
+    conflicts: Iterable[tuple[Hashable, Hashable]] = (),
+) -> list[ProposalResult]:
+    """Figures and ranks for every proposal, in the order given.
+
+    `conflicts` holds (proposal, member) pairs whose marks never count."""
+    by_proposal: dict[Hashable, list[Mark]] = defaultdict(list)
+    for mark in marks:
+        by_proposal[mark.proposal].append(mark)
+    conflicted: dict[Hashable, set[Hashable]] = defaultdict(set)
+    for proposal, member in conflicts:
+        conflicted[proposal].add(member)
+    results = [
+        proposal_result(rules, p, by_proposal.get(p, []), frozenset(conflicted.get(p, set())))
+        for p in proposals
+    ]
+    assign_ranks(rules, results)
+    return results
+
+
+def member_total(rules: Rules, answers: dict[str, int | None]) -> Fraction | None:
+    """One member's own normalised total for one sheet (the office's individual view)."""
+    weighted = Fraction(0)
+    weights = Fraction(0)
+    for spec in rules.criteria:
+        value = answers.get(spec.key)
+        if value is None:
+            continue
+        weighted += spec.weight * normalised(spec, Fraction(value), rules.normalisation)
+        weights += spec.weight
+    return weighted / weights * rules.normalise_to if weights else None
+
+
+def display(value: Fraction | None, places: int = 1) -> str:
+    """'72.5' — exact value rounded half up to `places` decimals, only for showing."""
+    if value is None:
+        return "—"
+    quantum = Decimal(1).scaleb(-places)
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(exact.quantize(quantum, rounding=ROUND_HALF_UP))
