@@ -300,17 +300,41 @@ def invitation_accept(*, actor: User, invitation: GroupInvitation) -> GroupMembe
     return membership
 
 
+def _lock_for_member_change(membership: GroupMembership) -> GroupMembership:
+    """Lock the membership and every representative row of its group, then re-read it.
+
+    Without the lock two representatives stepping down at once each see the other and
+    both succeed, leaving the group with none."""
+    list(
+        GroupMembership.objects.select_for_update()
+        .filter(group_id=membership.group_id, role=GroupRole.REPRESENTATIVE)
+        .values_list("pk", flat=True)
+    )
+    return (
+        GroupMembership.objects.select_for_update()
+        .select_related("group", "user")
+        .get(pk=membership.pk)
+    )
+
+
+def _is_last_representative(membership: GroupMembership) -> bool:
+    return (
+        membership.role == GroupRole.REPRESENTATIVE
+        and not GroupMembership.objects.filter(
+            group_id=membership.group_id, role=GroupRole.REPRESENTATIVE
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
 @transaction.atomic
 def membership_set_role(*, actor: User, membership: GroupMembership, role: str) -> GroupMembership:
     authorize(actor, "registry.manage_members", membership.group)
+    membership = _lock_for_member_change(membership)
     if membership.role == role:
         return membership
-    if (
-        membership.role == GroupRole.REPRESENTATIVE
-        and not membership.group.memberships.filter(role=GroupRole.REPRESENTATIVE)
-        .exclude(pk=membership.pk)
-        .exists()
-    ):
+    if _is_last_representative(membership):
         raise ValueError("a group keeps at least one representative")
     before = membership.role
     membership.role = role
@@ -327,12 +351,8 @@ def membership_set_role(*, actor: User, membership: GroupMembership, role: str) 
 @transaction.atomic
 def membership_remove(*, actor: User, membership: GroupMembership) -> None:
     authorize(actor, "registry.manage_members", membership.group)
-    if (
-        membership.role == GroupRole.REPRESENTATIVE
-        and not membership.group.memberships.filter(role=GroupRole.REPRESENTATIVE)
-        .exclude(pk=membership.pk)
-        .exists()
-    ):
+    membership = _lock_for_member_change(membership)
+    if _is_last_representative(membership):
         raise ValueError("a group keeps at least one representative")
     group, label = membership.group, f"{membership.user} ({membership.role})"
     membership.delete()

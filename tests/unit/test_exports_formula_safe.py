@@ -34,7 +34,7 @@ def nasty_groups(db: None) -> None:
             registered=True,
             name=text,
             name_kana=f"あ{i}",
-            phone=text,
+            phone=text[:30],
             activities=text,
             public_items=[key for key, _label in PUBLISHABLE_ITEMS],
         )
