@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kyodo.core.once import once_per_submit
 from kyodo.core.pagination import IdsFirstPaginator
 from kyodo.core.permissions import authorize, check
 from kyodo.registry import exports, importer, selectors, services, workflow
@@ -114,6 +115,7 @@ def my_groups(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_submit(fallback="registry:my_groups")
 def group_new(request: HttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None, initial={"public_items": _default_public()})
     if request.method == "POST" and form.is_valid():
@@ -248,6 +250,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@once_per_submit(fallback="registry:my_group")
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=pk)
     authorize(request.user, "registry.manage_members", group)
@@ -305,6 +308,7 @@ def membership_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@once_per_submit(fallback="registry:my_group")
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=pk)
     authorize(request.user, "registry.edit_group", group)

@@ -1,0 +1,109 @@
+"""Gate: a double click or a resent POST never creates two records (kyodo.core.once)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import resolve, reverse
+
+from kyodo.core.once import FIELD
+from kyodo.registry.models import CivicGroup, GroupDocument, GroupInvitation
+from tests import factories
+from tests.gates.conftest import PDF_BYTES, World
+
+# Every view that creates a record. A new create view belongs here, and carries
+# @once_per_submit with {% once_token %} in its form.
+CREATE_VIEWS = ["registry:group_new", "registry:invite", "registry:document_upload"]
+
+
+def _token(html: str) -> str:
+    match = re.search(rf'name="{FIELD}" value="([^"]+)"', html)
+    assert match, "the form carries no one-time token ({% once_token %})"
+    return match.group(1)
+
+
+def group_data(**overrides: Any) -> dict[str, Any]:
+    data = {
+        "name": "二重送信を試す会",
+        "name_kana": "にじゅうそうしんをためすかい",
+        "legal_form": "voluntary",
+        "representative_name": "代表 太郎",
+        "member_count": "10",
+        "officer_count": "3",
+        "citizen_member_count": "8",
+        "fields": [f.pk for f in factories.fields(13)],
+        "purpose": "目的",
+        "activities": "活動",
+        "area": factories.area().pk,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("name", CREATE_VIEWS)
+def test_it_guards_every_create_view(name: str, world: World) -> None:
+    kwargs = {} if name == "registry:group_new" else {"pk": world.group_a.pk}
+    assert getattr(resolve(reverse(name, kwargs=kwargs)).func, "once_per_submit", False), name
+
+
+def test_it_registers_a_group_once_however_often_the_form_is_sent(
+    resident: Any, as_user: Any
+) -> None:
+    client: Client = as_user(resident)
+    token = _token(client.get(reverse("registry:group_new")).content.decode())
+    first = client.post(reverse("registry:group_new"), {**group_data(), FIELD: token})
+    again = client.post(reverse("registry:group_new"), {**group_data(), FIELD: token})
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]  # back to what the first one made
+    assert CivicGroup.objects.filter(name="二重送信を試す会").count() == 1
+    page = client.get(again["Location"]).content.decode()
+    assert "二重には登録していません" in page
+
+
+def test_it_lets_a_corrected_form_through_with_the_same_token(resident: Any, as_user: Any) -> None:
+    client: Client = as_user(resident)
+    token = _token(client.get(reverse("registry:group_new")).content.decode())
+    wrong = client.post(reverse("registry:group_new"), {**group_data(name=""), FIELD: token})
+    assert wrong.status_code == 200  # re-shown with the error: the token is released
+    fixed = client.post(reverse("registry:group_new"), {**group_data(), FIELD: token})
+    assert fixed.status_code == 302
+    assert CivicGroup.objects.filter(name="二重送信を試す会").count() == 1
+
+
+def test_it_invites_once(world: World) -> None:
+    client = world.client_for("representative_a")
+    page = client.get(reverse("registry:my_group", args=[world.group_a.pk])).content.decode()
+    token = re.findall(rf'name="{FIELD}" value="([^"]+)"', page)[0]
+    url = reverse("registry:invite", args=[world.group_a.pk])
+    for _ in range(3):
+        client.post(url, {"email": "new@example.jp", "role": "member", FIELD: token})
+    assert GroupInvitation.objects.filter(email="new@example.jp").count() == 1
+
+
+def test_it_stores_an_uploaded_document_once(world: World) -> None:
+    client = world.client_for("representative_a")
+    page = client.get(reverse("registry:my_group", args=[world.group_a.pk])).content.decode()
+    token = re.findall(rf'name="{FIELD}" value="([^"]+)"', page)[-1]
+    url = reverse("registry:document_upload", args=[world.group_a.pk])
+    for _ in range(2):
+        client.post(
+            url,
+            {
+                "kind": "report",
+                "file": SimpleUploadedFile("report.pdf", PDF_BYTES),
+                FIELD: token,
+            },
+        )
+    assert GroupDocument.objects.filter(original_name="report.pdf").count() == 1
+
+
+def test_it_gives_each_form_a_fresh_token(world: World) -> None:
+    client = world.client_for("representative_a")
+    url = reverse("registry:my_group", args=[world.group_a.pk])
+    tokens = re.findall(rf'name="{FIELD}" value="([^"]+)"', client.get(url).content.decode())
+    tokens += re.findall(rf'name="{FIELD}" value="([^"]+)"', client.get(url).content.decode())
+    assert len(tokens) == 4 and len(set(tokens)) == 4
