@@ -6,7 +6,7 @@ What a browser test gets (every browser test module sets ``pytestmark = pytest.m
 - ``browser`` (session): one headless Chromium, ``/usr/bin/chromium``; never a downloaded one.
 - ``page``: a fresh browser context (own cookies, so its own log-in) and its page, Japanese
   locale, Tokyo time zone. ``new_page()`` opens another one in the same test: one per persona
-  (a representative and a staff member side by side).
+  (a representative and a staff member side by side); ``new_page(phone=True)`` a phone-sized one.
 - ``server``: the base URL of pytest-django's ``live_server`` (transactional database; the
   registry's seed data, the 20 activity fields and the areas, is put back before each test).
 - ``assert_accessible(page, name)``: saves a full-page screenshot to
@@ -80,13 +80,16 @@ class BrowserTools:
 
     # --- pages ------------------------------------------------------------------------------
 
-    def new_page(self) -> Page:
-        """A page in a fresh context: its own cookies, hence its own log-in."""
+    def new_page(self, *, phone: bool = False) -> Page:
+        """A page in a fresh context: its own cookies, hence its own log-in. `phone=True`
+        gives a 390×844 touch screen instead of a 1280×800 desktop window."""
         context = self.browser.new_context(
             base_url=self.base_url,
             locale="ja-JP",
             timezone_id="Asia/Tokyo",
-            viewport={"width": 1280, "height": 800},
+            viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 800},
+            is_mobile=phone,
+            has_touch=phone,
             # Not bypass_csp: the app's CSP stays on, so an inline script or style="" shows up
             # as a console error. axe is injected through the DevTools protocol instead, which
             # the page's CSP does not govern.
@@ -296,7 +299,7 @@ def page(browser_tools: BrowserTools) -> Page:
 
 
 @pytest.fixture
-def new_page(browser_tools: BrowserTools) -> Callable[[], Page]:
+def new_page(browser_tools: BrowserTools) -> Callable[..., Page]:
     return browser_tools.new_page
 
 

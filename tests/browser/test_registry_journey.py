@@ -58,7 +58,7 @@ def fill_group_form(page: Page, *, reading: str) -> None:
 
 def test_it_registers_returns_fixes_approves_and_finds_a_group_by_half_width_kana(
     page: Page,
-    new_page: Callable[[], Page],
+    new_page: Callable[..., Page],
     login: Callable[..., None],
     assert_accessible: Callable[[Page, str], None],
 ) -> None:
@@ -166,8 +166,8 @@ def test_it_registers_returns_fixes_approves_and_finds_a_group_by_half_width_kan
     assert group.registration_number
     assert any(representative.email in m.to for m in mail.outbox)
 
-    # --- an anonymous visitor finds it by typing half-width katakana -------------------------
-    visitor = new_page()
+    # --- an anonymous visitor, on a phone, finds it by typing half-width katakana -----------
+    visitor = new_page(phone=True)
     visitor.goto("/groups/")
     assert_accessible(visitor, "directory")
     labelled(visitor, "団体名・ふりがなで探す").fill("ｶﾏｸﾗｳﾐﾍﾞ")
