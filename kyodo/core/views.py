@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kyodo.core.permissions import NotAllowed
+from kyodo.proposals import selectors as proposal_selectors
 from kyodo.registry import selectors as registry_selectors
 from kyodo.registry.forms import DirectoryFilterForm
 from kyodo.registry.models import ActivityField, CivicGroup
@@ -34,6 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if check("registry.review_application", user)
             else None
         ),
+        "proposal_inbox": proposal_selectors.inbox(user),
     }
     return render(request, "core/dashboard.html", context)
 

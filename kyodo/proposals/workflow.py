@@ -32,6 +32,9 @@ class Transition:
     target: str
     permission: str  # name of the predicate in proposals.permissions
     needs_reason: bool = False
+    # False when the service that drives the move sends its own message (the committee's
+    # decisions send the notice letter instead of the generic "status changed" mail).
+    notify: bool = True
 
 
 DRAFT = "draft"
@@ -43,6 +46,13 @@ REVISING = "revising"
 READY_FOR_REVIEW = "ready_for_review"
 STOPPED = "stopped"
 WITHDRAWN = "withdrawn"
+# The selection committee and the decision (review app). A decision is provisional until
+# the budget passes: that is a flag on review.models.CityDecision, not more states.
+IN_REVIEW = "in_review"
+ADVISED = "advised"
+ADOPTED = "adopted"
+ADOPTED_WITH_CONDITIONS = "adopted_with_conditions"
+NOT_ADOPTED = "not_adopted"
 
 STATES: dict[str, State] = {
     s.key: s
@@ -68,16 +78,31 @@ STATES: dict[str, State] = {
         State(READY_FOR_REVIEW, _("審査待ち"), _("審査に進みます"), _("審査中")),
         State(STOPPED, _("中止"), _("中止（理由をご確認ください）"), _("非公開"), final=True),
         State(WITHDRAWN, _("取下げ"), _("取下げ"), _("非公開"), final=True),
+        State(IN_REVIEW, _("選考委員会で審査中"), _("審査中"), _("審査中")),
+        State(ADVISED, _("答申済み（市の決定待ち）"), _("審査中"), _("審査中")),
+        State(ADOPTED, _("採択"), _("採択"), _("採択"), final=True),
+        State(
+            ADOPTED_WITH_CONDITIONS,
+            _("条件付き採択"),
+            _("条件付き採択（条件をご確認ください）"),
+            _("条件付き採択"),
+            final=True,
+        ),
+        State(NOT_ADOPTED, _("不採択"), _("不採択（理由をご確認ください）"), _("不採択"), final=True),
     ]
 }
 
 # States before the selection committee's decision: the group may still withdraw.
 BEFORE_DECISION = frozenset(
     {DRAFT, SUBMITTED, RETURNED, ACCEPTED, CONSULTATION, REVISING, READY_FOR_REVIEW}
+    | {IN_REVIEW, ADVISED}
 )
 # States counted as an adoption for the course's adoption limits (the decision stage
 # adds its "adopted" states here).
-ADOPTED_STATES: frozenset[str] = frozenset()
+ADOPTED_STATES: frozenset[str] = frozenset({ADOPTED, ADOPTED_WITH_CONDITIONS})
+# States the selection committee works on, and those with a decision.
+REVIEW_STATES = frozenset({IN_REVIEW, ADVISED})
+DECIDED_STATES = frozenset({ADOPTED, ADOPTED_WITH_CONDITIONS, NOT_ADOPTED})
 # States in which the office has work to do.
 OFFICE_QUEUE = frozenset({SUBMITTED, ACCEPTED, CONSULTATION})
 
@@ -129,6 +154,45 @@ TRANSITIONS: dict[str, Transition] = {
             STOPPED,
             "proposals.consult",
             needs_reason=True,
+        ),
+        # The selection committee (review.services drives these; the office acts). The
+        # advice and decision predicates allow the move only once review.services has
+        # written the Advice / CityDecision record in the same transaction.
+        Transition(
+            "review_start",
+            _("選考委員会の審査を始める"),
+            frozenset({READY_FOR_REVIEW}),
+            IN_REVIEW,
+            "review.start",
+        ),
+        Transition(
+            "advise",
+            _("答申を記録する"),
+            frozenset({IN_REVIEW}),
+            ADVISED,
+            "review.advise",
+            notify=False,
+        ),
+        Transition(
+            "adopt", _("採択とする"), frozenset({ADVISED}), ADOPTED, "review.decide", notify=False
+        ),
+        Transition(
+            "adopt_with_conditions",
+            _("条件付きで採択とする"),
+            frozenset({ADVISED}),
+            ADOPTED_WITH_CONDITIONS,
+            "review.decide",
+            needs_reason=True,
+            notify=False,
+        ),
+        Transition(
+            "not_adopt",
+            _("不採択とする"),
+            frozenset({ADVISED}),
+            NOT_ADOPTED,
+            "review.decide",
+            needs_reason=True,
+            notify=False,
         ),
         Transition(
             "withdraw",

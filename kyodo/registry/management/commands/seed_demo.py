@@ -62,6 +62,7 @@ class Command(BaseCommand):
         self._sections()
         people = self._people()
         created = self._groups(options["groups"], people)
+        self._proposals(people)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} groups added)."))
         self.stdout.write("")
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
@@ -77,6 +78,18 @@ class Command(BaseCommand):
         self.stdout.write(
             f"authenticator app, or run `make totp` for the current code: {self._base32()}"
         )
+
+    def _proposals(self, people: dict[str, User]) -> None:
+        from kyodo.proposals.demo import seed_proposal_demo
+
+        membership = GroupMembership.objects.filter(user=people["rep@kyodo.example"]).first()
+        if membership is not None:
+            seed_proposal_demo(
+                office=people["office@kyodo.example"],
+                rep=people["rep@kyodo.example"],
+                center=people["center@kyodo.example"],
+                group=membership.group,
+            )
 
     def _base32(self) -> str:
         import base64

@@ -1,0 +1,135 @@
+"""Every page of the cycle renders for the people who use it, and the inbox shows work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from kyodo.proposals import services
+from kyodo.proposals.models import ConsultationSheet, Proposal
+
+
+def test_it_shows_the_public_call_page_with_its_timeline_and_published_themes(
+    client: Any, call: Any, theme: Any
+) -> None:
+    body = client.get(reverse("programmes:call", args=[call.pk])).content.decode()
+    assert call.title in body and "スケジュール" in body and theme.title in body
+    assert client.get(reverse("programmes:theme", args=[theme.pk])).status_code == 200
+
+
+def test_it_hides_a_draft_theme_from_the_public(client: Any, call: Any) -> None:
+    from tests.proposals.factories import CityThemeFactory
+
+    theme = CityThemeFactory(call=call, status="draft", title="未公開のテーマ")
+    response = client.get(reverse("programmes:theme", args=[theme.pk]))
+    assert response.status_code in (302, 403)
+    assert "未公開のテーマ" not in response.content.decode()
+    assert (
+        "未公開のテーマ"
+        not in client.get(reverse("programmes:call", args=[call.pk])).content.decode()
+    )
+
+
+def test_it_lets_a_department_draft_and_the_office_publish_a_theme(
+    as_user: Any, call: Any, department_staff: Any, office_staff: Any, client: Any
+) -> None:
+    section = department_staff.role_assignments.get().section
+    data = {
+        "call": call.pk,
+        "course": call.courses.get(key="collaboration").pk,
+        "section": section.pk,
+        "title": "高齢者の見守り",
+        "background": "背景",
+        "outline": "概要",
+        "expectations": "期待",
+        "budget_ceiling": "４０万円",
+        "years": "3",
+        "contact": "担当課",
+    }
+    response = as_user(department_staff).post(reverse("programmes:theme_new"), data)
+    assert response.status_code == 302
+    from kyodo.programmes.models import CityTheme
+
+    theme = CityTheme.objects.get(title="高齢者の見守り")
+    assert theme.budget_ceiling == 400_000 and theme.status == "draft"
+    client.logout()
+    office = as_user(office_staff)
+    assert "高齢者の見守り" in office.get(reverse("core:dashboard")).content.decode()
+    office.post(reverse("programmes:theme_publish", args=[theme.pk]))
+    theme.refresh_from_db()
+    assert theme.status == "published"
+
+
+def test_it_records_a_consultation_that_the_group_can_follow(
+    as_user: Any,
+    call: Any,
+    group_a: Any,
+    representative_a: Any,
+    center_staff: Any,
+    department_staff: Any,
+    client: Any,
+) -> None:
+    response = as_user(representative_a).post(
+        reverse("proposals:consultation_new", args=[group_a.pk]) + f"?call={call.pk}",
+        {"call": call.pk, "idea": "海岸清掃", "issue": "海ごみ"},
+    )
+    sheet = ConsultationSheet.objects.get(group=group_a)
+    assert response.status_code == 302
+    client.logout()
+    center = as_user(center_staff)
+    section = department_staff.role_assignments.get().section
+    center.post(
+        reverse("proposals:consultation_manage", args=[sheet.pk, "assign"]), {"section": section.pk}
+    )
+    center.post(
+        reverse("proposals:consultation_manage", args=[sheet.pk, "meeting"]),
+        {
+            "held_on": "令和8年5月10日",
+            "attendees": "団体、センター",
+            "notes": "役割を話し合った",
+            "next_steps": "担当課と面談",
+        },
+    )
+    client.logout()
+    body = (
+        as_user(representative_a)
+        .get(reverse("proposals:consultation", args=[sheet.pk]))
+        .content.decode()
+    )
+    assert "役割を話し合った" in body and section.name in body and "令和8年5月10日" in body
+
+
+def test_it_shows_the_office_its_inbox_and_the_staff_list(
+    as_user: Any, draft: Proposal, representative_a: Any, office_staff: Any, client: Any
+) -> None:
+    services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    client.logout()
+    office = as_user(office_staff)
+    assert draft.title in office.get(reverse("core:dashboard")).content.decode()
+    body = office.get(reverse("proposals:staff_list") + "?status=submitted&q=食堂").content.decode()
+    assert draft.title in body
+    assert office.get(reverse("programmes:staff_overview")).status_code == 200
+    assert office.get(reverse("proposals:staff_consultations")).status_code == 200
+
+
+def test_it_lets_the_office_edit_a_course_rule_without_code(
+    as_user: Any, call: Any, office_staff: Any
+) -> None:
+    course = call.courses.get(key="collaboration")
+    office = as_user(office_staff)
+    form = office.get(reverse("programmes:course_edit", args=[course.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, bool)}
+    data.update({k: "on" for k, v in form.initial.items() if v is True})
+    data.update(
+        {
+            "tracks": course.tracks,
+            "cost_shares": "90%、80%、70%",
+            "cap_by_adoption": "300,000、150,000",
+        }
+    )
+    response = office.post(reverse("programmes:course_edit", args=[course.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    course.refresh_from_db()
+    assert course.cost_shares == ["90%", "80%", "70%"]
+    assert course.cap_by_adoption == [300_000, 150_000]
