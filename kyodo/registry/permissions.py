@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from kyodo.accounts.models import Role
 from kyodo.accounts.permissions import LOGIN_REQUIRED, is_person
 from kyodo.core.permissions import ALLOW, Decision, deny, predicate
-from kyodo.registry.models import CivicGroup, GroupDocument, GroupRole, RegistrationApplication
+from kyodo.registry.models import (
+    CivicGroup,
+    GroupDocument,
+    GroupInvitation,
+    GroupRole,
+    RegistrationApplication,
+)
 from kyodo.registry.workflow import TRANSITIONS
 
 REGISTRY_STAFF = (Role.CENTER, Role.OFFICE, Role.ADMIN)
@@ -147,3 +153,25 @@ def can_download_document(user: Any, document: GroupDocument) -> Decision:
     if document.is_public and document.group.is_registered():
         return ALLOW
     return can_view_private(user, document.group)
+
+
+@predicate("registry.accept_invitation")
+def can_accept_invitation(user: Any, invitation: GroupInvitation) -> Decision:
+    """An invitation link is for the address it was sent to: a forwarded link must not let
+    someone else join the group."""
+    from django.utils import timezone
+
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if invitation.accepted_at is not None or invitation.expires_at < timezone.now():
+        return deny(
+            _(
+                "この招待はすでに使われたか、有効期限が切れています。団体の代表者にもう一度招待してもらってください。"
+            )
+        )
+    if user.email.lower() != invitation.email.lower():
+        return deny(
+            _("この招待は %(email)s あてです。そのメールアドレスでログインしてください。")
+            % {"email": invitation.email}
+        )
+    return ALLOW

@@ -283,9 +283,10 @@ def invitation_create(*, actor: User, group: CivicGroup, email: str, role: str) 
 
 @transaction.atomic
 def invitation_accept(*, actor: User, invitation: GroupInvitation) -> GroupMembership:
-    locked = GroupInvitation.objects.select_for_update().get(pk=invitation.pk)
-    if locked.accepted_at is not None or locked.expires_at < timezone.now():
-        raise ValueError("invitation is no longer valid")
+    locked = (
+        GroupInvitation.objects.select_for_update().select_related("group").get(pk=invitation.pk)
+    )
+    authorize(actor, "registry.accept_invitation", locked)
     membership, _created = GroupMembership.objects.update_or_create(
         group=locked.group, user=actor, defaults={"role": locked.role}
     )

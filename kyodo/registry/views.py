@@ -273,15 +273,15 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = get_object_or_404(GroupInvitation.objects.select_related("group"), token=token)
-    valid = invitation.accepted_at is None and invitation.expires_at >= timezone.now()
-    if request.method == "POST" and valid:
+    decision = check("registry.accept_invitation", request.user, invitation)
+    if request.method == "POST" and decision:
         services.invitation_accept(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
         messages.success(
             request, _("%(name)s のメンバーになりました。") % {"name": invitation.group.name}
         )
         return redirect("registry:my_group", pk=invitation.group_id)
     return render(
-        request, "registry/accept_invitation.html", {"invitation": invitation, "valid": valid}
+        request, "registry/accept_invitation.html", {"invitation": invitation, "decision": decision}
     )
 
 

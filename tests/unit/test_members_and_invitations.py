@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kyodo.accounts.models import User
+from kyodo.core.permissions import NotAllowed
 from kyodo.registry import services
 from kyodo.registry.models import CivicGroup, GroupInvitation, GroupMembership, GroupRole
 
@@ -45,7 +46,7 @@ def test_it_invites_by_mail_and_the_invitee_joins(
 
     client = as_user(resident)
     page = client.get(path)
-    assert page.status_code == 200 and page.context["valid"]
+    assert page.status_code == 200 and page.context["decision"]
     assert "グループA" in page.content.decode()
     assert client.post(path).status_code == 302
     membership = GroupMembership.objects.get(group=group_a, user=resident)
@@ -64,12 +65,12 @@ def test_it_refuses_an_expired_invitation(
     )
     client = as_user(resident)
     page = client.get(f"/invitations/{invitation.token}/")
-    assert not page.context["valid"]
+    assert not page.context["decision"]
     assert "有効期限が切れています" in page.content.decode()
     client.post(f"/invitations/{invitation.token}/")
     assert not GroupMembership.objects.filter(group=group_a, user=resident).exists()
     invitation.refresh_from_db()
-    with pytest.raises(ValueError):
+    with pytest.raises(NotAllowed):
         services.invitation_accept(actor=resident, invitation=invitation)
 
 
@@ -90,9 +91,29 @@ def test_it_refuses_to_reuse_an_accepted_invitation(
 
     client = as_user(member_b)
     page = client.get(f"/invitations/{invitation.token}/")
-    assert not page.context["valid"]
+    assert not page.context["decision"]
     client.post(f"/invitations/{invitation.token}/")
     assert not GroupMembership.objects.filter(group=group_a, user=member_b).exists()
+
+
+def test_it_refuses_a_forwarded_invitation_to_someone_else(
+    as_user: Callable[[User], Client],
+    representative_a: User,
+    resident: User,
+    member_b: User,
+    group_a: CivicGroup,
+) -> None:
+    invitation = services.invitation_create(
+        actor=representative_a, group=group_a, email=resident.email, role=GroupRole.MEMBER
+    )
+    client = as_user(member_b)
+    page = client.get(f"/invitations/{invitation.token}/")
+    assert not page.context["decision"]
+    assert f"{resident.email} あて" in page.content.decode()
+    client.post(f"/invitations/{invitation.token}/")
+    assert not GroupMembership.objects.filter(group=group_a, user=member_b).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
 
 
 def test_it_refuses_an_unknown_invitation_token(
