@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kyodo.registry",
     "kyodo.programmes",
     "kyodo.proposals",
+    "kyodo.review",
 ]
 
 MIDDLEWARE = [

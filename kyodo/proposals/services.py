@@ -630,6 +630,8 @@ def proposal_transition(
 
 
 def _notify_transition(proposal: Proposal, action: str, reason: str) -> None:
+    if not workflow.TRANSITIONS[action].notify:
+        return  # the service driving this move sends its own message (review's notices)
     state = workflow.STATES[proposal.status]
     group_path = reverse("proposals:detail", args=[proposal.pk])
     context = {"proposal": proposal, "reason": reason, "state": state.group_label}

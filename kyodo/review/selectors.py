@@ -1,0 +1,237 @@
+"""Reads of the committee's work that feed pages, with a fixed number of queries.
+
+`committee_results` loads a whole call (criteria, proposals, submitted marks, conflicts,
+slots, advice, decisions) in a constant number of queries, then hands plain data to
+review.results; no query runs per proposal.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+
+from kyodo.proposals import workflow
+from kyodo.proposals.models import Proposal
+from kyodo.registry.models import GroupMembership
+from kyodo.review import results
+from kyodo.review.models import (
+    Committee,
+    CommitteeMember,
+    ConflictDeclaration,
+    Criterion,
+    Score,
+    ScoreSheet,
+)
+
+# Proposals the committee looks at: from the start of review onwards.
+COMMITTEE_STATES = workflow.REVIEW_STATES | workflow.DECIDED_STATES
+
+
+def committee_for_call(call_id: int) -> Committee | None:
+    return Committee.objects.select_related("call", "criteria_set").filter(call_id=call_id).first()
+
+
+def conflicts_of(committee: Committee, proposals: list[Proposal], members: list[Any]) -> set:
+    """(proposal_id, member_id) pairs that never count: standing declared conflicts and
+    membership of the proposing group. Two queries."""
+    pairs = set(
+        ConflictDeclaration.objects.filter(
+            member__committee=committee, has_conflict=True, revoked_at__isnull=True
+        ).values_list("proposal_id", "member_id")
+    )
+    member_by_user = {m.user_id: m.pk for m in members}
+    groups: dict[int, list[int]] = defaultdict(list)
+    for p in proposals:
+        groups[p.group_id].append(p.pk)
+    for user_id, group_id in GroupMembership.objects.filter(
+        user_id__in=member_by_user, group_id__in=groups
+    ).values_list("user_id", "group_id"):
+        for proposal_id in groups[group_id]:
+            pairs.add((proposal_id, member_by_user[user_id]))
+    return pairs
+
+
+@dataclass
+class Row:
+    proposal: Proposal
+    result: results.ProposalResult
+    criteria: list[Criterion]
+    progress: dict[int, tuple[int, int]] = field(default_factory=dict)  # round → (done, of)
+
+    @property
+    def means(self) -> list[tuple[Criterion, str]]:
+        return [(c, results.display(self.result.means.get(c.key))) for c in self.criteria]
+
+    @property
+    def total(self) -> str:
+        return results.display(self.result.total)
+
+    @property
+    def sum_of_means(self) -> str:
+        return results.display(self.result.sum_of_means, 2)
+
+
+@dataclass
+class CallResults:
+    committee: Committee
+    criteria: list[Criterion]
+    members: list[CommitteeMember]
+    rows: list[Row]
+    rules: results.Rules
+
+
+def committee_results(committee: Committee, *, states: frozenset[str] | None = None) -> CallResults:
+    criteria = list(committee.criteria_set.criteria.all())
+    rules = committee.criteria_set.rules(criteria)
+    members = list(committee.members.select_related("user", "kind"))
+    proposals = list(
+        Proposal.objects.filter(call_id=committee.call_id, status__in=states or COMMITTEE_STATES)
+        .select_related("group", "course", "advice", "decision", "presentation_slot")
+        .order_by("pk")
+    )
+    conflicts = conflicts_of(committee, proposals, members)
+    key_of = {c.pk: c.key for c in criteria}
+    marks = [
+        results.Mark(proposal_id, member_id, rnd, key_of[criterion_id], None if na else value)
+        for proposal_id, member_id, rnd, criterion_id, value, na in Score.objects.filter(
+            sheet__proposal__call_id=committee.call_id,
+            sheet__submitted_at__isnull=False,
+            sheet__member__committee=committee,
+        ).values_list(
+            "sheet__proposal_id",
+            "sheet__member_id",
+            "sheet__round",
+            "criterion_id",
+            "value",
+            "not_applicable",
+        )
+    ]
+    computed = results.call_results(rules, [p.pk for p in proposals], marks, conflicts)
+    submitted: dict[tuple[int, int], int] = defaultdict(int)
+    for proposal_id, rnd in ScoreSheet.objects.filter(
+        proposal__call_id=committee.call_id, submitted_at__isnull=False
+    ).values_list("proposal_id", "round"):
+        submitted[(proposal_id, rnd)] += 1
+    rows = []
+    for proposal, result in zip(proposals, computed, strict=True):
+        eligible = sum(1 for m in members if (proposal.pk, m.pk) not in conflicts)
+        progress = {
+            rnd: (submitted[(proposal.pk, rnd)], eligible) for rnd in range(1, rules.rounds + 1)
+        }
+        rows.append(Row(proposal, result, criteria, progress))
+    return CallResults(committee, criteria, members, rows, rules)
+
+
+def published_rows(data: CallResults) -> list[Row]:
+    """The public results page: proposals that were presented (scored), ranked."""
+    rows = [
+        r for r in data.rows if r.result.scored and r.proposal.status in workflow.DECIDED_STATES
+    ]
+    return sorted(rows, key=lambda r: (r.result.rank or 10**6, r.proposal.pk))
+
+
+@dataclass
+class IndividualSheet:
+    member: CommitteeMember
+    sheet: ScoreSheet | None
+    conflicted: bool
+    total: str
+
+
+def individual_sheets(committee: Committee, proposal: Proposal) -> dict[int, list[IndividualSheet]]:
+    """The office's view of each member's sheet, per round (a fixed number of queries)."""
+    criteria = list(committee.criteria_set.criteria.all())
+    rules = committee.criteria_set.rules(criteria)
+    members = list(committee.members.select_related("user", "kind"))
+    conflicts = conflicts_of(committee, [proposal], members)
+    sheets = ScoreSheet.objects.filter(proposal=proposal).prefetch_related(
+        Prefetch("scores", queryset=Score.objects.select_related("criterion"))
+    )
+    by_key = {(s.member_id, s.round): s for s in sheets}
+    out: dict[int, list[IndividualSheet]] = {}
+    for rnd in range(1, rules.rounds + 1):
+        out[rnd] = []
+        for m in members:
+            sheet = by_key.get((m.pk, rnd))
+            answers = (
+                {
+                    s.criterion.key: (None if s.not_applicable else s.value)
+                    for s in sheet.scores.all()
+                }
+                if sheet
+                else {}
+            )
+            total = results.member_total(rules, answers) if sheet and sheet.submitted_at else None
+            out[rnd].append(
+                IndividualSheet(m, sheet, (proposal.pk, m.pk) in conflicts, results.display(total))
+            )
+    return out
+
+
+@dataclass
+class InboxItem:
+    proposal: Proposal
+    declaration: ConflictDeclaration | None
+    sheets: dict[int, ScoreSheet]
+    in_group: bool
+
+    @property
+    def may_open(self) -> bool:
+        return (
+            not self.in_group and self.declaration is not None and not self.declaration.has_conflict
+        )
+
+
+def member_inbox(user: Any) -> list[tuple[CommitteeMember, list[InboxItem]]]:
+    """For a committee member: each committee and its proposals under review, with what the
+    member still has to do (declare, score). Queries do not grow with proposals."""
+    seats = list(
+        CommitteeMember.objects.filter(user=user).select_related(
+            "committee__call", "committee__criteria_set", "kind"
+        )
+    )
+    if not seats:
+        return []
+    call_ids = [s.committee.call_id for s in seats]
+    proposals = list(
+        Proposal.objects.filter(call_id__in=call_ids, status__in=workflow.REVIEW_STATES)
+        .select_related("group")
+        .order_by("pk")
+    )
+    declarations = {
+        (d.member_id, d.proposal_id): d
+        for d in ConflictDeclaration.objects.filter(member__in=seats, revoked_at__isnull=True)
+    }
+    sheets: dict[tuple[int, int], dict[int, ScoreSheet]] = defaultdict(dict)
+    for sheet in ScoreSheet.objects.filter(member__in=seats):
+        sheets[(sheet.member_id, sheet.proposal_id)][sheet.round] = sheet
+    groups = set(
+        GroupMembership.objects.filter(
+            user=user, group_id__in={p.group_id for p in proposals}
+        ).values_list("group_id", flat=True)
+    )
+    out = []
+    for seat in seats:
+        items = [
+            InboxItem(
+                p,
+                declarations.get((seat.pk, p.pk)),
+                sheets.get((seat.pk, p.pk), {}),
+                p.group_id in groups,
+            )
+            for p in proposals
+            if p.call_id == seat.committee.call_id
+        ]
+        out.append((seat, items))
+    return out
+
+
+def office_committees() -> list[Committee]:
+    return list(
+        Committee.objects.select_related("call", "criteria_set").order_by(
+            "-call__fiscal_year", "pk"
+        )
+    )

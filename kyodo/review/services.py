@@ -1,0 +1,532 @@
+"""Every write of the selection committee's work.
+
+Status changes of proposals go through proposals.services.proposal_transition (the table
+in proposals.workflow); the records that justify them (Advice, CityDecision) are written
+first, in the same transaction, and the transition predicates require them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kyodo.accounts.models import User
+from kyodo.audit.services import audit_record
+from kyodo.core.notify import notify
+from kyodo.core.permissions import authorize
+from kyodo.programmes.models import Call
+from kyodo.proposals import workflow
+from kyodo.proposals.models import Proposal
+from kyodo.proposals.services import _group_recipients, proposal_transition
+from kyodo.registry.models import GroupMembership
+from kyodo.review.models import (
+    Advice,
+    CityDecision,
+    Committee,
+    CommitteeMember,
+    ConflictDeclaration,
+    CriteriaSet,
+    MemberKind,
+    Outcome,
+    PresentationSlot,
+    Recommendation,
+    Score,
+    ScoreSheet,
+)
+from kyodo.review.permissions import seat_for
+
+
+class ReviewRefused(Exception):
+    """A write that cannot happen now; `message` (and `errors` per field) say why."""
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+# --- the committee ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def committee_create(
+    *,
+    actor: User,
+    call: Call,
+    criteria_set: CriteriaSet,
+    name: str = "",
+    document_deadline: dt.datetime | None = None,
+    presentation_deadline: dt.datetime | None = None,
+    presentation_place: str = "",
+) -> Committee:
+    authorize(actor, "review.manage")
+    if Committee.objects.filter(call=call).exists():
+        raise ReviewRefused(_("この募集の選考委員会はすでにあります。"))
+    committee = Committee.objects.create(
+        call=call,
+        criteria_set=criteria_set,
+        name=name or _("%(call)s 選考委員会") % {"call": call.title},
+        document_deadline=document_deadline,
+        presentation_deadline=presentation_deadline,
+        presentation_place=presentation_place,
+    )
+    audit_record(actor=actor, action="committee.create", target=committee)
+    return committee
+
+
+@transaction.atomic
+def committee_update(*, actor: User, committee: Committee, data: dict[str, Any]) -> Committee:
+    authorize(actor, "review.manage")
+    locked = Committee.objects.select_for_update().get(pk=committee.pk)
+    fields = ["document_deadline", "presentation_deadline", "presentation_place"]
+    changes = {}
+    for name in fields:
+        if name in data and getattr(locked, name) != data[name]:
+            changes[name] = [getattr(locked, name), data[name]]
+            setattr(locked, name, data[name])
+    locked.save(update_fields=fields)
+    audit_record(actor=actor, action="committee.update", target=locked, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def committee_add_member(
+    *, actor: User, committee: Committee, user: User, kind: MemberKind, is_chair: bool = False
+) -> CommitteeMember:
+    authorize(actor, "review.manage")
+    if CommitteeMember.objects.filter(committee=committee, user=user).exists():
+        raise ReviewRefused(_("この方はすでに委員です。"), {"user": _("この方はすでに委員です。")})
+    if is_chair:
+        CommitteeMember.objects.filter(committee=committee, is_chair=True).update(is_chair=False)
+    member = CommitteeMember.objects.create(
+        committee=committee,
+        user=user,
+        kind=kind,
+        is_chair=is_chair,
+        order=committee.members.count() + 1,
+    )
+    audit_record(
+        actor=actor,
+        action="committee.member_add",
+        target=committee,
+        changes={"member": [None, f"{user.full_name} <{user.email}>（{kind}）"]},
+    )
+    _flag_group_conflicts(committee=committee, members=[member])
+    return member
+
+
+def _flag_group_conflicts(
+    *,
+    committee: Committee,
+    members: list[CommitteeMember] | None = None,
+    proposals: list[Proposal] | None = None,
+) -> list[ConflictDeclaration]:
+    """Record a conflict, automatically, for every member who belongs to a proposing group."""
+    members = members if members is not None else list(committee.members.all())
+    if proposals is None:
+        proposals = list(
+            Proposal.objects.filter(call_id=committee.call_id, status__in=workflow.REVIEW_STATES)
+        )
+    by_user = {m.user_id: m for m in members}
+    groups = {p.group_id for p in proposals}
+    belongs = set(
+        GroupMembership.objects.filter(user_id__in=by_user, group_id__in=groups).values_list(
+            "user_id", "group_id"
+        )
+    )
+    made = []
+    for proposal in proposals:
+        for user_id, member in by_user.items():
+            if (user_id, proposal.group_id) not in belongs:
+                continue
+            standing = ConflictDeclaration.objects.filter(
+                member=member, proposal=proposal, revoked_at__isnull=True
+            ).first()
+            if standing is not None and standing.has_conflict:
+                continue
+            if standing is not None:
+                standing.revoked_at = timezone.now()
+                standing.revoke_reason = _("提案団体の構成員のため、自動で利害関係ありとしました。")
+                standing.save(update_fields=["revoked_at", "revoke_reason"])
+            declaration = ConflictDeclaration.objects.create(
+                member=member,
+                proposal=proposal,
+                has_conflict=True,
+                automatic=True,
+                reason=_("提案団体の構成員です。"),
+            )
+            audit_record(
+                actor=None,
+                action="review.conflict_flag",
+                target=proposal,
+                summary=str(member),
+                changes={"conflict": [None, True]},
+            )
+            made.append(declaration)
+    return made
+
+
+# --- proposals into review ---------------------------------------------------------------
+
+
+@transaction.atomic
+def review_start(*, actor: User, proposal: Proposal) -> Proposal:
+    proposal = proposal_transition(actor=actor, proposal=proposal, action="review_start")
+    committee = Committee.objects.get(call_id=proposal.call_id)
+    _flag_group_conflicts(committee=committee, proposals=[proposal])
+    return proposal
+
+
+@transaction.atomic
+def review_start_all(*, actor: User, committee: Committee) -> int:
+    authorize(actor, "review.manage")
+    ready = Proposal.objects.filter(
+        call_id=committee.call_id, status=workflow.READY_FOR_REVIEW
+    ).order_by("pk")
+    count = 0
+    for proposal in ready:
+        review_start(actor=actor, proposal=proposal)
+        count += 1
+    return count
+
+
+# --- conflicts of interest -----------------------------------------------------------------
+
+
+@transaction.atomic
+def declaration_make(
+    *, actor: User, proposal: Proposal, has_conflict: bool, reason: str = ""
+) -> ConflictDeclaration:
+    authorize(actor, "review.declare", proposal)
+    member = seat_for(actor, proposal.call_id)
+    reason = reason.strip()
+    automatic = GroupMembership.objects.filter(user=actor, group_id=proposal.group_id).exists()
+    if automatic:
+        has_conflict, reason = True, reason or _("提案団体の構成員です。")
+    if has_conflict and not reason:
+        raise ReviewRefused(
+            _("利害関係の内容を書いてください。"),
+            {"reason": _("利害関係の内容を書いてください。")},
+        )
+    declaration = ConflictDeclaration.objects.create(
+        member=member,
+        proposal=proposal,
+        has_conflict=has_conflict,
+        reason=reason if has_conflict else "",
+        automatic=automatic,
+    )
+    audit_record(
+        actor=actor,
+        action="review.declare",
+        target=proposal,
+        summary=reason if has_conflict else "",
+        changes={"conflict": [None, has_conflict]},
+    )
+    return declaration
+
+
+@transaction.atomic
+def declaration_revoke(
+    *, actor: User, declaration: ConflictDeclaration, reason: str
+) -> ConflictDeclaration:
+    authorize(actor, "review.manage")
+    locked = ConflictDeclaration.objects.select_for_update().get(pk=declaration.pk)
+    if locked.revoked_at is not None:
+        raise ReviewRefused(_("この申告はすでに取り消されています。"))
+    reason = reason.strip()
+    if not reason:
+        raise ReviewRefused(
+            _("取消しの理由を書いてください。"), {"reason": _("取消しの理由を書いてください。")}
+        )
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = actor
+    locked.revoke_reason = reason
+    locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    audit_record(
+        actor=actor,
+        action="review.declaration_revoke",
+        target=locked.proposal,
+        summary=reason,
+        changes={"declaration": [locked.has_conflict, None], "member": [str(locked.member), None]},
+    )
+    notify(
+        to=[locked.member.user.email],
+        subject=_("【協働】利害関係の申告が取り消されました"),
+        template="review/email/declaration_revoked.txt",
+        context={
+            "declaration": locked,
+            "path": reverse("review:declare", args=[locked.proposal_id]),
+        },
+    )
+    return locked
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    value: int | None
+    not_applicable: bool = False
+    comment: str = ""
+
+
+@transaction.atomic
+def sheet_save(
+    *,
+    actor: User,
+    proposal: Proposal,
+    round_number: int,
+    answers: dict[int, Answer],
+    comment: str = "",
+    submit: bool = False,
+) -> ScoreSheet:
+    """Save a member's sheet as a draft, or submit it (complete, counted in the results).
+
+    Until the round's deadline a member may change a submitted sheet; saving it as a draft
+    takes it out of the results until it is submitted again."""
+    authorize(actor, "review.score", (proposal, round_number))
+    member = seat_for(actor, proposal.call_id)
+    criteria = list(member.committee.criteria_set.criteria.all())
+    errors: dict[str, str] = {}
+    for criterion in criteria:
+        answer = answers.get(criterion.pk, Answer(None))
+        field = f"c{criterion.pk}"
+        if answer.not_applicable and not criterion.allow_na:
+            errors[field] = _("この項目は「該当なし」にできません。")
+        elif answer.value is not None and not (
+            criterion.scale_min <= answer.value <= criterion.scale_max
+        ):
+            errors[field] = _("%(min)s〜%(max)s点で採点してください。") % {
+                "min": criterion.scale_min,
+                "max": criterion.scale_max,
+            }
+        elif answer.value is not None and answer.not_applicable:
+            errors[field] = _("点数と「該当なし」は同時に選べません。")
+        elif submit and answer.value is None and not answer.not_applicable:
+            errors[field] = _("提出するには、すべての項目を採点してください。")
+    if errors:
+        raise ReviewRefused(_("採点票に直すところがあります。"), errors)
+    sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(
+        member=member, proposal=proposal, round=round_number
+    )
+    was_submitted = sheet.submitted_at is not None
+    sheet.comment = comment.strip()
+    sheet.submitted_at = timezone.now() if submit else None
+    sheet.save(update_fields=["comment", "submitted_at", "updated_at"])
+    existing = {s.criterion_id: s for s in sheet.scores.all()}
+    for criterion in criteria:
+        answer = answers.get(criterion.pk, Answer(None))
+        score = existing.get(criterion.pk) or Score(sheet=sheet, criterion=criterion)
+        score.value = answer.value
+        score.not_applicable = answer.not_applicable
+        score.comment = answer.comment.strip()
+        if score.pk:
+            score.save(update_fields=["value", "not_applicable", "comment"])
+        else:
+            score.save()
+    # The values stay out of the audit log: individual scores are the office's to see.
+    audit_record(
+        actor=actor,
+        action="review.sheet_submit" if submit else "review.sheet_save",
+        target=proposal,
+        summary=_("第%(n)s回の採点") % {"n": round_number},
+        changes={"submitted": [was_submitted, submit]},
+    )
+    return sheet
+
+
+# --- presentation ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def slot_set(
+    *,
+    actor: User,
+    committee: Committee,
+    proposal: Proposal,
+    order: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    room: str = "",
+) -> PresentationSlot:
+    authorize(actor, "review.manage")
+    if proposal.call_id != committee.call_id:
+        raise ReviewRefused(_("この提案はこの委員会の審査の対象ではありません。"))
+    if ends_at <= starts_at:
+        raise ReviewRefused(
+            _("終了は開始より後にしてください。"),
+            {"ends_at": _("終了は開始より後にしてください。")},
+        )
+    slot, created = PresentationSlot.objects.update_or_create(
+        proposal=proposal,
+        defaults={
+            "committee": committee,
+            "order": order,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "room": room or committee.presentation_place,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="review.slot_set",
+        target=proposal,
+        changes={"slot": [None, f"{order} {starts_at.isoformat()} {room}"]},
+    )
+    return slot
+
+
+@transaction.atomic
+def schedule_publish(*, actor: User, committee: Committee) -> Committee:
+    authorize(actor, "review.manage")
+    locked = Committee.objects.select_for_update().get(pk=committee.pk)
+    locked.schedule_published_at = timezone.now()
+    locked.save(update_fields=["schedule_published_at"])
+    audit_record(actor=actor, action="review.schedule_publish", target=locked)
+    return locked
+
+
+# --- advice, decision, budget, publication ---------------------------------------------------
+
+
+@transaction.atomic
+def advice_record(
+    *,
+    actor: User,
+    proposal: Proposal,
+    recommendation: str,
+    note: str = "",
+    review_comment: str = "",
+) -> Advice:
+    authorize(actor, "review.manage")
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != workflow.IN_REVIEW:
+        raise ReviewRefused(_("答申は審査中の提案にだけ記録できます。"))
+    if recommendation not in Recommendation.values:
+        raise ReviewRefused(
+            _("答申の内容を選んでください。"), {"recommendation": _("選んでください。")}
+        )
+    advice = Advice.objects.create(
+        proposal=locked,
+        recommendation=recommendation,
+        note=note.strip(),
+        review_comment=review_comment.strip(),
+        recorded_by=actor,
+    )
+    proposal_transition(actor=actor, proposal=locked, action="advise", reason=note)
+    return advice
+
+
+OUTCOME_ACTIONS = {
+    Outcome.ADOPTED: "adopt",
+    Outcome.ADOPTED_WITH_CONDITIONS: "adopt_with_conditions",
+    Outcome.NOT_ADOPTED: "not_adopt",
+}
+
+
+@transaction.atomic
+def decision_record(
+    *, actor: User, proposal: Proposal, outcome: str, conditions: str = "", reason: str = ""
+) -> CityDecision:
+    authorize(actor, "review.manage")
+    locked = Proposal.objects.select_for_update().select_related("group").get(pk=proposal.pk)
+    if locked.status != workflow.ADVISED:
+        raise ReviewRefused(_("市の決定は答申の後に記録します。"))
+    conditions, reason = conditions.strip(), reason.strip()
+    if outcome not in OUTCOME_ACTIONS:
+        raise ReviewRefused(_("決定を選んでください。"), {"outcome": _("選んでください。")})
+    if outcome == Outcome.ADOPTED_WITH_CONDITIONS and not conditions:
+        raise ReviewRefused(
+            _("採択の条件を書いてください。"), {"conditions": _("条件を書いてください。")}
+        )
+    if outcome == Outcome.NOT_ADOPTED and not reason:
+        raise ReviewRefused(
+            _("不採択の理由を書いてください。"), {"reason": _("理由を書いてください。")}
+        )
+    decision = CityDecision.objects.create(
+        proposal=locked,
+        outcome=outcome,
+        conditions=conditions if outcome == Outcome.ADOPTED_WITH_CONDITIONS else "",
+        reason=reason if outcome == Outcome.NOT_ADOPTED else "",
+        decided_by=actor,
+    )
+    proposal_transition(
+        actor=actor,
+        proposal=locked,
+        action=OUTCOME_ACTIONS[outcome],
+        reason=conditions or reason,
+    )
+    notify(
+        to=_group_recipients(locked.group),
+        subject=_("【協働】提案「%(title)s」の審査結果のお知らせ") % {"title": locked.title},
+        template="review/email/notice.txt",
+        context={
+            "proposal": locked,
+            "decision": decision,
+            "path": reverse("review:notice", args=[locked.pk]),
+        },
+    )
+    return decision
+
+
+@transaction.atomic
+def budget_passed(*, actor: User, committee: Committee, passed_on: dt.date) -> int:
+    """The council passed the budget: every decision of the call stops being provisional."""
+    authorize(actor, "review.manage")
+    locked = Committee.objects.select_for_update().get(pk=committee.pk)
+    locked.budget_passed_on = passed_on
+    locked.save(update_fields=["budget_passed_on"])
+    now = timezone.now()
+    decisions = list(
+        CityDecision.objects.select_for_update()
+        .filter(proposal__call_id=locked.call_id, provisional=True)
+        .select_related("proposal__group")
+    )
+    for decision in decisions:
+        decision.provisional = False
+        decision.finalised_at = now
+        decision.save(update_fields=["provisional", "finalised_at"])
+        audit_record(
+            actor=actor,
+            action="review.decision_final",
+            target=decision.proposal,
+            changes={"provisional": [True, False]},
+        )
+        notify(
+            to=_group_recipients(decision.proposal.group),
+            subject=_("【協働】提案「%(title)s」の決定が確定しました")
+            % {"title": decision.proposal.title},
+            template="review/email/notice.txt",
+            context={
+                "proposal": decision.proposal,
+                "decision": decision,
+                "path": reverse("review:notice", args=[decision.proposal_id]),
+            },
+        )
+    audit_record(
+        actor=actor,
+        action="review.budget_passed",
+        target=locked,
+        changes={"budget_passed_on": [None, passed_on]},
+    )
+    return len(decisions)
+
+
+@transaction.atomic
+def results_publish(*, actor: User, committee: Committee, general_comment: str = "") -> Committee:
+    authorize(actor, "review.manage")
+    locked = Committee.objects.select_for_update().get(pk=committee.pk)
+    if not CityDecision.objects.filter(proposal__call_id=locked.call_id).exists():
+        raise ReviewRefused(_("市の決定を記録してから公表してください。"))
+    locked.results_published_at = timezone.now()
+    locked.general_comment = general_comment.strip()
+    locked.save(update_fields=["results_published_at", "general_comment"])
+    audit_record(actor=actor, action="review.results_publish", target=locked)
+    return locked
