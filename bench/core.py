@@ -119,6 +119,8 @@ def machine_info() -> dict[str, Any]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "django": django.get_version(),
+        # Other work on the machine inflates every figure: read them with this beside them.
+        "load_average_1_5_15min": [round(x, 2) for x in os.getloadavg()],
     }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -86,7 +87,12 @@ def worker(db: str, scale: int, suite_names: list[str], requests: int, warmup: i
 
     call_command("migrate", verbosity=0)
     client = Client()
-    result: dict[str, Any] = {"db_version": database_version(), "generate_s": {}, "pages": []}
+    result: dict[str, Any] = {
+        "db_version": database_version(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "generate_s": {},
+        "pages": [],
+    }
     result["pages"].append(
         measure(client, BASELINE, "/healthz", requests=requests, warmup=warmup).as_dict()
     )
@@ -193,8 +199,12 @@ def print_table(runs: dict[tuple[str, int], dict], scales: list[int], target_ms:
             note = "" if len(counts) == 1 else "  <- query count grows with scale"
             print(f"{name:<20}" + "".join(cells) + note)
         for scale in present:
-            for suite, seconds in runs[(db, scale)]["generate_s"].items():
-                print(f"  data: {suite} at {scale:,} generated in {seconds:.1f} s")
+            run = runs[(db, scale)]
+            for suite, seconds in run["generate_s"].items():
+                print(
+                    f"  data: {suite} at {scale:,} generated in {seconds:.1f} s"
+                    f" (machine load average {run.get('load_average_1min', '?')})"
+                )
     return on_target
 
 
