@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("kyodo.registry.urls")),
     path("", include("kyodo.programmes.urls")),
     path("", include("kyodo.proposals.urls")),
+    path("", include("kyodo.review.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

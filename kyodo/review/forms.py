@@ -1,0 +1,201 @@
+"""Forms of the committee's pages. Bad input comes back next to its field, keeping what
+was typed; the services re-check everything."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kyodo.accounts.models import Role, User
+from kyodo.japan.forms import CleanCharField, JapaneseDateField
+from kyodo.programmes.models import Call
+from kyodo.review.models import (
+    CriteriaSet,
+    Criterion,
+    MemberKind,
+    Outcome,
+    Recommendation,
+    Score,
+)
+
+NA = "na"
+
+
+def _text(label: Any, rows: int = 3, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+def _aware(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, time or dt.time(23, 59)))
+
+
+class DeclarationForm(forms.Form):
+    has_conflict = forms.TypedChoiceField(
+        label=_("この提案との利害関係"),
+        choices=[
+            ("no", _("利害関係はありません")),
+            ("yes", _("利害関係があります（この提案の審査に加わりません）")),
+        ],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = _text(_("利害関係の内容（ある場合は必須）"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("has_conflict") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("利害関係の内容を書いてください。"))
+        return data
+
+
+class ScoreForm(forms.Form):
+    """One field per criterion (the scale, plus 該当なし where allowed) and a comment each."""
+
+    comment = _text(_("全体の所見（任意）"), rows=3)
+
+    def __init__(self, *args: Any, criteria: list[Criterion], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for c in criteria:
+            choices = [(str(v), str(v)) for v in c.choices]
+            if c.allow_na:
+                choices.append((NA, str(_("該当なし"))))
+            self.fields[f"c{c.pk}"] = forms.ChoiceField(
+                label=c.name,
+                help_text=c.question,
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"c{c.pk}_comment"] = forms.CharField(
+                label=_("%(name)s へのコメント") % {"name": c.name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self) -> list[tuple[Criterion, Any, Any]]:
+        return [(c, self[f"c{c.pk}"], self[f"c{c.pk}_comment"]) for c in self.criteria]
+
+    def answers(self) -> dict[int, Any]:
+        from kyodo.review.services import Answer
+
+        out = {}
+        for c in self.criteria:
+            raw = self.cleaned_data.get(f"c{c.pk}") or ""
+            out[c.pk] = Answer(
+                value=int(raw) if raw not in ("", NA) else None,
+                not_applicable=raw == NA,
+                comment=self.cleaned_data.get(f"c{c.pk}_comment") or "",
+            )
+        return out
+
+    @staticmethod
+    def initial_from(scores: list[Score], comment: str) -> dict[str, Any]:
+        initial: dict[str, Any] = {"comment": comment}
+        for s in scores:
+            initial[f"c{s.criterion_id}"] = (
+                NA if s.not_applicable else (str(s.value) if s.value is not None else "")
+            )
+            initial[f"c{s.criterion_id}_comment"] = s.comment
+        return initial
+
+
+class CommitteeForm(forms.Form):
+    call = forms.ModelChoiceField(
+        label=_("募集"), queryset=Call.objects.filter(committee__isnull=True)
+    )
+    criteria_set = forms.ModelChoiceField(label=_("審査基準"), queryset=CriteriaSet.objects.all())
+    name = CleanCharField(label=_("委員会の名称（空欄なら募集名から付けます）"), required=False)
+
+
+class DeadlineForm(forms.Form):
+    document_day = JapaneseDateField(label=_("書類審査の採点締切日"), required=False)
+    presentation_day = JapaneseDateField(
+        label=_("プレゼンテーション後の採点締切日"), required=False
+    )
+    presentation_place = CleanCharField(
+        label=_("公開プレゼンテーションの会場"), max_length=200, required=False
+    )
+
+    def data_for_service(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "document_deadline": _aware(d.get("document_day"), None),
+            "presentation_deadline": _aware(d.get("presentation_day"), None),
+            "presentation_place": d.get("presentation_place", ""),
+        }
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(label=_("委員のメールアドレス（委員として登録済みの方）"))
+    kind = forms.ModelChoiceField(label=_("委員の区分"), queryset=MemberKind.objects.all())
+    is_chair = forms.BooleanField(label=_("委員長"), required=False)
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"].lower()
+        user = User.objects.filter(email=email, role_assignments__role=Role.COMMITTEE).first()
+        if user is None:
+            raise forms.ValidationError(_("委員の役割を持つ利用者が見つかりません。"))
+        return user
+
+
+class RevokeForm(forms.Form):
+    reason = _text(_("取消しの理由"), required=True)
+
+
+class SlotForm(forms.Form):
+    order = forms.IntegerField(label=_("発表順"), min_value=1)
+    day = JapaneseDateField(label=_("日付"))
+    starts = forms.TimeField(label=_("開始時刻"), help_text=_("例：13:30"))
+    ends = forms.TimeField(label=_("終了時刻"), help_text=_("例：13:50"))
+    room = CleanCharField(label=_("会場"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
+            self.add_error("ends", _("終了は開始より後にしてください。"))
+        return data
+
+
+class AdviceForm(forms.Form):
+    recommendation = forms.ChoiceField(
+        label=_("答申の内容"), choices=Recommendation.choices, widget=forms.RadioSelect
+    )
+    note = _text(_("付帯意見（団体への通知と記録に残ります）"))
+    review_comment = _text(_("講評（審査結果のページで公表します）"), rows=4)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("市の決定"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    conditions = _text(_("採択の条件（条件付き採択のときは必須）"))
+    reason = _text(_("不採択の理由（不採択のときは必須）"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        outcome = data.get("outcome")
+        if (
+            outcome == Outcome.ADOPTED_WITH_CONDITIONS
+            and not (data.get("conditions") or "").strip()
+        ):
+            self.add_error("conditions", _("採択の条件を書いてください。"))
+        if outcome == Outcome.NOT_ADOPTED and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("不採択の理由を書いてください。"))
+        return data
+
+
+class BudgetForm(forms.Form):
+    passed_on = JapaneseDateField(label=_("予算の成立日"))
+
+
+class PublishForm(forms.Form):
+    general_comment = _text(_("全体の講評（公表します）"), rows=4)

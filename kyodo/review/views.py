@@ -1,0 +1,437 @@
+"""Pages of the selection committee: the member's inbox, declaration and score sheets; the
+office's committee, results and decision pages; the group's notice; the public schedule
+and results. Each view: load → authorize → form → one service → redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kyodo.core.permissions import authorize, check
+from kyodo.programmes.models import Call
+from kyodo.proposals import workflow
+from kyodo.proposals.models import Proposal, ProposalVersion
+from kyodo.proposals.services import snapshot_rows
+from kyodo.review import selectors, services
+from kyodo.review.forms import (
+    AdviceForm,
+    BudgetForm,
+    CommitteeForm,
+    DeadlineForm,
+    DecisionForm,
+    DeclarationForm,
+    MemberForm,
+    PublishForm,
+    RevokeForm,
+    ScoreForm,
+    SlotForm,
+)
+from kyodo.review.models import Committee, ConflictDeclaration, PresentationSlot, ScoreSheet
+from kyodo.review.permissions import seat_for
+
+
+def _proposal(pk: int) -> Proposal:
+    return get_object_or_404(Proposal.objects.select_related("call", "group", "course"), pk=pk)
+
+
+def _committee(call_pk: int) -> Committee:
+    committee = selectors.committee_for_call(call_pk)
+    if committee is None:
+        raise Http404
+    return committee
+
+
+def _form_errors(form: Any, exc: services.ReviewRefused) -> None:
+    for field, message in exc.errors.items():
+        form.add_error(field if field in form.fields else None, message)
+    if not exc.errors:
+        form.add_error(None, exc.message)
+
+
+# --- committee members ---------------------------------------------------------------------
+
+
+@login_required
+def member_home(request: HttpRequest) -> HttpResponse:
+    authorize(request.user, "review.member_area")
+    return render(
+        request, "review/member_home.html", {"inbox": selectors.member_inbox(request.user)}
+    )
+
+
+@login_required
+def declare(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(pk)
+    authorize(request.user, "review.declare", proposal)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            declaration = services.declaration_make(
+                actor=request.user,
+                proposal=proposal,
+                has_conflict=form.cleaned_data["has_conflict"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ReviewRefused as exc:
+            _form_errors(form, exc)
+        else:
+            if declaration.has_conflict:
+                messages.success(
+                    request, _("利害関係ありと申告しました。この提案の審査には加わりません。")
+                )
+                return redirect("review:member_home")
+            messages.success(request, _("利害関係なしと申告しました。提案を審査できます。"))
+            return redirect("review:proposal", pk=proposal.pk)
+    return render(request, "review/declare.html", {"proposal": proposal, "form": form})
+
+
+@login_required
+def proposal_view(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(pk)
+    authorize(request.user, "review.open_proposal", proposal)
+    seat = seat_for(request.user, proposal.call_id)
+    version = ProposalVersion.objects.filter(proposal=proposal).order_by("-number").first()
+    sheets = {s.round: s for s in ScoreSheet.objects.filter(member=seat, proposal=proposal)}
+    rounds = [
+        (n, sheets.get(n), check("review.score", request.user, (proposal, n)))
+        for n in range(1, seat.committee.criteria_set.rounds + 1)
+    ]
+    context = {
+        "proposal": proposal,
+        "rows": snapshot_rows(version.snapshot) if version else [],
+        "version": version,
+        "rounds": rounds,
+        "committee": seat.committee,
+    }
+    return render(request, "review/proposal.html", context)
+
+
+@login_required
+def score(request: HttpRequest, pk: int, round_number: int) -> HttpResponse:
+    proposal = _proposal(pk)
+    authorize(request.user, "review.open_proposal", proposal)
+    decision = check("review.score", request.user, (proposal, round_number))
+    seat = seat_for(request.user, proposal.call_id)
+    criteria = list(seat.committee.criteria_set.criteria.all())
+    sheet = ScoreSheet.objects.filter(member=seat, proposal=proposal, round=round_number).first()
+    initial = ScoreForm.initial_from(list(sheet.scores.all()), sheet.comment) if sheet else {}
+    form = ScoreForm(request.POST or None, criteria=criteria, initial=initial)
+    if request.method == "POST":
+        authorize(request.user, "review.score", (proposal, round_number))
+        if form.is_valid():
+            submit = "submit" in request.POST
+            try:
+                services.sheet_save(
+                    actor=request.user,
+                    proposal=proposal,
+                    round_number=round_number,
+                    answers=form.answers(),
+                    comment=form.cleaned_data["comment"],
+                    submit=submit,
+                )
+            except services.ReviewRefused as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("採点を提出しました。") if submit else _("下書きを保存しました。")
+                )
+                return redirect("review:proposal", pk=proposal.pk)
+    context = {
+        "proposal": proposal,
+        "form": form,
+        "round_number": round_number,
+        "sheet": sheet,
+        "can_score": decision,
+        "deadline": seat.committee.deadline(round_number),
+    }
+    return render(request, "review/score.html", context)
+
+
+# --- the office ----------------------------------------------------------------------------
+
+
+@login_required
+def staff_index(request: HttpRequest) -> HttpResponse:
+    authorize(request.user, "review.manage")
+    form = CommitteeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            committee = services.committee_create(
+                actor=request.user,
+                call=form.cleaned_data["call"],
+                criteria_set=form.cleaned_data["criteria_set"],
+                name=form.cleaned_data["name"],
+            )
+        except services.ReviewRefused as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("選考委員会を設けました。"))
+            return redirect("review:committee", call_pk=committee.call_id)
+    context = {"committees": selectors.office_committees(), "form": form}
+    return render(request, "review/staff_index.html", context)
+
+
+def _committee_context(committee: Committee, **forms: Any) -> dict[str, Any]:
+    data = selectors.committee_results(committee)
+    declarations = (
+        ConflictDeclaration.objects.filter(member__committee=committee)
+        .select_related("member__user", "proposal", "revoked_by")
+        .order_by("proposal_id", "member_id", "-declared_at")
+    )
+    ready = Proposal.objects.filter(call_id=committee.call_id, status=workflow.READY_FOR_REVIEW)
+    return {
+        "committee": committee,
+        "data": data,
+        "declarations": declarations,
+        "ready": ready,
+        "member_form": forms.get("member_form") or MemberForm(),
+        "deadline_form": forms.get("deadline_form")
+        or DeadlineForm(
+            initial={
+                "document_day": committee.document_deadline and committee.document_deadline.date(),
+                "presentation_day": committee.presentation_deadline
+                and committee.presentation_deadline.date(),
+                "presentation_place": committee.presentation_place,
+            }
+        ),
+        "budget_form": forms.get("budget_form") or BudgetForm(),
+        "publish_form": forms.get("publish_form")
+        or PublishForm(initial={"general_comment": committee.general_comment}),
+        "revoke_form": RevokeForm(),
+    }
+
+
+@login_required
+def committee_page(request: HttpRequest, call_pk: int) -> HttpResponse:
+    authorize(request.user, "review.manage")
+    committee = _committee(call_pk)
+    return render(request, "review/committee.html", _committee_context(committee))
+
+
+STEP_FORMS = {
+    "member": MemberForm,
+    "deadlines": DeadlineForm,
+    "budget": BudgetForm,
+    "publish": PublishForm,
+}
+
+
+@login_required
+@require_POST
+def committee_act(request: HttpRequest, call_pk: int, step: str) -> HttpResponse:
+    authorize(request.user, "review.manage")
+    committee = _committee(call_pk)
+    actor = request.user
+    if step == "start":
+        count = services.review_start_all(actor=actor, committee=committee)
+        messages.success(request, _("%(n)s件の提案の審査を始めました。") % {"n": count})
+        return redirect("review:committee", call_pk=call_pk)
+    if step == "publish_schedule":
+        services.schedule_publish(actor=actor, committee=committee)
+        messages.success(request, _("公開プレゼンテーションの日程を公表しました。"))
+        return redirect("review:committee", call_pk=call_pk)
+    if step not in STEP_FORMS:
+        raise Http404
+    form = STEP_FORMS[step](request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if step == "member":
+                services.committee_add_member(
+                    actor=actor,
+                    committee=committee,
+                    user=d["email"],
+                    kind=d["kind"],
+                    is_chair=d["is_chair"],
+                )
+            elif step == "deadlines":
+                services.committee_update(
+                    actor=actor, committee=committee, data=form.data_for_service()
+                )
+            elif step == "budget":
+                services.budget_passed(actor=actor, committee=committee, passed_on=d["passed_on"])
+            else:
+                services.results_publish(
+                    actor=actor, committee=committee, general_comment=d["general_comment"]
+                )
+        except services.ReviewRefused as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("記録しました。"))
+            return redirect("review:committee", call_pk=call_pk)
+    context = _committee_context(committee, **{f"{step}_form": form})
+    return render(request, "review/committee.html", context, status=400)
+
+
+@login_required
+@require_POST
+def declaration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    authorize(request.user, "review.manage")
+    declaration = get_object_or_404(ConflictDeclaration.objects.select_related("proposal"), pk=pk)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.declaration_revoke(
+                actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
+            )
+        except services.ReviewRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("申告を取り消しました。委員が改めて申告します。"))
+    else:
+        messages.error(request, _("取消しの理由を書いてください。"))
+    return redirect("review:committee", call_pk=declaration.proposal.call_id)
+
+
+@login_required
+def staff_results(request: HttpRequest, call_pk: int) -> HttpResponse:
+    authorize(request.user, "review.manage")
+    committee = _committee(call_pk)
+    data = selectors.committee_results(committee)
+    return render(request, "review/staff_results.html", {"committee": committee, "data": data})
+
+
+def _staff_proposal_context(
+    proposal: Proposal, committee: Committee, **forms: Any
+) -> dict[str, Any]:
+    slot = PresentationSlot.objects.filter(proposal=proposal).first()
+    data = selectors.committee_results(committee)
+    row = next((r for r in data.rows if r.proposal.pk == proposal.pk), None)
+    return {
+        "proposal": proposal,
+        "committee": committee,
+        "row": row,
+        "criteria": data.criteria,
+        "sheets": selectors.individual_sheets(committee, proposal),
+        "slot": slot,
+        "advice": getattr(proposal, "advice", None),
+        "decision": getattr(proposal, "decision", None),
+        "slot_form": forms.get("slot_form")
+        or SlotForm(
+            initial={
+                "order": slot.order if slot else None,
+                "room": slot.room if slot else committee.presentation_place,
+            }
+        ),
+        "advice_form": forms.get("advice_form") or AdviceForm(),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+    }
+
+
+@login_required
+def staff_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    authorize(request.user, "review.manage")
+    proposal = _proposal(pk)
+    committee = _committee(proposal.call_id)
+    return render(
+        request, "review/staff_proposal.html", _staff_proposal_context(proposal, committee)
+    )
+
+
+@login_required
+@require_POST
+def staff_proposal_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    authorize(request.user, "review.manage")
+    proposal = _proposal(pk)
+    committee = _committee(proposal.call_id)
+    forms_by_step = {"slot": SlotForm, "advice": AdviceForm, "decision": DecisionForm}
+    if step not in forms_by_step:
+        raise Http404
+    form = forms_by_step[step](request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if step == "slot":
+                from kyodo.review.forms import _aware
+
+                services.slot_set(
+                    actor=request.user,
+                    committee=committee,
+                    proposal=proposal,
+                    order=d["order"],
+                    starts_at=_aware(d["day"], d["starts"]),
+                    ends_at=_aware(d["day"], d["ends"]),
+                    room=d["room"],
+                )
+            elif step == "advice":
+                services.advice_record(
+                    actor=request.user,
+                    proposal=proposal,
+                    recommendation=d["recommendation"],
+                    note=d["note"],
+                    review_comment=d["review_comment"],
+                )
+            else:
+                services.decision_record(
+                    actor=request.user,
+                    proposal=proposal,
+                    outcome=d["outcome"],
+                    conditions=d["conditions"],
+                    reason=d["reason"],
+                )
+        except services.ReviewRefused as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("記録しました。"))
+            return redirect("review:staff_proposal", pk=proposal.pk)
+    proposal.refresh_from_db()
+    context = _staff_proposal_context(proposal, committee, **{f"{step}_form": form})
+    return render(request, "review/staff_proposal.html", context, status=400)
+
+
+# --- the group's notice ------------------------------------------------------------------------
+
+
+@login_required
+def notice(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("call", "group", "course", "decision", "advice"), pk=pk
+    )
+    authorize(request.user, "review.view_notice", proposal)
+    committee = selectors.committee_for_call(proposal.call_id)
+    context = {
+        "proposal": proposal,
+        "decision": proposal.decision,
+        "committee": committee,
+        "advice": getattr(proposal, "advice", None),
+    }
+    return render(request, "review/notice.html", context)
+
+
+# --- public pages ----------------------------------------------------------------------------
+
+
+def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=call_pk)
+    committee = selectors.committee_for_call(call.pk)
+    if committee is None:
+        raise Http404
+    authorize(request.user, "review.view_results", committee)
+    data = selectors.committee_results(committee, states=workflow.DECIDED_STATES)
+    context = {
+        "call": call,
+        "committee": committee,
+        "data": data,
+        "rows": selectors.published_rows(data),
+    }
+    return render(request, "review/public_results.html", context)
+
+
+def public_schedule(request: HttpRequest, call_pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=call_pk)
+    committee = selectors.committee_for_call(call.pk)
+    if committee is None:
+        raise Http404
+    authorize(request.user, "review.view_schedule", committee)
+    slots = PresentationSlot.objects.filter(committee=committee).select_related("proposal__group")
+    return render(
+        request,
+        "review/public_schedule.html",
+        {"call": call, "committee": committee, "slots": slots},
+    )
