@@ -5,6 +5,7 @@ the public sees the results page."""
 from __future__ import annotations
 
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from kyodo.audit.models import AuditEvent
@@ -13,8 +14,6 @@ from kyodo.review.models import ConflictDeclaration
 from tests import factories
 from tests.conftest import login
 from tests.review.conftest import Scene
-
-from django.test import Client
 
 
 def _client(user) -> Client:
