@@ -113,7 +113,12 @@ def _proposal(
         actor=rep,
         proposal=proposal,
         lines=[
-            {"year_index": 1, "kind": "income", "category": "市の負担金・補助金", "amount": 300_000},
+            {
+                "year_index": 1,
+                "kind": "income",
+                "category": "市の負担金・補助金",
+                "amount": 300_000,
+            },
             {"year_index": 1, "kind": "income", "category": "参加費・事業収入", "amount": 60_000},
             {
                 "year_index": 1,

@@ -176,7 +176,9 @@ def _category_choices() -> list[tuple[str, Any]]:
 
 class BudgetLineForm(forms.Form):
     year_index = forms.TypedChoiceField(label=_("年次"), coerce=int, choices=[(1, "1年目")])
-    kind = forms.ChoiceField(label=_("収入・支出"), choices=BudgetKind.choices)
+    kind = forms.ChoiceField(
+        label=_("収入・支出"), choices=[("", "---------"), *BudgetKind.choices]
+    )
     category = forms.ChoiceField(label=_("区分"), choices=())
     description = CleanCharField(label=_("内訳"), max_length=200, required=False)
     unit_price = YenField(label=_("単価（支出）"), required=False, min_value=0)
@@ -189,6 +191,8 @@ class BudgetLineForm(forms.Form):
             (y, _("%(y)d年目") % {"y": y}) for y in range(1, years + 1)
         ]
         self.fields["category"].choices = _category_choices()
+        # A row left blank is "unchanged" and skipped, though its selects show a value.
+        self.fields["year_index"].initial = 1
         income, expense = budget_categories()
         self._income, self._expense = set(income), set(expense)
 

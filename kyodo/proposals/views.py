@@ -138,7 +138,7 @@ def consultation_manage(request: HttpRequest, pk: int, step: str) -> HttpRespons
         "meeting_form": form if step == "meeting" else MeetingForm(),
         "conclude_form": form if step == "conclude" else ConcludeForm(),
     }
-    return render(request, "proposals/consultation_detail.html", context, status=400)
+    return render(request, "proposals/consultation_detail.html", context)
 
 
 @login_required
@@ -236,10 +236,10 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "fourparty": proposal.four_party_consultations.all(),
         "can_record": bool(check("proposals.consult", user, proposal))
         and proposal.status == workflow.CONSULTATION,
-        "reason_form": ReasonForm(),
-        "schedule_form": FourPartyScheduleForm(),
-        "record_form": FourPartyRecordForm(),
-        "attachment_form": AttachmentForm(),
+        "reason_form": ReasonForm(prefix="return"),
+        "schedule_form": FourPartyScheduleForm(prefix="schedule"),
+        "record_form": FourPartyRecordForm(prefix="record"),
+        "attachment_form": AttachmentForm(prefix="file"),
     }
 
 
@@ -268,9 +268,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "report": services.proposal_eligibility(proposal),
         "profile": services.group_profile(proposal.group),
     }
-    return render(
-        request, "proposals/proposal_edit.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "proposals/proposal_edit.html", context)
 
 
 @login_required
@@ -292,8 +290,7 @@ def proposal_budget(request: HttpRequest, pk: int) -> HttpResponse:
         "budgets": services.year_budgets(proposal),
         "report": services.proposal_eligibility(proposal),
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "proposals/proposal_budget.html", context, status=status)
+    return render(request, "proposals/proposal_budget.html", context)
 
 
 @login_required
@@ -301,7 +298,7 @@ def proposal_budget(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     authorize(request.user, "proposals.edit", proposal)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = AttachmentForm(request.POST, request.FILES, prefix="file")
     if form.is_valid():
         try:
             services.attachment_add(
@@ -352,7 +349,7 @@ def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     authorize(request.user, "proposals.transition", (proposal, action))
     reason = ""
     if workflow.TRANSITIONS[action].needs_reason:
-        form = ReasonForm(request.POST)
+        form = ReasonForm(request.POST, prefix="return")
         if not form.is_valid():
             messages.error(request, _("理由を入力してください。"))
             return redirect("proposals:detail", pk=proposal.pk)
@@ -379,7 +376,7 @@ def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def fourparty_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     authorize(request.user, "proposals.transition", (proposal, "schedule"))
-    form = FourPartyScheduleForm(request.POST)
+    form = FourPartyScheduleForm(request.POST, prefix="schedule")
     if form.is_valid():
         services.fourparty_schedule(
             actor=request.user,
@@ -399,7 +396,7 @@ def fourparty_record(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(FourPartyConsultation.objects.select_related("proposal"), pk=pk)
     proposal = _proposal(request, meeting.proposal_id)
     authorize(request.user, "proposals.consult", proposal)
-    form = FourPartyRecordForm(request.POST)
+    form = FourPartyRecordForm(request.POST, prefix="record")
     if form.is_valid():
         try:
             services.fourparty_record(
@@ -420,7 +417,7 @@ def fourparty_record(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_with_form(request: HttpRequest, proposal: Proposal, **forms: Any) -> HttpResponse:
     """The detail page again with the bound form and its errors: nothing typed is lost."""
     context = {**_detail_context(request, proposal), **forms}
-    return render(request, "proposals/proposal_detail.html", context, status=400)
+    return render(request, "proposals/proposal_detail.html", context)
 
 
 @login_required

@@ -88,7 +88,9 @@ STATES: dict[str, State] = {
             _("条件付き採択"),
             final=True,
         ),
-        State(NOT_ADOPTED, _("不採択"), _("不採択（理由をご確認ください）"), _("不採択"), final=True),
+        State(
+            NOT_ADOPTED, _("不採択"), _("不採択（理由をご確認ください）"), _("不採択"), final=True
+        ),
     ]
 }
 
