@@ -141,6 +141,17 @@ def _default_public() -> list[str]:
 def my_group(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup.objects.select_related("area"), pk=pk)
     authorize(request.user, "registry.view_private", group)
+    return render(request, "registry/my_group.html", _my_group_context(request, group))
+
+
+def _my_group_context(
+    request: HttpRequest,
+    group: CivicGroup,
+    *,
+    invite_form: InvitationForm | None = None,
+    document_form: DocumentForm | None = None,
+) -> dict[str, Any]:
+    """The group's own page; a form sent with errors comes back in it, as typed."""
     application = selectors.open_application(group)
     context: dict[str, Any] = {
         "group": group,
@@ -158,12 +169,12 @@ def my_group(request: HttpRequest, pk: int) -> HttpResponse:
             accepted_at__isnull=True, expires_at__gte=timezone.now()
         ),
         "documents": group.documents.all(),
-        "invite_form": InvitationForm(),
-        "document_form": DocumentForm(),
+        "invite_form": invite_form if invite_form is not None else InvitationForm(),
+        "document_form": document_form if document_form is not None else DocumentForm(),
         "publishable": PUBLISHABLE_ITEMS,
         "today": timezone.localdate(),
     }
-    return render(request, "registry/my_group.html", context)
+    return context
 
 
 @login_required
@@ -262,10 +273,11 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             _("%(email)s に招待メールを送りました。") % {"email": form.cleaned_data["email"]},
         )
     else:
-        messages.error(
+        # Back to the group's page with the form as typed and the message at the field.
+        return render(
             request,
-            _("招待を送れませんでした：")
-            + " ".join(e for errs in form.errors.values() for e in errs),
+            "registry/my_group.html",
+            _my_group_context(request, group, invite_form=form),
         )
     return redirect("registry:my_group", pk=group.pk)
 
@@ -323,16 +335,14 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 is_public=form.cleaned_data["is_public"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form.add_error("file", exc)
         else:
             messages.success(request, _("書類を登録しました。"))
-    else:
-        messages.error(
-            request,
-            _("書類を登録できませんでした：")
-            + " ".join(e for errs in form.errors.values() for e in errs),
-        )
-    return redirect("registry:my_group", pk=group.pk)
+            return redirect("registry:my_group", pk=group.pk)
+    # Back to the group's page with the choices as made and the message at the field.
+    return render(
+        request, "registry/my_group.html", _my_group_context(request, group, document_form=form)
+    )
 
 
 @require_POST

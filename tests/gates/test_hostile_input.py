@@ -1,0 +1,272 @@
+"""Gate: every form in Kyodo takes hostile input without a 500, and shows it back escaped.
+
+The forms are discovered, not listed: every page of the authorization matrix is opened as
+a persona who may see it (and as an anonymous visitor where allowed), and every <form> in
+its HTML is collected with its fields. Each form is then sent a battery of inputs —
+empty, 10,000+ characters, full-width digits, half-width kana, emoji with ZWJ sequences,
+right-to-left marks, NUL bytes, <script> and HTML, SQL fragments, 和暦 and Western dates,
+negative and huge yen amounts — in every text field at once, each request inside a
+transaction that is rolled back. Every answer must be
+  - a success (a redirect) with the text stored as typed or as documented
+    (kyodo.japan.text.clean_text drops control and bidi characters, fields strip spaces,
+    readings are NFKC-normalised), or
+  - the form again with a message next to a field (any 2xx/4xx page that is not a 500),
+and never a 500; and no page may echo the markup unescaped.
+"""
+
+from __future__ import annotations
+
+import copy
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models, transaction
+from django.db.models import Q
+from django.test import Client
+
+from kyodo.core.once import FIELD as ONCE_FIELD
+from kyodo.japan.text import clean_text
+from tests.gates.conftest import PDF_BYTES, World
+from tests.gates.test_authorization_matrix import MATRIX, PATTERNS, _url
+
+SCRIPT = "<script>alert('kyodo')</script><b onmouseover=alert(1)>太字</b>"
+BATTERY: dict[str, str] = {
+    "empty": "",
+    "spaces": "  \t ",
+    "very long": "長" * 10_050,
+    "full-width digits": "１２３４５６７",
+    "half-width kana": "ｶﾏｸﾗｼﾐﾝｶﾂﾄﾞｳ",
+    "emoji ZWJ": "家族👨‍👩‍👧‍👦と旗🏳️‍🌈と肌色👍🏽",
+    "RTL marks": "\u202eabc\u202c\u200fמרכז\u200e",
+    "NUL byte": "ab\x00cd",
+    "script and HTML": SCRIPT,
+    "SQL": "'; DROP TABLE registry_civicgroup; -- ' OR '1'='1",
+    "wareki date": "令和7年4月1日",
+    "wareki short": "R7.4.1",
+    "impossible date": "平成31年4月31日",
+    "western date": "2025/4/1",
+    "negative yen": "-500,000円",
+    "huge yen": "99999999999999999999999",
+    "yen in man": "５０万円",
+}
+SKIP_FIELDS = {"csrfmiddlewaretoken", ONCE_FIELD, "next"}
+TEXT_TYPES = {"text", "email", "url", "number", "tel", "date", "search", "password", "hidden", ""}
+# Forms whose success stores nothing typed (they set a language, log out, log in, search).
+NO_STORAGE = {"/i18n/setlang/", "/accounts/logout/", "/accounts/login/"}
+PERSONA_PREFERENCE = [
+    "representative_a",
+    "center_staff",
+    "office_staff",
+    "administrator",
+    "department_staff",
+    "committee_member",
+    "resident",
+    "anonymous",
+]
+
+
+@dataclass
+class Form:
+    page: str
+    persona: str
+    method: str
+    action: str
+    text: list[str] = field(default_factory=list)
+    choices: dict[str, list[str]] = field(default_factory=dict)
+    multi: set[str] = field(default_factory=set)
+    checkboxes: dict[str, str] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    fixed: dict[str, str] = field(default_factory=dict)
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return (self.persona, self.method, self.action, tuple(sorted(self.text)))
+
+
+class FormParser(HTMLParser):
+    def __init__(self, page: str, persona: str) -> None:
+        super().__init__()
+        self.page, self.persona = page, persona
+        self.forms: list[Form] = []
+        self.current: Form | None = None
+        self.select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "option":
+            if self.current is not None and self.select is not None and a.get("value"):
+                self.current.choices[self.select].append(a["value"])
+            return
+        if tag == "form":
+            action = urljoin(self.page, a.get("action") or self.page)
+            self.current = Form(self.page, self.persona, (a.get("method") or "get").upper(), action)
+            self.forms.append(self.current)
+            return
+        form, name = self.current, a.get("name", "")
+        if form is None or not name:
+            return
+        if tag == "button" and a.get("type", "submit") == "submit":
+            form.buttons.append((name, a.get("value", "")))
+            return
+        if tag == "textarea":
+            form.text.append(name)
+        elif tag == "select":
+            self.select = name
+            form.choices.setdefault(name, [])
+            if "multiple" in a:
+                form.multi.add(name)
+        elif tag == "input":
+            kind = a.get("type", "").lower()
+            if name in SKIP_FIELDS:
+                if name != ONCE_FIELD:
+                    form.fixed[name] = a.get("value", "")
+            elif kind in ("checkbox", "radio"):
+                form.checkboxes.setdefault(name, a.get("value", "on"))
+            elif kind == "file":
+                form.files.append(name)
+            elif kind in ("submit", "image"):
+                form.buttons.append((name, a.get("value", "")))
+            elif kind in ("button", "reset"):
+                pass
+            elif kind in TEXT_TYPES:
+                form.text.append(name)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.current = None
+        elif tag == "select":
+            self.select = None
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+
+def discover_forms(world: World) -> list[Form]:
+    forms: dict[tuple[Any, ...], Form] = {}
+    for name in sorted(n for n, r in MATRIX.items() if n in PATTERNS and "GET" in r.methods):
+        rule = MATRIX[name]
+        url = _url(world, name, rule)
+        personas = [p for p in PERSONA_PREFERENCE if p in rule.allowed][:1]
+        if "anonymous" in rule.allowed:
+            personas.append("anonymous")
+        for persona in dict.fromkeys(personas):
+            response = world.cell(persona, "GET", url, None, rule.prepare)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            parser = FormParser(url, persona)
+            parser.feed(response.content.decode())
+            for form in parser.forms:
+                if urlsplit(form.action).path in ("/accounts/logout/",):
+                    continue
+                if form.text or form.files:
+                    forms.setdefault(form.key, form)
+    return list(forms.values())
+
+
+def _payload(form: Form, value: str, button: tuple[str, str] | None) -> dict[str, Any]:
+    data: dict[str, Any] = dict(form.fixed)
+    if button:
+        data[button[0]] = button[1]
+    for name in form.text:
+        data[name] = value
+    for name, options in form.choices.items():
+        real = [o for o in options if o]
+        if real:
+            data[name] = [real[0]] if name in form.multi else real[0]
+    for name, checkbox_value in form.checkboxes.items():
+        data[name] = checkbox_value
+    for name in form.files:
+        safe_name = (clean_text(value).replace("/", "_")[:80] or "file") + ".pdf"
+        data[name] = SimpleUploadedFile(
+            safe_name if "\x00" not in value else "a\x00b.pdf", PDF_BYTES
+        )
+    return data
+
+
+def _stored(value: str) -> bool:
+    """Is the typed text (as documented-normalised) somewhere in the database?"""
+    cleaned = clean_text(value).strip()
+    if len(cleaned) < 2:
+        return True
+    needles = {cleaned[:40], unicodedata.normalize("NFKC", cleaned)[:40]}
+    for model in apps.get_models():
+        text_fields = [
+            f.name
+            for f in model._meta.get_fields()
+            if isinstance(f, models.CharField | models.TextField) and f.concrete
+        ]
+        if not text_fields:
+            continue
+        query = Q()
+        for name in text_fields:
+            for needle in needles:
+                query |= Q(**{f"{name}__contains": needle})
+        if model._base_manager.filter(query).exists():
+            return True
+    return False
+
+
+def _send(client: Client, form: Form, data: dict[str, Any]) -> Any:
+    if form.method == "POST":
+        return client.post(form.action, data)
+    return client.get(form.action, {k: v for k, v in data.items() if not hasattr(v, "read")})
+
+
+def _check(
+    world: World, form: Form, label: str, value: str, button: tuple[str, str] | None
+) -> list[str]:
+    client = world.client_for(form.persona)
+    problems: list[str] = []
+    pressed = f" [{button[0]}={button[1]}]" if button else ""
+    where = f"{form.method} {form.action}{pressed} as {form.persona} ({form.page}) with {label}"
+    cookies = copy.deepcopy(client.cookies)
+    try:
+        with transaction.atomic():
+            try:
+                response = _send(client, form, _payload(form, value, button))
+            except Exception as exc:  # the test client re-raises what would be a 500
+                problems.append(f"{where}: 500 ({type(exc).__name__}: {exc})"[:400])
+                transaction.set_rollback(True)
+                return problems
+            status = response.status_code
+            body = response.content.decode("utf-8", "replace") if not response.streaming else ""
+            if status >= 500:
+                problems.append(f"{where}: {status}")
+            if "<script>alert('kyodo')" in body or "<b onmouseover" in body:
+                problems.append(f"{where}: the markup came back unescaped")
+            if 300 <= status < 400:
+                path = urlsplit(form.action).path
+                typed = form.method == "POST" and form.text and path not in NO_STORAGE
+                if typed and not _stored(value):
+                    problems.append(f"{where}: success, but the text was not stored as typed")
+                follow = client.get(response["Location"])
+                shown = follow.content.decode("utf-8", "replace") if not follow.streaming else ""
+                if "<script>alert('kyodo')" in shown:
+                    problems.append(f"{where}: the next page shows the markup unescaped")
+            transaction.set_rollback(True)
+    finally:
+        client.cookies = cookies
+    return problems
+
+
+def test_it_survives_hostile_input_in_every_form(world: World) -> None:
+    forms = discover_forms(world)
+    actions = {urlsplit(f.action).path for f in forms}
+    # The discovery must find the product's forms, not silently nothing.
+    for expected in ("/accounts/login/", "/accounts/signup/", "/my/groups/new/", "/groups/"):
+        assert expected in actions, f"form at {expected} not discovered: {sorted(actions)}"
+    problems: list[str] = []
+    sent = 0
+    for form in forms:
+        for button in form.buttons or [None]:
+            for label, value in BATTERY.items():
+                problems += _check(world, form, label, value, button)
+                sent += 1
+    print(f"hostile input: {len(forms)} forms × {len(BATTERY)} inputs = {sent} requests")
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
