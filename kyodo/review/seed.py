@@ -15,6 +15,8 @@ from kyodo.programmes.seed import KAMAKURA_TOML
 from kyodo.review.models import CriteriaSet, Criterion, MemberKind
 
 KAMAKURA_CRITERIA_NAME = "鎌倉市 協働事業 審査基準（既定）"
+# Names the city's TOML may use for review.results' pass rules.
+PASS_RULE_ALIASES = {"mean_total_percent": "mean_total"}
 
 
 def criteria_set_from_data(name: str, scoring: dict[str, Any]) -> CriteriaSet:
@@ -25,7 +27,9 @@ def criteria_set_from_data(name: str, scoring: dict[str, Any]) -> CriteriaSet:
         defaults={
             "normalisation": scoring.get("normalisation", "range"),
             "normalise_to": scoring.get("normalise_to", 100),
-            "pass_rule": scoring.get("pass_rule", "mean_total"),
+            "pass_rule": PASS_RULE_ALIASES.get(
+                scoring.get("pass_rule", "mean_total"), scoring.get("pass_rule", "mean_total")
+            ),
             "pass_line": Decimal(str(pass_line)) if pass_line is not None else None,
             "rounds": 2 if scoring.get("two_rounds") else 1,
             "confirmed": bool(scoring.get("confirmed", False)),

@@ -222,8 +222,8 @@ STEP_FORMS = {
 }
 
 
-@login_required
 @require_POST
+@login_required
 def committee_act(request: HttpRequest, call_pk: int, step: str) -> HttpResponse:
     authorize(request.user, "review.manage")
     committee = _committee(call_pk)
@@ -269,8 +269,8 @@ def committee_act(request: HttpRequest, call_pk: int, step: str) -> HttpResponse
     return render(request, "review/committee.html", context, status=400)
 
 
-@login_required
 @require_POST
+@login_required
 def declaration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     authorize(request.user, "review.manage")
     declaration = get_object_or_404(ConflictDeclaration.objects.select_related("proposal"), pk=pk)
@@ -334,8 +334,8 @@ def staff_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def staff_proposal_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     authorize(request.user, "review.manage")
     proposal = _proposal(pk)

@@ -129,6 +129,11 @@ def _close_open_applications(world: World) -> None:
 # world (group A, group B, personas) and returns {"name": object} for World.extra.
 WORLD_BUILDERS: list[Callable[[World], dict[str, Any]]] = []
 
+# review (the selection committee): tests/review/gate_world.py
+from tests.review.gate_world import review_world  # noqa: E402
+
+WORLD_BUILDERS.append(review_world)
+
 
 # --- the table: one row per URL pattern -----------------------------------------------------
 MATRIX: dict[str, Rule] = {
@@ -190,6 +195,31 @@ MATRIX: dict[str, Rule] = {
     "registry:staff_application": STAFF(Role.CENTER, Role.OFFICE)
     .url(pk="application_a")
     .posting(action="return"),
+    # review: committee members (a member of group A is conflicted on its proposals)
+    "review:member_home": STAFF(Role.COMMITTEE),
+    "review:declare": STAFF(Role.COMMITTEE).url(pk="review_b"),
+    "review:proposal": ONLY(COMMITTEE_WITHOUT_CONFLICT).url(pk="review_a"),
+    "review:score": ONLY(COMMITTEE_WITHOUT_CONFLICT).url(pk="review_a", round_number="=1"),
+    # review: the office
+    "review:staff_index": STAFF(Role.OFFICE),
+    "review:committee": STAFF(Role.OFFICE).url(call_pk="review_call"),
+    "review:committee_act": STAFF(Role.OFFICE)
+    .post_only()
+    .url(call_pk="review_call", step="=deadlines"),
+    "review:staff_results": STAFF(Role.OFFICE).url(call_pk="review_call"),
+    "review:staff_proposal": STAFF(Role.OFFICE).url(pk="review_a"),
+    "review:staff_proposal_act": STAFF(Role.OFFICE)
+    .post_only()
+    .url(pk="review_a", step="=advice")
+    .posting(recommendation="adopt"),
+    "review:declaration_revoke": STAFF(Role.OFFICE)
+    .post_only()
+    .url(pk="review_declaration")
+    .posting(reason="委員からの申出"),
+    # review: the group's notice, the public schedule and results (published in the world)
+    "review:notice": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE).url(pk="decided_a"),
+    "review:schedule": PUBLIC.url(call_pk="review_call"),
+    "review:results": PUBLIC.url(call_pk="review_call"),
 }
 
 
