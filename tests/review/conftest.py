@@ -21,7 +21,8 @@ from tests.proposals import factories as pf
 
 
 def small_set() -> CriteriaSet:
-    cs = CriteriaSet.objects.create(name="テスト基準", pass_line=Decimal(60), rounds=2)
+    n = CriteriaSet.objects.count() + 1
+    cs = CriteriaSet.objects.create(name=f"テスト基準{n}", pass_line=Decimal(60), rounds=2)
     Criterion.objects.create(criteria_set=cs, key="A", name="公益性", weight=2, order=1)
     Criterion.objects.create(
         criteria_set=cs, key="B", name="協働の効果", weight=1, allow_na=True, order=2
