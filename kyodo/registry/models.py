@@ -163,12 +163,6 @@ class CivicGroup(models.Model):
             models.Index(
                 fields=["sort_key", "id", "registered_until"], name="registry_directory_order_idx"
             ),
-            # A name search LIKE '%…%' can use no b-tree; scanning this narrow index instead
-            # of the table is what keeps it cheap (PostgreSQL also gets a trigram index for
-            # queries of 3+ characters, migration 0003).
-            models.Index(
-                fields=["registered_until", "search_text"], name="registry_search_scan_idx"
-            ),
         ]
         verbose_name = _("市民活動団体")
         verbose_name_plural = _("市民活動団体")
