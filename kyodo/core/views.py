@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -36,8 +38,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             else None
         ),
         "proposal_inbox": proposal_selectors.inbox(user),
+        **_review_inbox(user),
     }
     return render(request, "core/dashboard.html", context)
+
+
+def _review_inbox(user: Any) -> dict[str, Any]:
+    """Committee members: proposals awaiting their declaration or score; the office: the
+    scoring progress of each committee."""
+    from kyodo.core.permissions import check
+    from kyodo.review import selectors as review_selectors
+
+    return {
+        "review_inbox": review_selectors.member_inbox(user),
+        "review_progress": (
+            [review_selectors.committee_results(c) for c in review_selectors.office_committees()]
+            if check("review.manage", user)
+            else None
+        ),
+    }
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -90,6 +90,15 @@ class Command(BaseCommand):
                 center=people["center@kyodo.example"],
                 group=membership.group,
             )
+            from kyodo.review.demo import seed_review_demo
+
+            seed_review_demo(
+                office=people["office@kyodo.example"],
+                chair=people["committee@kyodo.example"],
+                rep=people["rep@kyodo.example"],
+                group=membership.group,
+                password=DEMO_PASSWORD,
+            )
 
     def _base32(self) -> str:
         import base64
