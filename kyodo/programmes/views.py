@@ -147,8 +147,8 @@ def theme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "programmes/theme_form.html", {"form": form, "theme": theme})
 
 
+@require_POST  # 405 before the log-in check, for everyone
 @login_required
-@require_POST
 def theme_publish(request: HttpRequest, pk: int) -> HttpResponse:
     theme = get_object_or_404(CityTheme, pk=pk)
     services.theme_publish(actor=request.user, theme=theme)

@@ -45,6 +45,16 @@ def can_view(user: Any, proposal: Proposal) -> Decision:
     return deny(NOT_YOURS)
 
 
+@predicate("proposals.group_page")
+def can_see_group_page(user: Any, group: Any) -> Decision:
+    """A group's list of its consultations and proposals: its members and the office."""
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if is_office(user) or membership_role(user, group):
+        return ALLOW
+    return deny(_("この団体の提案の一覧は、団体のメンバーと協働担当課が見られます。"))
+
+
 @predicate("proposals.staff_list")
 def can_see_staff_list(user: Any, obj: Any = None) -> Decision:
     if not is_person(user):

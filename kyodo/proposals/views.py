@@ -56,8 +56,20 @@ def _proposal(request: HttpRequest, pk: int) -> Proposal:
 
 
 def _call_from(request: HttpRequest) -> Call:
+    """The call named in the request, or else the published call open today."""
+    raw = request.GET.get("call") or request.POST.get("call")
+    if not raw:
+        today = timezone.localdate()
+        call = (
+            Call.objects.filter(is_published=True, opens_on__lte=today, closes_on__gte=today)
+            .order_by("-fiscal_year", "-pk")
+            .first()
+        )
+        if call is None:
+            raise Http404
+        return call
     try:
-        call_id = int(request.GET.get("call") or request.POST.get("call") or 0)
+        call_id = int(raw)
     except ValueError as exc:
         raise Http404 from exc
     return get_object_or_404(Call, pk=call_id, is_published=True)
@@ -108,8 +120,8 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "proposals/consultation_detail.html", context)
 
 
+@require_POST  # 405 before the log-in check, for everyone
 @login_required
-@require_POST
 def consultation_manage(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     sheet = get_object_or_404(ConsultationSheet.objects.select_related("group"), pk=pk)
     authorize(request.user, "proposals.manage_consultation", sheet)
@@ -155,7 +167,7 @@ def staff_consultations(request: HttpRequest) -> HttpResponse:
 @login_required
 def group_proposals(request: HttpRequest, group_pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=group_pk)
-    authorize(request.user, "registry.view_private", group)
+    authorize(request.user, "proposals.group_page", group)
     context = {
         "group": group,
         "proposals": selectors.group_proposals([group.pk]),
@@ -293,8 +305,8 @@ def proposal_budget(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "proposals/proposal_budget.html", context)
 
 
+@require_POST  # 405 before the log-in check, for everyone
 @login_required
-@require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     authorize(request.user, "proposals.edit", proposal)
@@ -316,8 +328,8 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("proposals:detail", pk=proposal.pk)
 
 
+@require_POST  # 405 before the log-in check, for everyone
 @login_required
-@require_POST
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(ProposalAttachment.objects.select_related("proposal"), pk=pk)
     authorize(request.user, "proposals.view", attachment.proposal)
@@ -340,8 +352,8 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+@require_POST  # 405 before the log-in check, for everyone
 @login_required
-@require_POST
 def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     proposal = _proposal(request, pk)
     if action not in workflow.TRANSITIONS or action in ("schedule", "proceed", "revise", "stop"):
@@ -371,8 +383,8 @@ def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("proposals:detail", pk=proposal.pk)
 
 
+@require_POST  # 405 before the log-in check, for everyone
 @login_required
-@require_POST
 def fourparty_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     authorize(request.user, "proposals.transition", (proposal, "schedule"))
@@ -390,8 +402,8 @@ def fourparty_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_with_form(request, proposal, schedule_form=form)
 
 
+@require_POST  # 405 before the log-in check, for everyone
 @login_required
-@require_POST
 def fourparty_record(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(FourPartyConsultation.objects.select_related("proposal"), pk=pk)
     proposal = _proposal(request, meeting.proposal_id)

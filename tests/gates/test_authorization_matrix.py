@@ -134,6 +134,11 @@ from tests.review.gate_world import review_world  # noqa: E402
 
 WORLD_BUILDERS.append(review_world)
 
+# proposals and programmes (the proposal cycle): tests/proposals/gate_world.py
+from tests.proposals.gate_world import proposals_world  # noqa: E402
+
+WORLD_BUILDERS.append(proposals_world)
+
 
 # --- the table: one row per URL pattern -----------------------------------------------------
 MATRIX: dict[str, Rule] = {
@@ -220,6 +225,50 @@ MATRIX: dict[str, Rule] = {
     "review:notice": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE).url(pk="decided_a"),
     "review:schedule": PUBLIC.url(call_pk="review_call"),
     "review:results": PUBLIC.url(call_pk="review_call"),
+    # programmes: public pages (a draft theme is the department's and the office's only)
+    "programmes:calls": PUBLIC,
+    "programmes:call": PUBLIC.url(pk="gate_call"),
+    "programmes:theme": PUBLIC.url(pk="theme_published"),
+    "programmes:issues": PUBLIC,
+    # programmes: the office configures; departments draft their own themes
+    "programmes:staff_overview": STAFF(Role.OFFICE),
+    "programmes:course_edit": STAFF(Role.OFFICE).url(pk="gate_course"),
+    "programmes:call_new": STAFF(Role.OFFICE),
+    "programmes:call_edit": STAFF(Role.OFFICE).url(pk="gate_call"),
+    "programmes:issue_new": STAFF(Role.OFFICE),
+    "programmes:theme_list": STAFF(Role.OFFICE, Role.DEPARTMENT),
+    "programmes:theme_new": STAFF(Role.OFFICE, Role.DEPARTMENT),
+    "programmes:theme_edit": STAFF(Role.OFFICE, Role.DEPARTMENT).url(pk="theme_draft"),
+    "programmes:theme_publish": STAFF(Role.OFFICE).post_only().url(pk="theme_draft"),
+    # proposals: the group's own pages (group-only rights need a current registration)
+    "proposals:consultation_new": ONLY(GROUP_A_MEMBERS).url(group_pk="group_a"),
+    "proposals:group_proposals": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE).url(
+        group_pk="group_a"
+    ),
+    "proposals:new": ONLY(GROUP_A_MEMBERS).url(group_pk="group_a"),
+    "proposals:consultation": OWNER_OR_STAFF(
+        GROUP_A_MEMBERS, Role.OFFICE, Role.CENTER, Role.DEPARTMENT
+    ).url(pk="consultation_a"),
+    "proposals:consultation_manage": STAFF(Role.OFFICE, Role.CENTER)
+    .post_only()
+    .url(pk="consultation_a", step="=meeting"),
+    "proposals:detail": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE).url(pk="proposal_a"),
+    "proposals:edit": ONLY(GROUP_A_MEMBERS).url(pk="proposal_a"),
+    "proposals:budget": ONLY(GROUP_A_MEMBERS).url(pk="proposal_a"),
+    "proposals:versions": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE).url(pk="proposal_a"),
+    "proposals:attachment_upload": ONLY(GROUP_A_MEMBERS).post_only().url(pk="proposal_a"),
+    "proposals:action": ONLY(GROUP_A_REPRESENTATIVE)
+    .post_only()
+    .url(pk="proposal_a", action="=withdraw"),
+    "proposals:attachment_download": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE).url(
+        pk="attachment_a"
+    ),
+    "proposals:attachment_delete": ONLY(GROUP_A_MEMBERS).post_only().url(pk="attachment_a"),
+    # proposals: intake and the four-party consultation are the office's
+    "proposals:fourparty_schedule": STAFF(Role.OFFICE).post_only().url(pk="proposal_accepted"),
+    "proposals:fourparty_record": STAFF(Role.OFFICE).post_only().url(pk="fourparty_a"),
+    "proposals:staff_list": STAFF(Role.OFFICE, Role.CENTER, Role.DEPARTMENT),
+    "proposals:staff_consultations": STAFF(Role.OFFICE, Role.CENTER, Role.DEPARTMENT),
 }
 
 
