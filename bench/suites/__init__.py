@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-MODULES = ["registry"]
+MODULES = ["registry", "review"]
 
 
 @dataclass(frozen=True)
