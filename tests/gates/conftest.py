@@ -196,3 +196,13 @@ def make_world() -> World:
 @pytest.fixture
 def world(db: None) -> World:
     return make_world()
+
+
+@pytest.fixture
+def full_world(world: World) -> World:
+    """The world with every app's objects too (the builders the matrix module lists)."""
+    from tests.gates.test_authorization_matrix import WORLD_BUILDERS
+
+    for build in WORLD_BUILDERS:
+        world.extra.update(build(world))
+    return world

@@ -147,7 +147,8 @@ def _check_headers(headers: Any, where: str) -> list[str]:
     return problems
 
 
-def test_it_sends_the_security_headers_on_every_page(world: World) -> None:
+def test_it_sends_the_security_headers_on_every_page(full_world: World) -> None:
+    world = full_world
     problems: list[str] = []
     pages = 0
     for name in _page_rows():
