@@ -566,8 +566,9 @@ def proposal_transition(
     reason: str = "",
     today: dt.date | None = None,
 ) -> Proposal:
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the theme join.
     locked = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("group", "course", "call", "theme")
         .get(pk=proposal.pk)
     )
