@@ -102,7 +102,12 @@ def worker(db: str, scale: int, suite_names: list[str], requests: int, warmup: i
         result["generate_s"][name] = round(time.perf_counter() - start, 2)
         for scenario in suite.scenarios:
             url = scenario.path(scale)
+            login = getattr(scenario, "login", None)  # staff pages: see bench/suites/proposals.py
+            if login is not None:
+                login(client)
             page = measure(client, scenario.name, url, requests=requests, warmup=warmup)
+            if login is not None:
+                client.logout()
             result["pages"].append({**page.as_dict(), "label": scenario.label})
             print(
                 f"  {db:<8} {scale:>6} {scenario.name:<18} p50 {page.p50_ms:7.2f} ms"
