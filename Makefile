@@ -85,8 +85,10 @@ totp: setup ## Print the current second-factor code of a demo staff account (EMA
 
 BENCH_DB ?= sqlite,postgres
 BENCH_SCALES ?= 400,50000
+BENCH_THROUGHPUT_SECONDS ?= 5
 bench: setup ## Time the pages on SQLite and PostgreSQL at 400 and 50,000 groups; writes bench/results/latest.json
 	$(PY) -m bench.run --db $(BENCH_DB) --scales $(BENCH_SCALES)
+	$(PY) -m bench.throughput --seconds $(BENCH_THROUGHPUT_SECONDS)
 
 .PHONY: audit
 # pip-audit asks PyPI for each pinned version's advisories; where that per-version service is
