@@ -17,12 +17,20 @@ BENCH_VAR = ROOT / "var" / "bench"
 POSTGRES_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
-POSTGRES_DB = "kyodo_bench"
+# Two people benchmarking at once on one machine must not share a database: set
+# BENCH_DB_NAME (e.g. kyodo_bench_alice) to get your own PostgreSQL database and SQLite
+# files (var/bench/<name>-<scale>.sqlite3). The default keeps the historical names.
+POSTGRES_DB = os.environ.get("BENCH_DB_NAME", "").strip() or "kyodo_bench"
+SQLITE_STEM = "bench" if POSTGRES_DB == "kyodo_bench" else POSTGRES_DB
+
+
+def sqlite_path(scale: int, suffix: str = "") -> Path:
+    return BENCH_VAR / f"{SQLITE_STEM}-{scale}.sqlite3{suffix}"
 
 
 def database_url(db: str, scale: int) -> str:
     if db == "sqlite":
-        return f"sqlite:///{BENCH_VAR / f'bench-{scale}.sqlite3'}"
+        return f"sqlite:///{sqlite_path(scale)}"
     if db == "postgres":
         base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
         return f"{base}/{POSTGRES_DB}"

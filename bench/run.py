@@ -5,7 +5,7 @@
 
 For each database and scale a fresh worker process migrates a throwaway database
 (var/bench/bench-<scale>.sqlite3, or PostgreSQL database kyodo_bench, dropped and created
-here), generates the data with bulk_create, and GETs each page in-process with
+here; set BENCH_DB_NAME to use your own names when others benchmark on the same machine), generates the data with bulk_create, and GETs each page in-process with
 django.test.Client: p50 and p95 server time over --requests requests after a warm-up,
 the SQL queries of one request, and each page's p50 as a multiple of the trivial /healthz
 view's p50 in the same run (a figure that travels better between machines than ms).
@@ -28,7 +28,14 @@ from typing import Any
 if __package__ in (None, ""):  # run as a file: make `bench` and `kyodo` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.core import BENCH_VAR, POSTGRES_ADMIN_URL, POSTGRES_DB, ROOT, database_url
+from bench.core import (
+    BENCH_VAR,
+    POSTGRES_ADMIN_URL,
+    POSTGRES_DB,
+    ROOT,
+    database_url,
+    sqlite_path,
+)
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 BASELINE = "healthz"
@@ -70,7 +77,7 @@ def reset_postgres(*, create: bool) -> None:
 def reset_sqlite(scale: int) -> None:
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
-        (BENCH_VAR / f"bench-{scale}.sqlite3{suffix}").unlink(missing_ok=True)
+        sqlite_path(scale, suffix).unlink(missing_ok=True)
 
 
 # --- one database at one scale (worker process) --------------------------------------------
