@@ -17,6 +17,17 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Each test starts with an empty cache: cached counts must not leak between tests whose
+    databases differ (the rollback between tests commits nothing that would invalidate them)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def resident(db: None) -> User:
     return factories.UserFactory(roles=[Role.RESIDENT], full_name="市民 一郎")

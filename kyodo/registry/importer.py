@@ -40,6 +40,7 @@ from kyodo.core.exports import FORMULA_TRIGGERS
 from kyodo.core.permissions import authorize
 from kyodo.japan.forms import JapaneseDateField
 from kyodo.japan.text import nfkc
+from kyodo.registry import selectors
 from kyodo.registry.exports import STAFF_COLUMNS
 from kyodo.registry.forms import GroupForm
 from kyodo.registry.models import (
@@ -420,6 +421,7 @@ def groups_import(*, actor: User, data: bytes, filename: str) -> ImportOutcome:
             ),
         )
         groups.append(group)
+    selectors.directory_changed()
     audit_record(
         actor=actor,
         action="registry.import",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -115,3 +117,29 @@ def open_application(group: CivicGroup) -> RegistrationApplication | None:
     return (
         group.applications.filter(status__in=workflow.OPEN_STATES).order_by("-created_at").first()
     )
+
+
+_GENERATION_KEY = "registry:directory-generation"
+
+
+def directory_count_key(flt: GroupFilter, day: dt.date | None = None) -> str:
+    """Cache key for a directory count: the filter, the day (registrations lapse by date)
+    and the generation that every write to the directory's groups bumps."""
+    import hashlib
+
+    day = day or timezone.localdate()
+    generation = cache.get_or_set(_GENERATION_KEY, 0, None)
+    digest = hashlib.sha256(repr((flt, day)).encode()).hexdigest()[:24]
+    return f"registry:directory-count:{generation}:{digest}"
+
+
+def directory_changed() -> None:
+    """Called by the registry's writes: counts cached before the commit are stale after it."""
+
+    def bump() -> None:
+        try:
+            cache.incr(_GENERATION_KEY)
+        except ValueError:
+            cache.set(_GENERATION_KEY, 1, None)
+
+    transaction.on_commit(bump)

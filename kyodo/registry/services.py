@@ -19,7 +19,7 @@ from kyodo.core.files import sniff_upload
 from kyodo.core.notify import notify
 from kyodo.core.permissions import authorize
 from kyodo.japan.calendar import fiscal_year, fiscal_year_end
-from kyodo.registry import workflow
+from kyodo.registry import selectors, workflow
 from kyodo.registry.models import (
     ActivityField,
     ApplicationKind,
@@ -117,6 +117,7 @@ def group_update(
     locked.version += 1
     locked.save()
     locked.fields.set(fields)
+    selectors.directory_changed()
     changes = diff(before, group_profile(locked))
     if changes:
         audit_record(actor=actor, action="group.update", target=locked, changes=changes)
@@ -207,6 +208,7 @@ def application_transition(
             group_fields += ["registration_number", "first_registered_on"]
         group.registered_until = fiscal_year_end(locked.fiscal_year)
         group.save(update_fields=group_fields)
+        selectors.directory_changed()
         audit_record(
             actor=actor,
             action="group.register",

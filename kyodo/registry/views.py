@@ -63,9 +63,11 @@ def _querystring_without_page(request: HttpRequest) -> str:
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     flt = _filter_from(form)
-    page = IdsFirstPaginator(selectors.directory(flt=flt), settings.KYODO_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = IdsFirstPaginator(
+        selectors.directory(flt=flt),
+        settings.KYODO_PAGE_SIZE,
+        count_key=selectors.directory_count_key(flt),
+    ).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
