@@ -46,7 +46,7 @@ class GroupForm(forms.Form):
         label=_("住所"),
         max_length=300,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     phone = CleanCharField(
         label=_("電話番号"),
