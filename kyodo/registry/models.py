@@ -102,6 +102,22 @@ ITEM_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+class CodePointOrderCharField(models.CharField):
+    """A text column that sorts by code point on every database.
+
+    五十音 order is built into the sort key's characters (kyodo.japan.text.gojuon_key), so
+    the database must compare them as plain code points. SQLite does by default; a
+    PostgreSQL database created with a ja_JP or en_US locale would not, so this column asks
+    PostgreSQL for the "C" collation whatever the database's default is.
+    """
+
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
+
+
 class CivicGroupQuerySet(models.QuerySet["CivicGroup"]):
     def registered_on(self, day: dt.date) -> CivicGroupQuerySet:
         return self.filter(registered_until__gte=day)
@@ -144,7 +160,7 @@ class CivicGroup(models.Model):
 
     # Derived on every save by registry.services, never typed: the directory sorts and
     # searches on them without computing anything per row.
-    sort_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
+    sort_key = CodePointOrderCharField(max_length=400, db_index=True, editable=False, default="")
     search_text = models.CharField(max_length=500, editable=False, default="")
 
     version = models.PositiveIntegerField(default=1, editable=False)
