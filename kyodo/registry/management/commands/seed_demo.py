@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -57,12 +58,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--groups", type=int, default=GROUP_COUNT)
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
-        self._sections()
-        people = self._people()
-        created = self._groups(options["groups"], people)
-        self._proposals(people)
+        # The demo goes through the real services, which e-mail people after commit; keep
+        # those letters out of the terminal so the log-ins below stay readable.
+        quiet_mail = override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+        )
+        with quiet_mail, transaction.atomic():
+            self._sections()
+            people = self._people()
+            created = self._groups(options["groups"], people)
+            self._proposals(people)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} groups added)."))
         self.stdout.write("")
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
