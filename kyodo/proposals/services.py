@@ -145,6 +145,8 @@ def consultation_assign(
     before = locked.assigned_section
     locked.assigned_section = section
     locked.save(update_fields=["assigned_section"])
+    # Proposals already drafted from this consultation follow it to the department.
+    Proposal.objects.filter(consultation=locked, section__isnull=True).update(section=section)
     audit_record(
         actor=actor,
         action="consultation.assign",
@@ -157,6 +159,34 @@ def consultation_assign(
         % {"name": locked.group.name},
         template="proposals/email/consultation.txt",
         context={"sheet": locked, "path": reverse("proposals:consultation", args=[locked.pk])},
+    )
+    return locked
+
+
+@transaction.atomic
+def proposal_assign_section(*, actor: User, proposal: Proposal, section: Section) -> Proposal:
+    """The office names the department that will work with the group on this proposal."""
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    authorize(actor, "proposals.intake", locked)
+    before = locked.section
+    locked.section = section
+    locked.save(update_fields=["section", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="proposal.assign_section",
+        target=locked,
+        changes={"section": [before, section]},
+    )
+    notify(
+        to=_section_recipients(section.pk),
+        subject=_("【協働】協働事業の提案の担当になりました：%(title)s") % {"title": locked.title},
+        template="proposals/email/transition.txt",
+        context={
+            "proposal": locked,
+            "reason": "",
+            "state": locked.state.staff_label,
+            "path": reverse("proposals:detail", args=[locked.pk]),
+        },
     )
     return locked
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("proposals/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("proposals/<int:pk>/fourparty/", views.fourparty_schedule, name="fourparty_schedule"),
     path("proposals/<int:pk>/do/<str:action>/", views.proposal_action, name="action"),
+    path("proposals/<int:pk>/assign/", views.proposal_assign, name="assign"),
     path("proposal-files/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("proposal-files/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("fourparty/<int:pk>/record/", views.fourparty_record, name="fourparty_record"),

@@ -252,6 +252,8 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "schedule_form": FourPartyScheduleForm(prefix="schedule"),
         "record_form": FourPartyRecordForm(prefix="record"),
         "attachment_form": AttachmentForm(prefix="file"),
+        "assign_form": AssignForm(prefix="assign", initial={"section": proposal.section_id}),
+        "can_assign": bool(check("proposals.intake", user, proposal)) and not proposal.state.final,
     }
 
 
@@ -381,6 +383,21 @@ def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             _("「%(label)s」を行いました。") % {"label": workflow.TRANSITIONS[action].label},
         )
     return redirect("proposals:detail", pk=proposal.pk)
+
+
+@require_POST  # 405 before the log-in check, for everyone
+@login_required
+def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    authorize(request.user, "proposals.intake", proposal)
+    form = AssignForm(request.POST, prefix="assign")
+    if form.is_valid():
+        services.proposal_assign_section(
+            actor=request.user, proposal=proposal, section=form.cleaned_data["section"]
+        )
+        messages.success(request, _("担当課を決めました。"))
+        return redirect("proposals:detail", pk=proposal.pk)
+    return _detail_with_form(request, proposal, assign_form=form)
 
 
 @require_POST  # 405 before the log-in check, for everyone

@@ -265,6 +265,7 @@ MATRIX: dict[str, Rule] = {
     ),
     "proposals:attachment_delete": ONLY(GROUP_A_MEMBERS).post_only().url(pk="attachment_a"),
     # proposals: intake and the four-party consultation are the office's
+    "proposals:assign": STAFF(Role.OFFICE).post_only().url(pk="proposal_a"),
     "proposals:fourparty_schedule": STAFF(Role.OFFICE).post_only().url(pk="proposal_accepted"),
     "proposals:fourparty_record": STAFF(Role.OFFICE).post_only().url(pk="fourparty_a"),
     "proposals:staff_list": STAFF(Role.OFFICE, Role.CENTER, Role.DEPARTMENT),

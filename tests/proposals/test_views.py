@@ -259,3 +259,21 @@ def _budget_post(rows: list[dict[str, str]]) -> dict[str, str]:
         for key, value in row.items():
             data[f"form-{i}-{key}"] = value
     return data
+
+
+def test_it_lets_the_office_assign_a_department_which_then_sees_the_proposal(
+    as_user: Any, draft: Proposal, office_staff: Any, department_staff: Any, client: Any
+) -> None:
+    section = department_staff.role_assignments.get().section
+    assert not selectors.visible_proposals(department_staff).filter(pk=draft.pk).exists()
+    response = as_user(office_staff).post(
+        reverse("proposals:assign", args=[draft.pk]), {"assign-section": section.pk}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.section == section
+    client.logout()
+    assert (
+        as_user(department_staff).get(reverse("proposals:detail", args=[draft.pk])).status_code
+        == 200
+    )
