@@ -45,7 +45,10 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def _production_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("KYODO_TESTING", "DEBUG")}
+    # Only what production would have: no test switches (the browser fixtures set
+    # DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, which the deploy check rightly refuses).
+    test_only = ("KYODO_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in test_only}
     env.update(
         {
             "DEBUG": "0",
