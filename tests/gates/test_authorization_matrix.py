@@ -196,6 +196,7 @@ MATRIX: dict[str, Rule] = {
     "registry:accept_invitation": LOGIN.url(token="invitation_a.token"),
     # registry: staff
     "registry:staff_list": STAFF(*REGISTRY_STAFF),
+    "registry:staff_import": STAFF(Role.CENTER, Role.ADMIN),
     "registry:staff_applications": STAFF(Role.CENTER, Role.OFFICE),
     "registry:staff_application": STAFF(Role.CENTER, Role.OFFICE)
     .url(pk="application_a")
