@@ -43,7 +43,7 @@ from kyodo.proposals.models import (
     Proposal,
     ProposalAttachment,
 )
-from kyodo.registry.models import CivicGroup
+from kyodo.registry.models import CivicGroup, LegalForm
 
 
 def _proposal(request: HttpRequest, pk: int) -> Proposal:
@@ -253,6 +253,9 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "record_form": FourPartyRecordForm(prefix="record"),
         "attachment_form": AttachmentForm(prefix="file"),
         "assign_form": AssignForm(prefix="assign", initial={"section": proposal.section_id}),
+        "frozen_legal_form": dict(LegalForm.choices).get(
+            proposal.group_profile.get("legal_form", ""), ""
+        ),
         "can_assign": bool(check("proposals.intake", user, proposal)) and not proposal.state.final,
     }
 

@@ -277,3 +277,12 @@ def test_it_lets_the_office_assign_a_department_which_then_sees_the_proposal(
         as_user(department_staff).get(reverse("proposals:detail", args=[draft.pk])).status_code
         == 200
     )
+
+
+def test_it_shows_the_office_the_frozen_group_profile(
+    as_user: Any, draft: Proposal, representative_a: Any, office_staff: Any
+) -> None:
+    services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    body = as_user(office_staff).get(reverse("proposals:detail", args=[draft.pk])).content.decode()
+    assert "提出時の団体情報" in body and "任意団体" in body
+    assert "形式審査：差し戻す" in body and "受理する" in body

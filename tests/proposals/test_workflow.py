@@ -198,3 +198,64 @@ def test_it_refuses_a_first_submission_outside_the_call_window(
             action="submit",
             today=call.closes_on + dt.timedelta(days=1),
         )
+
+
+def test_it_lets_several_groups_bid_on_one_theme(
+    theme: Any, group_a: Any, group_b: Any, representative_a: Any, member_b: Any
+) -> None:
+    bids = [
+        services.proposal_create(
+            actor=actor, group=group, call=theme.call, course=theme.course, title=title, theme=theme
+        )
+        for actor, group, title in [
+            (representative_a, group_a, "Aの案"),
+            (member_b, group_b, "Bの案"),
+        ]
+    ]
+    assert {b.track for b in bids} == {"city_proposed"}
+    assert {b.section_id for b in bids} == {theme.section_id}
+    assert theme.proposals.count() == 2
+
+
+def test_it_refuses_a_bid_on_a_draft_theme(call: Any, group_a: Any, representative_a: Any) -> None:
+    draft_theme = pf.CityThemeFactory(call=call, status="draft")
+    with pytest.raises(services.TransitionRefused):
+        services.proposal_create(
+            actor=representative_a,
+            group=group_a,
+            call=call,
+            course=draft_theme.course,
+            title="未公開テーマへの応募",
+            theme=draft_theme,
+        )
+
+
+def test_it_mails_the_group_the_reason_when_returned_after_commit(
+    draft: Proposal,
+    representative_a: Any,
+    office_staff: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.proposal_transition(
+            actor=office_staff, proposal=draft, action="return", reason="収支を見直してください"
+        )
+    assert mail.outbox == []  # nothing is sent before the commit
+    for callback in callbacks:
+        callback()
+    [message] = mail.outbox
+    assert representative_a.email in message.to
+    assert "収支を見直してください" in message.body
+
+
+def test_it_freezes_the_group_profile_at_submission(draft: Proposal, representative_a: Any) -> None:
+    services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    group = draft.group
+    group.citizen_member_count = 99
+    group.save(update_fields=["citizen_member_count"])
+    draft.refresh_from_db()
+    version = draft.versions.get()
+    assert draft.group_profile["citizen_member_count"] == 10
+    assert version.snapshot["group_profile"]["citizen_member_count"] == 10
