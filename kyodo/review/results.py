@@ -2,7 +2,9 @@
 
 Everything is exact (fractions.Fraction); numbers are rounded only for display, to one
 decimal, half up (`display`). The selector in review.selectors feeds this module with a
-fixed number of queries; tests call it directly with hand-computed fixtures.
+fixed number of queries, the marks already added up per proposal, round and criterion by
+the database (`Tally`, `call_results_from_tallies`); tests call `call_results` directly
+with hand-computed fixtures, and check that both ways give the same figures.
 
 Definitions (a city chooses among them in its criteria set, never in code):
 
@@ -132,6 +134,29 @@ def normalised(spec: CriterionSpec, mean: Fraction, normalisation: str) -> Fract
     return (mean - spec.scale_min) / (spec.scale_max - spec.scale_min)
 
 
+@dataclass(frozen=True)
+class Tally:
+    """What counts of one proposal's marks in one round, added up: how many counted members
+    submitted marks, and per criterion the sum and the number of their scores (N/A left
+    out). Exact integers, so a database can add them up (review.selectors) and give the
+    same figures as `tally` over the marks themselves."""
+
+    members: int
+    sums: dict[str, tuple[int, int]] = field(default_factory=dict)  # criterion → (Σ, n)
+
+
+def tally(marks: Iterable[Mark]) -> dict[int, Tally]:
+    """Round → Tally of the given (already counted) marks of one proposal."""
+    members: dict[int, set[Hashable]] = defaultdict(set)
+    sums: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for mark in marks:
+        members[mark.round].add(mark.member)
+        if mark.value is not None:
+            total, n = sums[mark.round].get(mark.criterion, (0, 0))
+            sums[mark.round][mark.criterion] = (total + mark.value, n + 1)
+    return {rnd: Tally(len(who), sums[rnd]) for rnd, who in members.items()}
+
+
 def proposal_result(
     rules: Rules,
     proposal: Hashable,
@@ -140,39 +165,52 @@ def proposal_result(
 ) -> ProposalResult:
     """Figures for one proposal from its marks; members in `conflicted` do not count."""
     counted = [m for m in marks if m.proposal == proposal and m.member not in conflicted]
+    return result_from_tallies(rules, proposal, tally(counted))
+
+
+def result_from_tallies(
+    rules: Rules, proposal: Hashable, tallies: dict[int, Tally]
+) -> ProposalResult:
+    """Figures for one proposal from its counted marks added up per round (see `Tally`)."""
     result = ProposalResult(proposal=proposal)
-    rounds_present = {m.round for m in counted}
-    if rules.rounds == 2 and 2 in rounds_present:
+    present = {rnd for rnd, t in tallies.items() if t.members}
+    if rules.rounds == 2 and 2 in present:
         result.round = 2
-    elif 1 in rounds_present:
+    elif 1 in present:
         result.round = 1
     else:
         result.means = {c.key: None for c in rules.criteria}
         result.counts = {c.key: 0 for c in rules.criteria}
         return result
-    used = [m for m in counted if m.round == result.round]
-    result.members = len({m.member for m in used})
-    values: dict[str, list[int]] = defaultdict(list)
-    for mark in used:
-        if mark.value is not None:
-            values[mark.criterion].append(mark.value)
-    weighted = Fraction(0)
-    weights = Fraction(0)
-    sum_of_means = Fraction(0)
+    used = tallies[result.round]
+    result.members = used.members
+    # The same exact sums as in the definitions, each kept as one integer numerator over
+    # one integer denominator: a Fraction per step reduces by gcd every time, which was
+    # most of a 200-proposal call's arithmetic; one Fraction at the end is equal to it.
+    w_num, w_den = 0, 1  # Σ w_c over criteria with a mean
+    t_num, t_den = 0, 1  # Σ w_c × n(mean_c)
+    s_num, s_den = 0, 1  # Σ mean_c
+    of_max = rules.normalisation == FRACTION_OF_MAX
     for spec in rules.criteria:
-        scores = values.get(spec.key, [])
-        result.counts[spec.key] = len(scores)
-        if not scores:
+        total, n = used.sums.get(spec.key, (0, 0))
+        result.counts[spec.key] = n
+        if not n:
             result.means[spec.key] = None
             continue
-        mean = Fraction(sum(scores), len(scores))
-        result.means[spec.key] = mean
-        sum_of_means += mean
-        weighted += spec.weight * normalised(spec, mean, rules.normalisation)
-        weights += spec.weight
-    if weights:
-        result.total = weighted / weights * rules.normalise_to
-        result.sum_of_means = sum_of_means
+        result.means[spec.key] = Fraction(total, n)
+        s_num, s_den = s_num * n + total * s_den, s_den * n
+        wn, wd = spec.weight.numerator, spec.weight.denominator
+        w_num, w_den = w_num * wd + wn * w_den, w_den * wd
+        if of_max:  # w × (Σ/n) / max
+            num, den = wn * total, wd * n * spec.scale_max
+        else:  # w × (Σ/n − min) / (max − min)
+            num = wn * (total - spec.scale_min * n)
+            den = wd * n * (spec.scale_max - spec.scale_min)
+        t_num, t_den = t_num * den + num * t_den, t_den * den
+    if w_num:
+        to = rules.normalise_to
+        result.total = Fraction(t_num * w_den * to.numerator, t_den * w_num * to.denominator)
+        result.sum_of_means = Fraction(s_num, s_den)
         result.passed = verdict(rules, result)
     return result
 
@@ -223,6 +261,16 @@ def call_results(
         proposal_result(rules, p, by_proposal.get(p, []), frozenset(conflicted.get(p, set())))
         for p in proposals
     ]
+    assign_ranks(rules, results)
+    return results
+
+
+def call_results_from_tallies(
+    rules: Rules, proposals: Sequence[Hashable], tallies: dict[Hashable, dict[int, Tally]]
+) -> list[ProposalResult]:
+    """`call_results` for marks already added up per proposal and round (conflicted
+    members' marks left out beforehand): proposal → round → Tally."""
+    results = [result_from_tallies(rules, p, tallies.get(p, {})) for p in proposals]
     assign_ranks(rules, results)
     return results
 

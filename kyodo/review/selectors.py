@@ -1,17 +1,20 @@
 """Reads of the committee's work that feed pages, with a fixed number of queries.
 
-`committee_results` loads a whole call (criteria, proposals, submitted marks, conflicts,
-slots, advice, decisions) in a constant number of queries, then hands plain data to
-review.results; no query runs per proposal.
+`committee_results` loads a whole call (criteria, proposals, conflicts, slots, advice,
+decisions) in a constant number of queries, and has the database add up the marks that
+count (`counted_tallies`: per proposal, round and criterion the sum and number of the
+scores, conflicted members left out in SQL), then hands those exact integers to
+review.results; no query runs per proposal and no score row reaches Python.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 
 from kyodo.proposals import workflow
 from kyodo.proposals.models import Proposal
@@ -28,6 +31,25 @@ from kyodo.review.models import (
 
 # Proposals the committee looks at: from the start of review onwards.
 COMMITTEE_STATES = workflow.REVIEW_STATES | workflow.DECIDED_STATES
+# The results pages show a proposal's title, group, state and review comment: its plan
+# (long texts and JSON) is not loaded for them. A page that shows it loads the proposal.
+LONG_FIELDS = (
+    "issue",
+    "purpose",
+    "content",
+    "beneficiaries",
+    "schedule",
+    "expected_effect",
+    "measurement",
+    "group_role",
+    "city_role",
+    "appeal_pioneering",
+    "appeal_public_benefit",
+    "appeal_collaboration",
+    "group_profile",
+    "return_reason",
+    "stop_reason",
+)
 
 
 def committee_for_call(call_id: int) -> Committee | None:
@@ -54,6 +76,75 @@ def conflicts_of(committee: Committee, proposals: list[Proposal], members: list[
     return pairs
 
 
+def _counted(committee: Committee, states: frozenset[str], prefix: str) -> dict[str, Any]:
+    """Filters for the sheets that count (review.results, "Which marks count"), from a
+    ScoreSheet queryset (`prefix` "") or a Score queryset ("sheet__"): submitted, by the
+    committee's members, on the call's proposals in `states`; except a member's on a
+    proposal they declared a standing conflict with or whose group they belong to (the
+    same pairs as `conflicts_of`, here as NOT EXISTS anti-joins)."""
+    declared = ConflictDeclaration.objects.filter(
+        member_id=OuterRef(f"{prefix}member_id"),
+        proposal_id=OuterRef(f"{prefix}proposal_id"),
+        has_conflict=True,
+        revoked_at__isnull=True,
+    )
+    in_group = GroupMembership.objects.filter(
+        user_id=OuterRef(f"{prefix}member__user_id"),
+        group_id=OuterRef(f"{prefix}proposal__group_id"),
+    )
+    return {
+        "args": (~Exists(declared), ~Exists(in_group)),
+        "kwargs": {
+            f"{prefix}proposal__call_id": committee.call_id,
+            f"{prefix}proposal__status__in": states,
+            f"{prefix}submitted_at__isnull": False,
+            f"{prefix}member__committee": committee,
+        },
+    }
+
+
+def counted_sheets(committee: Committee, states: frozenset[str]) -> Any:
+    where = _counted(committee, states, "")
+    return ScoreSheet.objects.filter(*where["args"], **where["kwargs"])
+
+
+def counted_scores(committee: Committee, states: frozenset[str]) -> Any:
+    where = _counted(committee, states, "sheet__")
+    return Score.objects.filter(*where["args"], **where["kwargs"])
+
+
+def counted_tallies(
+    committee: Committee, criteria: list[Criterion], states: frozenset[str]
+) -> dict[int, dict[int, results.Tally]]:
+    """proposal id → round → Tally, added up by the database in two grouped queries: the
+    counted members per proposal and round (one sheet per member and round, counted when
+    it holds a mark), and per criterion the SUM and COUNT of the scores that are not N/A.
+    The same figures as results.tally over the marks, exactly; no score row is loaded."""
+    members = (
+        counted_sheets(committee, states)
+        .filter(Exists(Score.objects.filter(sheet_id=OuterRef("pk"))))
+        .values_list("proposal_id", "round")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    answered = Q(not_applicable=False, value__isnull=False)
+    sums = (
+        counted_scores(committee, states)
+        .values_list("sheet__proposal_id", "sheet__round", "criterion_id")
+        .annotate(total=Sum("value", filter=answered), n=Count("value", filter=answered))
+        .order_by()
+    )
+    key_of = {c.pk: c.key for c in criteria}
+    out: dict[int, dict[int, results.Tally]] = defaultdict(dict)
+    for proposal_id, rnd, n in members:
+        out[proposal_id][rnd] = results.Tally(n)
+    for proposal_id, rnd, criterion_id, total, n in sums:
+        if n and criterion_id in key_of:
+            tally = out[proposal_id].setdefault(rnd, results.Tally(0))
+            tally.sums[key_of[criterion_id]] = (int(total), n)
+    return out
+
+
 @dataclass
 class Row:
     proposal: Proposal
@@ -61,15 +152,15 @@ class Row:
     criteria: list[Criterion]
     progress: dict[int, tuple[int, int]] = field(default_factory=dict)  # round → (done, of)
 
-    @property
+    @cached_property
     def means(self) -> list[tuple[Criterion, str]]:
         return [(c, results.display(self.result.means.get(c.key))) for c in self.criteria]
 
-    @property
+    @cached_property
     def total(self) -> str:
         return results.display(self.result.total)
 
-    @property
+    @cached_property
     def sum_of_means(self) -> str:
         return results.display(self.result.sum_of_means, 2)
 
@@ -89,37 +180,31 @@ def committee_results(committee: Committee, *, states: frozenset[str] | None = N
     members = list(committee.members.select_related("user", "kind"))
     proposals = list(
         Proposal.objects.filter(call_id=committee.call_id, status__in=states or COMMITTEE_STATES)
-        .select_related("group", "course", "advice", "decision", "presentation_slot")
+        .select_related("group", "advice")
+        .defer(*LONG_FIELDS)
         .order_by("pk")
     )
     conflicts = conflicts_of(committee, proposals, members)
-    key_of = {c.pk: c.key for c in criteria}
-    marks = [
-        results.Mark(proposal_id, member_id, rnd, key_of[criterion_id], None if na else value)
-        for proposal_id, member_id, rnd, criterion_id, value, na in Score.objects.filter(
-            sheet__proposal__call_id=committee.call_id,
-            sheet__submitted_at__isnull=False,
-            sheet__member__committee=committee,
-        ).values_list(
-            "sheet__proposal_id",
-            "sheet__member_id",
-            "sheet__round",
-            "criterion_id",
-            "value",
-            "not_applicable",
+    wanted = states or COMMITTEE_STATES
+    tallies = counted_tallies(committee, criteria, wanted)
+    computed = results.call_results_from_tallies(rules, [p.pk for p in proposals], tallies)
+    submitted = {
+        (proposal_id, rnd): n
+        for proposal_id, rnd, n in ScoreSheet.objects.filter(
+            proposal__call_id=committee.call_id,
+            proposal__status__in=wanted,
+            submitted_at__isnull=False,
         )
-    ]
-    computed = results.call_results(rules, [p.pk for p in proposals], marks, conflicts)
-    submitted: dict[tuple[int, int], int] = defaultdict(int)
-    for proposal_id, rnd in ScoreSheet.objects.filter(
-        proposal__call_id=committee.call_id, submitted_at__isnull=False
-    ).values_list("proposal_id", "round"):
-        submitted[(proposal_id, rnd)] += 1
+        .values_list("proposal_id", "round")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
     rows = []
     for proposal, result in zip(proposals, computed, strict=True):
         eligible = sum(1 for m in members if (proposal.pk, m.pk) not in conflicts)
         progress = {
-            rnd: (submitted[(proposal.pk, rnd)], eligible) for rnd in range(1, rules.rounds + 1)
+            rnd: (submitted.get((proposal.pk, rnd), 0), eligible)
+            for rnd in range(1, rules.rounds + 1)
         }
         rows.append(Row(proposal, result, criteria, progress))
     return CallResults(committee, criteria, members, rows, rules)

@@ -1,0 +1,124 @@
+"""The results selector adds the marks up in SQL (review.selectors.counted_tallies); it must
+give exactly the figures of the pure review.results.call_results over the same marks, for
+any sheets, N/A answers, partial sheets, drafts, declarations (standing, revoked, no
+conflict) and group memberships (hypothesis, on a real database)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kyodo.registry.models import GroupMembership
+from kyodo.review import results, selectors
+from kyodo.review.models import ConflictDeclaration, Score, ScoreSheet
+from tests.review.conftest import make_scene
+
+SHEET = st.sampled_from(["none", "draft", "submitted", "submitted"])
+# None: no row for the criterion (a partial sheet); "na": N/A; "na3": N/A with a stale value
+ANSWER = st.one_of(st.none(), st.sampled_from(["na", "na3"]), st.integers(min_value=1, max_value=5))
+
+
+@st.composite
+def world(draw, proposals: int, members: int):
+    sheets = {
+        (p, m, r): (draw(SHEET), [draw(ANSWER) for _ in range(3)])
+        for p in range(proposals)
+        for m in range(members)
+        for r in (1, 2)
+    }
+    declarations = {
+        (p, m): draw(st.sampled_from(["none", "no_conflict", "conflict", "revoked"]))
+        for p in range(proposals)
+        for m in range(members)
+    }
+    in_group = draw(
+        st.lists(st.tuples(st.integers(0, proposals - 1), st.integers(0, members - 1)), max_size=2)
+    )
+    rules = {
+        "normalisation": draw(st.sampled_from(results.NORMALISATIONS)),
+        "pass_rule": draw(st.sampled_from(results.PASS_RULES)),
+        "pass_line": Decimal(draw(st.integers(min_value=0, max_value=100))),
+        "rounds": draw(st.sampled_from([1, 2])),
+    }
+    return sheets, declarations, in_group, rules
+
+
+def _summary(rows):
+    return [
+        (r.round, r.members, r.means, r.counts, r.total, r.sum_of_means, r.passed, r.rank, r.tied)
+        for r in rows
+    ]
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_it_adds_up_in_sql_exactly_what_the_pure_function_computes(office_staff, data):
+    sheets, declarations, in_group, rule_fields = data.draw(world(3, 4))
+    now = timezone.now()
+    with transaction.atomic():  # rolled back: every example starts from the same database
+        scene = make_scene(office_staff, proposals=3, members=4)
+        cs = scene.committee.criteria_set
+        for name, value in rule_fields.items():
+            setattr(cs, name, value)
+        cs.save()
+        marks = []
+        for (p, m, rnd), (state, answers) in sheets.items():
+            if state == "none":
+                continue
+            proposal, seat = scene.proposals[p], scene.seats[m]
+            sheet = ScoreSheet.objects.create(
+                member=seat,
+                proposal=proposal,
+                round=rnd,
+                submitted_at=now if state == "submitted" else None,
+            )
+            for criterion, answer in zip(scene.criteria, answers, strict=True):
+                if answer is None:  # a partial sheet: no row for this criterion
+                    continue
+                na = answer in ("na", "na3")
+                Score.objects.create(
+                    sheet=sheet,
+                    criterion=criterion,
+                    value=3 if answer == "na3" else None if na else answer,
+                    not_applicable=na,
+                )
+                if state == "submitted":
+                    marks.append(
+                        results.Mark(
+                            proposal.pk, seat.pk, rnd, criterion.key, None if na else answer
+                        )
+                    )
+        conflicts = set()
+        for (p, m), kind in declarations.items():
+            proposal, seat = scene.proposals[p], scene.seats[m]
+            if kind == "none":
+                continue
+            ConflictDeclaration.objects.create(
+                member=seat,
+                proposal=proposal,
+                has_conflict=kind != "no_conflict",
+                revoked_at=now if kind == "revoked" else None,
+                revoked_by=office_staff if kind == "revoked" else None,
+            )
+            if kind == "conflict":
+                conflicts.add((proposal.pk, seat.pk))
+        for p, m in in_group:
+            proposal, seat = scene.proposals[p], scene.seats[m]
+            GroupMembership.objects.get_or_create(group_id=proposal.group_id, user=seat.user)
+            conflicts.add((proposal.pk, seat.pk))
+
+        rules = cs.rules(scene.criteria)
+        expected = results.call_results(rules, [p.pk for p in scene.proposals], marks, conflicts)
+        data_ = selectors.committee_results(selectors.committee_for_call(scene.call.pk))
+
+        assert [r.proposal.pk for r in data_.rows] == [p.pk for p in scene.proposals]
+        assert _summary([r.result for r in data_.rows]) == _summary(expected)
+        transaction.set_rollback(True)
