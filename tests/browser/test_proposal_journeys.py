@@ -306,3 +306,48 @@ def test_it_shows_the_group_why_its_proposal_was_stopped(
     click(rep, assert_accessible, "rep-stopped", "海辺の見守り", role="link")
     expect(rep.locator("#stop-reason")).to_contain_text("市の既存事業と内容が重なるため")
     expect(rep.locator(".proposal-state")).to_contain_text("中止")
+
+
+def test_it_keeps_the_programme_and_list_pages_accessible(
+    page: Page,
+    new_page: Callable[..., Page],
+    login: Callable[..., None],
+    assert_accessible: Check,
+) -> None:
+    p = people()
+    pf.ProposalFactory(call=p["call"], group=p["group"], title="一覧に出る提案")
+    office = page
+    login(office, p["office"])
+    assert_accessible(office, "office-dashboard")
+    course = p["call"].courses.get(key="collaboration")
+    for url, name in [
+        ("/staff/proposals/", "staff-list"),
+        (f"/staff/proposals/?call={p['call'].pk}&status=draft&q=一覧", "staff-list-filtered"),
+        ("/staff/consultations/", "staff-consultations"),
+        ("/staff/programmes/", "programme-settings"),
+        (f"/staff/programmes/courses/{course.pk}/", "course-form"),
+        ("/staff/programmes/calls/new/", "call-form"),
+        ("/staff/programmes/issues/new/", "issue-form"),
+        ("/staff/themes/", "theme-list"),
+    ]:
+        go(office, assert_accessible, url, name)
+    # A bad share is refused next to its field, and what was typed stays.
+    go(office, assert_accessible, f"/staff/programmes/courses/{course.pk}/", "course-form-2")
+    labelled(office.locator("main form.form"), "事業費に対する市の負担の上限割合（年次ごと）").fill(
+        "九割"
+    )
+    click(office, assert_accessible, "course-form-error", "保存する")
+    expect(office.locator(".error-summary")).to_contain_text("割合は「90%」「2/3」のように")
+    expect(
+        labelled(office.locator("main form.form"), "事業費に対する市の負担の上限割合（年次ごと）")
+    ).to_have_value("九割")
+
+    rep = new_page(phone=True)
+    login(rep, p["rep"])
+    assert_accessible(rep, "rep-dashboard-phone")
+    for url, name in [
+        (f"/my/groups/{p['group'].pk}/proposals/", "group-proposals-phone"),
+        ("/calls/", "calls-phone"),
+        ("/department-issues/", "issues-phone"),
+    ]:
+        go(rep, assert_accessible, url, name)
