@@ -146,7 +146,17 @@ def consultation_assign(
     locked.assigned_section = section
     locked.save(update_fields=["assigned_section"])
     # Proposals already drafted from this consultation follow it to the department.
-    Proposal.objects.filter(consultation=locked, section__isnull=True).update(section=section)
+    for proposal in Proposal.objects.select_for_update().filter(
+        consultation=locked, section__isnull=True
+    ):
+        proposal.section = section
+        proposal.save(update_fields=["section", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="proposal.assign_section",
+            target=proposal,
+            changes={"section": [None, section]},
+        )
     audit_record(
         actor=actor,
         action="consultation.assign",

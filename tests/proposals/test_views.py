@@ -286,3 +286,30 @@ def test_it_shows_the_office_the_frozen_group_profile(
     body = as_user(office_staff).get(reverse("proposals:detail", args=[draft.pk])).content.decode()
     assert "提出時の団体情報" in body and "任意団体" in body
     assert "形式審査：差し戻す" in body and "受理する" in body
+
+
+def test_it_sends_proposals_drafted_from_a_consultation_to_its_department(
+    call: Any, group_a: Any, representative_a: Any, center_staff: Any, department_staff: Any
+) -> None:
+    from kyodo.audit.models import AuditEvent
+
+    sheet = services.consultation_create(
+        actor=representative_a, group=group_a, call=call, data={"idea": "案", "issue": "課題"}
+    )
+    proposal = services.proposal_create(
+        actor=representative_a,
+        group=group_a,
+        call=call,
+        course=pf.course("collaboration"),
+        title="相談からの提案",
+        consultation=sheet,
+    )
+    assert proposal.section is None and proposal.center_involved
+    section = department_staff.role_assignments.get().section
+    services.consultation_assign(actor=center_staff, sheet=sheet, section=section)
+    proposal.refresh_from_db()
+    assert proposal.section == section
+    assert AuditEvent.objects.filter(
+        action="proposal.assign_section", target_id=str(proposal.pk)
+    ).exists()
+    assert selectors.visible_proposals(department_staff).filter(pk=proposal.pk).exists()
