@@ -4,7 +4,8 @@ The demo data (`seed_demo`: the Kamakura sections, one log-in per role, the grou
 the proposal and review demos) is loaded into the live server's database. Then, for each
 role — resident, group representative, center staff, programme office, department staff,
 committee member, administrator — the crawler logs in through the real forms and follows
-same-origin links breadth-first from the home page and the dashboard (capped per role;
+same-origin links breadth-first from the home page and the dashboard (capped per role, and
+a page one role has rendered is not rendered again for the next;
 log-out, language switches and POST-only actions are not links, downloads are fetched but
 not rendered). On every page:
   - axe-core, WCAG 2.1 A and AA: no violation (the harness's assert_accessible);
@@ -41,12 +42,12 @@ pytestmark = pytest.mark.browser
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 HTML_DIR = ARTIFACTS / "crawl-html"
-PAGES_PER_ROLE = 30
+PAGES_PER_ROLE = 25
 VARIANTS_PER_PATH = 2  # ?page=2, ?field=3 …: a path is crawled with at most this many queries
 SLOW_SECONDS = 1.0
 SKIP_PREFIXES = ("/accounts/logout/", "/i18n/", "/static/", "/accounts/otp/")
 DOWNLOAD = re.compile(
-    r"(\.csv|\.xlsx|\.pdf|\.docx)$|/documents/\d+/$|/proposal-files/\d+/$|export="
+    r"\.(csv|xlsx|pdf|docx)(\?|$)|/documents/\d+/$|/proposal-files/\d+/$|[?&]export="
 )
 ROLES = {
     "resident": "resident@kyodo.example",
@@ -77,7 +78,12 @@ def _html_name(number: int, role: str, path: str) -> Path:
     return HTML_DIR / f"{number:03d}-{role}-{slug[:60]}.html"
 
 
-def crawl(tools: BrowserTools, role: str, email: str, base: str) -> dict[str, Any]:
+def crawl(
+    tools: BrowserTools, role: str, email: str, base: str, crawled: set[str]
+) -> dict[str, Any]:
+    """Breadth-first from the home page and the dashboard. A page another role has already
+    rendered is not rendered again (only fetched, for its status): the roles' own pages get
+    the budget."""
     from kyodo.accounts.models import User
     from kyodo.registry.management.commands.seed_demo import DEMO_PASSWORD
 
@@ -112,11 +118,12 @@ def crawl(tools: BrowserTools, role: str, email: str, base: str) -> dict[str, An
             number = len(list(HTML_DIR.glob("*.html"))) + 1
             _html_name(number, role, path).write_bytes(response.body())
         visited.append(url)
+        crawled.add(url)
         for link in _links(page):
             link = urldefrag(link)[0]
             links.add(link)
             link_path = urlsplit(link).path
-            if link in seen or link_path.startswith(SKIP_PREFIXES):
+            if link in seen or link in crawled or link_path.startswith(SKIP_PREFIXES):
                 continue
             if urlsplit(link).query:
                 if variants.get(link_path, 0) >= VARIANTS_PER_PATH:
@@ -159,7 +166,8 @@ def test_it_crawls_every_role_clean(demo: str, browser_tools: BrowserTools) -> N
     if HTML_DIR.exists():
         shutil.rmtree(HTML_DIR)
     HTML_DIR.mkdir(parents=True)
-    runs = [crawl(browser_tools, role, email, demo) for role, email in ROLES.items()]
+    crawled: set[str] = set()
+    runs = [crawl(browser_tools, role, email, demo, crawled) for role, email in ROLES.items()]
     problems = [p for run in runs for p in run["problems"]]
     problems += [f"[html] {m}" for m in validate_html()]
     pages = sum(len(run["pages"]) for run in runs)
@@ -173,7 +181,7 @@ def test_it_crawls_every_role_clean(demo: str, browser_tools: BrowserTools) -> N
         json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     print(f"crawl: {pages} pages over {len(ROLES)} roles: {summary['by_role']}")
-    assert pages >= 7 * 5, summary
+    assert pages >= 7 * 3, summary
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
