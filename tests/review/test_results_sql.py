@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -63,6 +64,7 @@ def _summary(rows):
 def test_it_adds_up_in_sql_exactly_what_the_pure_function_computes(office_staff, data):
     sheets, declarations, in_group, rule_fields = data.draw(world(3, 4))
     now = timezone.now()
+    cache.clear()  # every example computes (the cache is pinned by the test below)
     with transaction.atomic():  # rolled back: every example starts from the same database
         scene = make_scene(office_staff, proposals=3, members=4)
         cs = scene.committee.criteria_set
@@ -122,3 +124,58 @@ def test_it_adds_up_in_sql_exactly_what_the_pure_function_computes(office_staff,
         assert [r.proposal.pk for r in data_.rows] == [p.pk for p in scene.proposals]
         assert _summary([r.result for r in data_.rows]) == _summary(expected)
         transaction.set_rollback(True)
+
+
+def _figures(scene) -> list:
+    data = selectors.committee_results(selectors.committee_for_call(scene.call.pk))
+    return [(r.result.total, r.result.members, r.progress, r.means) for r in data.rows]
+
+
+def test_it_never_serves_cached_figures_after_a_sheet_a_conflict_or_a_membership_changes(
+    office_staff,
+):
+    from kyodo.review import services
+    from tests.review.conftest import answers
+
+    scene = make_scene(office_staff, proposals=2, members=3)
+    p1, p2 = scene.proposals
+    for user in scene.members:
+        for p in scene.proposals:
+            services.declaration_make(actor=user, proposal=p, has_conflict=False)
+            for rnd in (1, 2):
+                services.sheet_save(
+                    actor=user,
+                    proposal=p,
+                    round_number=rnd,
+                    answers=answers(scene, 4, 3, 5),
+                    submit=True,
+                )
+
+    def fresh() -> list:
+        cache.clear()
+        return _figures(scene)
+
+    seen = [_figures(scene)]  # now cached
+    services.sheet_save(
+        actor=scene.members[0],
+        proposal=p1,
+        round_number=2,
+        answers=answers(scene, 1, 1, 1),
+        submit=True,
+    )
+    seen.append(_figures(scene))
+    assert seen[-1] == fresh() and seen[-1] != seen[-2]
+
+    standing = ConflictDeclaration.objects.get(
+        member=scene.seats[1], proposal=p1, revoked_at__isnull=True
+    )
+    services.declaration_revoke(actor=office_staff, declaration=standing, reason="再申告")
+    ConflictDeclaration.objects.create(
+        member=scene.seats[1], proposal=p1, has_conflict=True, reason="親族が代表"
+    )
+    seen.append(_figures(scene))
+    assert seen[-1] == fresh() and seen[-1] != seen[-2]
+
+    GroupMembership.objects.create(group_id=p2.group_id, user=scene.members[2])
+    seen.append(_figures(scene))
+    assert seen[-1] == fresh() and seen[-1] != seen[-2]
