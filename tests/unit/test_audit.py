@@ -154,6 +154,8 @@ def test_it_audits_invitations_roles_and_removals(
     invited = _one("membership.invite", group_a, representative_a)
     assert invited.changes == {"invited": [None, "New@Example.jp (member)"]}
 
+    resident.email = "new@example.jp"  # an invitation is accepted by its addressee only
+    resident.save(update_fields=["email"])
     registry.invitation_accept(actor=resident, invitation=invitation)
     joined = _one("membership.join", group_a, resident)
     assert joined.changes == {"member": [None, f"{resident} (member)"]}
