@@ -22,6 +22,7 @@ from kyodo.accounts import selectors, services
 from kyodo.accounts.forms import LoginForm, RoleGrantForm, SignUpForm, TokenForm
 from kyodo.accounts.models import RoleAssignment, User
 from kyodo.core.permissions import authorize
+from kyodo.japan.text import clean_text
 
 
 class LoginView(auth_views.LoginView):
@@ -118,7 +119,8 @@ def my_account(request: HttpRequest) -> HttpResponse:
 
 def user_list(request: HttpRequest) -> HttpResponse:
     authorize(request.user, "accounts.manage_users")
-    query = request.GET.get("q", "").strip()
+    # A typed query may hold NUL and other control characters, which PostgreSQL refuses.
+    query = clean_text(request.GET.get("q", "")).strip()[:200]
     page = Paginator(selectors.user_list(query=query), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "query": query})
 

@@ -113,7 +113,9 @@ class CommitteeForm(forms.Form):
         label=_("募集"), queryset=Call.objects.filter(committee__isnull=True)
     )
     criteria_set = forms.ModelChoiceField(label=_("審査基準"), queryset=CriteriaSet.objects.all())
-    name = CleanCharField(label=_("委員会の名称（空欄なら募集名から付けます）"), required=False)
+    name = CleanCharField(
+        label=_("委員会の名称（空欄なら募集名から付けます）"), required=False, max_length=200
+    )
 
 
 class DeadlineForm(forms.Form):

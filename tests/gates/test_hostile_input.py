@@ -223,6 +223,7 @@ def _stored(value: str) -> bool:
         cleaned[:40],
         unicodedata.normalize("NFKC", cleaned)[:40],
     }
+    needles = {n for n in needles if n and "\x00" not in n}  # PostgreSQL text has no NUL
     for model in apps.get_models():
         text_fields = [
             f.name

@@ -278,7 +278,9 @@ def test_it_never_marks_user_data_safe_outside_the_allow_list() -> None:
                 found.append(f"{rel}:{number}: {line.strip()}")
     assert not found, (
         "Marking text safe bypasses escaping. Use {{ value|rich_text }} ({% load kyodo_text %})"
-        " for user HTML, or add the file to SAFE_ALLOW_LIST with a reason:\n" + "\n".join(found)
+        " for user HTML; build markup from values with format_html / format_html_join (they"
+        " escape each value); or add the file to SAFE_ALLOW_LIST with a reason:\n"
+        + "\n".join(found)
     )
 
 
