@@ -152,11 +152,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 KYODO_MAX_UPLOAD_BYTES = env_int("KYODO_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if env_str("REDIS_URL"):
+_redis_url = env_str("REDIS_URL")  # lower case, so not a setting: the URL may hold a password
+if _redis_url:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("REDIS_URL"),
+            "LOCATION": _redis_url,
         }
     }
 

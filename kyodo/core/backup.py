@@ -123,7 +123,7 @@ def create_backup(output: Path) -> dict[str, Any]:
                 ensure_ascii=False,
             )
             migrations = _applied_migrations()
-        files = [
+        files: list[dict[str, Any]] = [
             {
                 "path": p.relative_to(media_root).as_posix(),
                 "size": p.stat().st_size,

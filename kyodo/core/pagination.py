@@ -53,4 +53,8 @@ class IdsFirstPaginator(Paginator):
             .values_list("pk", flat=True)[bottom:top]
         )
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)} if ids else {}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        # Paginator._get_page is Django's documented hook for building the Page (it lets a
+        # subclass return its own Page class); django-stubs leave it out.
+        return self._get_page(  # type: ignore[attr-defined]
+            [rows[pk] for pk in ids if pk in rows], number, self
+        )

@@ -1,0 +1,37 @@
+"""Request types for views that act as a logged-in person.
+
+Django types `request.user` as `User | AnonymousUser`, while services take `actor: User`.
+A view behind @login_required annotates its request as AuthenticatedHttpRequest, which says
+what the decorator guarantees. A view that lets anonymous visitors reach authorize() (so they
+are sent to the log-in page with the reason) takes the person with acting_user() once that
+check has passed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from kyodo.core.permissions import NotAllowed, deny
+
+if TYPE_CHECKING:
+    from kyodo.accounts.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request a @login_required view receives: its user has logged in.
+
+    Only an annotation: Django still passes a plain HttpRequest (or WSGIRequest)."""
+
+    user: User
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The logged-in person of a request. An anonymous visitor is refused the same way
+    authorize() refuses one (the middleware sends them to the log-in page)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise NotAllowed(deny(_("ログインが必要です。")))
+    return user
