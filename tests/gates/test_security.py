@@ -22,6 +22,7 @@ import re
 import secrets
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +193,14 @@ def test_it_refuses_an_upload_over_the_size_limit(world: World, settings: Any) -
     assert GroupDocument.objects.count() == before
 
 
+def _zip_of(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, body in members.items():
+            archive.writestr(member, body)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [
@@ -199,6 +208,7 @@ def test_it_refuses_an_upload_over_the_size_limit(world: World, settings: Any) -
         ("report.docx", b"MZ\x90\x00\x03" + b"\x00" * 200),  # a Windows executable
         ("page.html", b"<!doctype html><p>hi"),
         ("image.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        ("letter.docx", _zip_of({"evil.html": b"<script>alert(1)</script>"})),
     ],
 )
 def test_it_reads_the_type_from_the_content_not_the_name(
