@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -54,7 +54,9 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
-    objects = UserManager()  # type: ignore[misc]
+    # Django's own UserManager works with usernames, which this model has none of; the stubs
+    # type AbstractUser.objects as that manager, so any replacement is an "incompatible" one.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("利用者")
@@ -151,4 +153,4 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         label = self.get_role_display()
-        return f"{label}（{self.section.name}）" if self.section_id else str(label)
+        return f"{label}（{self.section.name}）" if self.section is not None else str(label)

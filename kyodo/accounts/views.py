@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kyodo.accounts import selectors, services
 from kyodo.accounts.forms import LoginForm, RoleGrantForm, SignUpForm, TokenForm
 from kyodo.accounts.models import RoleAssignment, User
+from kyodo.core.http import AuthenticatedHttpRequest, acting_user
 from kyodo.core.permissions import authorize
 from kyodo.japan.text import clean_text
 
@@ -110,7 +111,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_account(request: HttpRequest) -> HttpResponse:
+def my_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     authorize(request.user, "accounts.view_own_account")
     return render(
         request, "accounts/me.html", {"assignments": selectors.roles_of(user=request.user)}
@@ -131,8 +132,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.role_grant(
-            actor=request.user,
-            user=person,  # type: ignore[arg-type]
+            actor=acting_user(request),
+            user=person,
             role=form.cleaned_data["role"],
             section=form.cleaned_data["section"],
         )
