@@ -216,6 +216,26 @@ class CallResults:
 RESULTS_CACHE_SECONDS = 600
 
 
+def _inputs_stamp(committee: Committee, user_ids: list[int]) -> tuple:
+    """Three small aggregates over what the figures add up: the call's sheets (sheet_save
+    stamps updated_at whenever a sheet or its scores change; a deletion changes the
+    count), the committee's declarations, and the members' group memberships."""
+    sheets = ScoreSheet.objects.filter(proposal__call_id=committee.call_id).aggregate(
+        n=Count("pk"), changed=Max("updated_at"), submitted=Max("submitted_at")
+    )
+    declarations = ConflictDeclaration.objects.filter(member__committee=committee).aggregate(
+        n=Count("pk"), declared=Max("declared_at"), revoked=Max("revoked_at"), last=Max("pk")
+    )
+    memberships = GroupMembership.objects.filter(user_id__in=user_ids).aggregate(
+        n=Count("pk"), joined=Max("joined_at"), last=Max("pk")
+    )
+    return (sorted(sheets.items()), sorted(declarations.items()), sorted(memberships.items()))
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def _results_key(
     committee: Committee,
     states: frozenset[str],
@@ -226,31 +246,39 @@ def _results_key(
 ) -> str:
     """A cache key for the figures and progress of a committee's proposals: the rows the
     selector loads anyway (rules, criteria, members, each proposal's state and group) and
-    three small aggregates over what it would add up: the call's sheets (sheet_save stamps
-    updated_at whenever a sheet or its scores change; a deletion changes the count), the
-    committee's declarations, and the members' group memberships. Three cheap queries."""
-    sheets = ScoreSheet.objects.filter(proposal__call_id=committee.call_id).aggregate(
-        n=Count("pk"), changed=Max("updated_at"), submitted=Max("submitted_at")
-    )
-    declarations = ConflictDeclaration.objects.filter(member__committee=committee).aggregate(
-        n=Count("pk"), declared=Max("declared_at"), revoked=Max("revoked_at"), last=Max("pk")
-    )
-    memberships = GroupMembership.objects.filter(
-        user_id__in=[m.user_id for m in members]
-    ).aggregate(n=Count("pk"), joined=Max("joined_at"), last=Max("pk"))
-    stamp = (
+    `_inputs_stamp`. Three cheap queries."""
+    digest = _digest(
         committee.pk,
         sorted(states),
         rules,
         [(c.pk, c.key) for c in criteria],
         [(m.pk, m.user_id) for m in members],
         [(p.pk, p.status, p.group_id) for p in proposals],
-        sorted(sheets.items()),
-        sorted(declarations.items()),
-        sorted(memberships.items()),
+        _inputs_stamp(committee, [m.user_id for m in members]),
     )
-    digest = hashlib.sha256(repr(stamp).encode()).hexdigest()
     return f"review:results:{committee.pk}:{digest}"
+
+
+def public_results_key(committee: Committee) -> str:
+    """What the public results table and review comments are made of, as one digest, read
+    without building the results (6 light queries): a template fragment cached under it is
+    never stale. Covers the figures' inputs as in `_results_key`, the criteria's names, and
+    each decided proposal's title, group name, state and review comment."""
+    criteria = list(committee.criteria_set.criteria.all())
+    members = list(committee.members.order_by("pk").values_list("pk", "user_id"))
+    proposals = list(
+        Proposal.objects.filter(call_id=committee.call_id, status__in=workflow.DECIDED_STATES)
+        .order_by("pk")
+        .values_list("pk", "status", "group_id", "title", "group__name", "advice__review_comment")
+    )
+    return _digest(
+        committee.pk,
+        committee.criteria_set.rules(criteria),
+        [(c.pk, c.key, c.name) for c in criteria],
+        members,
+        proposals,
+        _inputs_stamp(committee, [user_id for _pk, user_id in members]),
+    )
 
 
 def committee_results(committee: Committee, *, states: frozenset[str] | None = None) -> CallResults:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -413,12 +414,17 @@ def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
     if committee is None:
         raise Http404
     authorize(request.user, "review.view_results", committee)
-    data = selectors.committee_results(committee, states=workflow.DECIDED_STATES)
+    # The table is a template fragment cached under a digest of everything it shows; the
+    # results are worked out only when the fragment is rendered (a cache miss).
+    data = SimpleLazyObject(
+        lambda: selectors.committee_results(committee, states=workflow.DECIDED_STATES)
+    )
     context = {
         "call": call,
         "committee": committee,
         "data": data,
-        "rows": selectors.published_rows(data),
+        "rows": SimpleLazyObject(lambda: selectors.published_rows(data)),
+        "results_key": selectors.public_results_key(committee),
     }
     return render(request, "review/public_results.html", context)
 

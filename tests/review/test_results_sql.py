@@ -179,3 +179,49 @@ def test_it_never_serves_cached_figures_after_a_sheet_a_conflict_or_a_membership
     GroupMembership.objects.create(group_id=p2.group_id, user=scene.members[2])
     seen.append(_figures(scene))
     assert seen[-1] == fresh() and seen[-1] != seen[-2]
+
+
+def test_it_never_serves_a_stale_public_results_table(office_staff):
+    from django.test import Client
+    from django.urls import reverse
+
+    from kyodo.proposals.models import Proposal
+    from kyodo.review import services
+    from kyodo.review.models import Advice
+    from tests.review.conftest import answers
+
+    scene = make_scene(office_staff, proposals=1, members=3)
+    (p1,) = scene.proposals
+    for user, mark in zip(scene.members, (5, 1, 3), strict=True):
+        services.declaration_make(actor=user, proposal=p1, has_conflict=False)
+        for rnd in (1, 2):
+            services.sheet_save(
+                actor=user,
+                proposal=p1,
+                round_number=rnd,
+                answers=answers(scene, mark, mark, mark),
+                submit=True,
+            )
+    Proposal.objects.filter(pk=p1.pk).update(status="adopted")
+    advice = Advice.objects.create(
+        proposal=p1, recommendation="adopt", review_comment="最初の講評", recorded_by=office_staff
+    )
+    scene.committee.results_published_at = timezone.now()
+    scene.committee.save(update_fields=["results_published_at"])
+    url = reverse("review:results", args=[scene.call.pk])
+
+    def page() -> str:
+        response = Client().get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    first = page()
+    assert "<td>3.0</td>" in first and "最初の講評" in first  # (5 + 1 + 3) / 3
+    GroupMembership.objects.create(group_id=p1.group_id, user=scene.members[1])
+    assert "<td>4.0</td>" in page()  # the member of the group no longer counts: (5 + 3) / 2
+    advice.review_comment = "直した講評"
+    advice.save(update_fields=["review_comment"])
+    assert "直した講評" in page()
+    p1.group.name = "改名した団体"
+    p1.group.save(update_fields=["name"])
+    assert "改名した団体" in page()
