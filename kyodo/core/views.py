@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import NotAllowed
 from kyodo.proposals import selectors as proposal_selectors
 from kyodo.registry import selectors as registry_selectors
@@ -25,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each person's inbox: what awaits them, by role."""
     from kyodo.core.permissions import check
 

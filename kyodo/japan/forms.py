@@ -17,8 +17,8 @@ from kyodo.japan.text import clean_text, is_kana_reading, normalize_reading
 class CleanCharField(forms.CharField):
     """A CharField that drops control and bidi-override characters."""
 
-    def to_python(self, value: Any) -> str:
-        result = super().to_python(value)
+    def to_python(self, value: Any) -> str | None:
+        result = super().to_python(value)  # None when the field's empty_value is None
         return clean_text(result) if result else result
 
 

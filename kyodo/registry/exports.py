@@ -50,7 +50,7 @@ def public_row(group: CivicGroup) -> list[Any]:
         elif key == "fields":
             row.append(_fields_text(group))
         elif key == "area":
-            row.append(group.area.name if group.area_id else "")
+            row.append(group.area.name if group.area is not None else "")
         elif key in ALWAYS_PUBLIC:
             row.append(getattr(group, key))
         elif key == "address":
@@ -105,7 +105,7 @@ def staff_row(group: CivicGroup) -> list[Any]:
         elif key == "fields":
             row.append(";".join(str(f.number) for f in group.fields.all()))
         elif key == "area":
-            row.append(group.area.name if group.area_id else "")
+            row.append(group.area.name if group.area is not None else "")
         else:
             value = getattr(group, key)
             row.append(value.isoformat() if hasattr(value, "isoformat") else value)

@@ -70,7 +70,9 @@ class GroupForm(forms.Form):
     citizen_member_count = LooseIntegerField(
         label=_("市内在住・在勤・在学の会員数"), min_value=0, max_value=1_000_000
     )
-    fields = forms.ModelMultipleChoiceField(
+    # The model's field is called `fields`. The form metaclass moves declared fields into
+    # base_fields, so this never shadows BaseForm.fields at run time; the stubs cannot see that.
+    fields = forms.ModelMultipleChoiceField(  # type: ignore[assignment]
         label=_("活動分野（複数選べます）"),
         queryset=ActivityField.objects.all(),
         widget=forms.CheckboxSelectMultiple,

@@ -307,7 +307,7 @@ def _row(
         if name in own:
             continue  # this module already said what is wrong with that column
         column = LABELS.get(name, WHOLE_ROW)
-        errors.extend(RowError(line, column, m) for m in messages)
+        errors.extend(RowError(line, column, str(m)) for m in messages)  # ErrorList yields str
     if own or form.errors:
         return None
     return ImportRow(
@@ -367,7 +367,7 @@ def parse(data: bytes) -> ParsedImport:
     taken = CivicGroup.objects.filter(registration_number__in=first_line_of).values_list(
         "registration_number", flat=True
     )
-    for number in sorted(taken):
+    for number in sorted(n for n in taken if n is not None):  # IN never matches NULL
         parsed.errors.append(
             RowError(
                 first_line_of[number],

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from kyodo.accounts.models import User
 from kyodo.japan.text import search_key
 from kyodo.registry import workflow
 from kyodo.registry.models import (
@@ -105,7 +106,7 @@ def applications_awaiting_review() -> QuerySet[RegistrationApplication]:
     )
 
 
-def memberships_of(*, user: object) -> QuerySet[GroupMembership]:
+def memberships_of(*, user: User) -> QuerySet[GroupMembership]:
     return (
         GroupMembership.objects.filter(user=user)
         .select_related("group")

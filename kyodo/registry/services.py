@@ -68,7 +68,7 @@ class EditConflict(Exception):
 
 def group_profile(group: CivicGroup) -> dict[str, Any]:
     values = {name: getattr(group, name) for name in PROFILE_FIELDS}
-    values["area"] = group.area.name if group.area_id else ""
+    values["area"] = group.area.name if group.area is not None else ""
     values["fields"] = sorted(f.number for f in group.fields.all()) if group.pk else []
     return values
 
@@ -153,7 +153,8 @@ def _next_registration_number(year: int) -> str:
     numbers = CivicGroup.objects.filter(registration_number__startswith=prefix).values_list(
         "registration_number", flat=True
     )
-    highest = max((int(n.split("-", 1)[1]) for n in numbers), default=0)
+    # startswith never matches a NULL number, so every n is a string.
+    highest = max((int(n.split("-", 1)[1]) for n in numbers if n is not None), default=0)
     return f"{prefix}{highest + 1:04d}"
 
 
@@ -396,7 +397,8 @@ def document_delete(*, actor: User, document: GroupDocument) -> None:
     storage, name = document.file.storage, document.file.name
     document.delete()
     # The file goes only once the row is gone for good; a rollback keeps both.
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:  # FieldFile.name is typed Optional; a document's required file always has one
+        transaction.on_commit(lambda: storage.delete(name))
     audit_record(
         actor=actor, action="document.delete", target=group, changes={"document": [label, None]}
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kyodo.core.http import AuthenticatedHttpRequest, acting_user
 from kyodo.core.once import once_per_submit
 from kyodo.core.pagination import IdsFirstPaginator
 from kyodo.core.permissions import authorize, check
@@ -108,7 +109,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def my_groups(request: HttpRequest) -> HttpResponse:
+def my_groups(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/my_groups.html",
@@ -118,13 +119,13 @@ def my_groups(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @once_per_submit(fallback="registry:my_groups")
-def group_new(request: HttpRequest) -> HttpResponse:
+def group_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None, initial={"public_items": _default_public()})
     if request.method == "POST" and form.is_valid():
         application = services.group_start_registration(
             actor=request.user,
             data=form.profile_data(),
-            fields=form.cleaned_data["fields"],  # type: ignore[arg-type]
+            fields=form.cleaned_data["fields"],
         )
         messages.success(
             request, _("下書きを保存しました。内容を確かめて「申請する」を押してください。")
@@ -140,7 +141,7 @@ def _default_public() -> list[str]:
 
 
 @login_required
-def my_group(request: HttpRequest, pk: int) -> HttpResponse:
+def my_group(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup.objects.select_related("area"), pk=pk)
     authorize(request.user, "registry.view_private", group)
     return render(request, "registry/my_group.html", _my_group_context(request, group))
@@ -180,7 +181,7 @@ def _my_group_context(
 
 
 @login_required
-def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=pk)
     authorize(request.user, "registry.edit_group", group)
     conflict = None
@@ -191,7 +192,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.group_update(
                     actor=request.user,
                     group=group,
-                    data=form.profile_data(),  # type: ignore[arg-type]
+                    data=form.profile_data(),
                     fields=form.cleaned_data["fields"],
                     expected_version=form.cleaned_data.get("version") or 0,
                 )
@@ -199,8 +200,9 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 conflict = exc.current
                 # Keep what this person typed; show the other save beside it and let them
                 # save again on top of the newer version.
-                form.data = form.data.copy()
-                form.data["version"] = str(conflict.version)
+                data = request.POST.copy()
+                data["version"] = str(conflict.version)
+                form.data = data
                 form.add_error(
                     None,
                     _(
@@ -223,14 +225,14 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def application_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     application = get_object_or_404(RegistrationApplication, pk=pk)
     authorize(request.user, "registry.transition", (application, action))
     if workflow.TRANSITIONS[action].needs_reason:
         # This button-only form has no reason field: the review page asks for it.
         messages.error(request, _("差し戻す理由を入力してください。"))
         return redirect("registry:staff_application", pk=application.pk)
-    services.application_transition(application=application, action=action, actor=request.user)  # type: ignore[arg-type]
+    services.application_transition(application=application, action=action, actor=request.user)
     labels = {
         "submit": _("申請しました。センターの確認をお待ちください。"),
         "withdraw": _("申請を取り下げました。"),
@@ -241,9 +243,9 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 
 @require_POST
 @login_required
-def renewal_start(request: HttpRequest, pk: int) -> HttpResponse:
+def renewal_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=pk)
-    services.renewal_start(actor=request.user, group=group)  # type: ignore[arg-type]
+    services.renewal_start(actor=request.user, group=group)
     messages.success(
         request,
         _(
@@ -264,12 +266,12 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @once_per_submit(fallback="registry:my_group")
-def invite(request: HttpRequest, pk: int) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=pk)
     authorize(request.user, "registry.manage_members", group)
     form = InvitationForm(request.POST)
     if form.is_valid():
-        services.invitation_create(actor=request.user, group=group, **form.cleaned_data)  # type: ignore[arg-type]
+        services.invitation_create(actor=request.user, group=group, **form.cleaned_data)
         messages.success(
             request,
             _("%(email)s に招待メールを送りました。") % {"email": form.cleaned_data["email"]},
@@ -285,11 +287,11 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+def accept_invitation(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     invitation = get_object_or_404(GroupInvitation.objects.select_related("group"), token=token)
     decision = check("registry.accept_invitation", request.user, invitation)
     if request.method == "POST" and decision:
-        services.invitation_accept(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+        services.invitation_accept(actor=request.user, invitation=invitation)
         messages.success(
             request, _("%(name)s のメンバーになりました。") % {"name": invitation.group.name}
         )
@@ -301,19 +303,19 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def membership_update(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(GroupMembership.objects.select_related("group", "user"), pk=pk)
     authorize(request.user, "registry.manage_members", membership.group)
     try:
         if request.POST.get("remove"):
-            services.membership_remove(actor=request.user, membership=membership)  # type: ignore[arg-type]
+            services.membership_remove(actor=request.user, membership=membership)
             messages.success(request, _("メンバーを外しました。"))
         else:
             form = MembershipRoleForm(request.POST)
             if form.is_valid():
                 services.membership_set_role(
                     actor=request.user, membership=membership, role=form.cleaned_data["role"]
-                )  # type: ignore[arg-type]
+                )
                 messages.success(request, _("役割を変更しました。"))
     except ValueError:
         messages.error(request, _("団体には少なくとも1人の代表者が必要です。"))
@@ -323,7 +325,7 @@ def membership_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @once_per_submit(fallback="registry:my_group")
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=pk)
     authorize(request.user, "registry.edit_group", group)
     form = DocumentForm(request.POST, request.FILES)
@@ -332,7 +334,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
             services.document_upload(
                 actor=request.user,
                 group=group,
-                kind=form.cleaned_data["kind"],  # type: ignore[arg-type]
+                kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
                 is_public=form.cleaned_data["is_public"],
             )
@@ -349,9 +351,9 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def document_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(GroupDocument.objects.select_related("group"), pk=pk)
-    services.document_delete(actor=request.user, document=document)  # type: ignore[arg-type]
+    services.document_delete(actor=request.user, document=document)
     messages.success(request, _("書類を削除しました。"))
     return redirect("registry:my_group", pk=document.group_id)
 
@@ -402,8 +404,8 @@ def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             reason = return_form.cleaned_data.get("reason", "") if action == "return" else ""
             services.application_transition(
-                application=application, action=action, actor=request.user, reason=reason
-            )  # type: ignore[arg-type]
+                application=application, action=action, actor=acting_user(request), reason=reason
+            )
             messages.success(
                 request,
                 _("申請を承認しました。") if action == "approve" else _("申請を差し戻しました。"),
@@ -448,7 +450,7 @@ def staff_import(request: HttpRequest) -> HttpResponse:
             if parsed.ok:
                 context["filename"] = upload.name
                 context["token"] = importer.stash_upload(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=acting_user(request),
                     data=data,
                     filename=upload.name or "",
                 )
@@ -456,9 +458,10 @@ def staff_import(request: HttpRequest) -> HttpResponse:
 
 
 def _staff_import_confirm(request: HttpRequest) -> HttpResponse:
+    actor = acting_user(request)  # staff_import has authorized the import
     try:
         data, filename, stored = importer.load_stash(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=actor,
             token=request.POST["token"],
         )
     except importer.StashError:
@@ -470,7 +473,7 @@ def _staff_import_confirm(request: HttpRequest) -> HttpResponse:
         )
         return redirect("registry:staff_import")
     try:
-        outcome = importer.groups_import(actor=request.user, data=data, filename=filename)  # type: ignore[arg-type]
+        outcome = importer.groups_import(actor=actor, data=data, filename=filename)
     except importer.ImportInvalid as exc:
         # Something changed since the preview (e.g. one of the numbers was registered).
         importer.drop_stash(stored)

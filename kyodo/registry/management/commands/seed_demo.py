@@ -39,7 +39,8 @@ SECTIONS = {
     "健康福祉部": ["高齢者いきいき課", "障害福祉課"],
     "文化観光部": ["観光課", "文化課"],
 }
-PEOPLE = [
+# (e-mail, name, [(role, section name or None)])
+PEOPLE: list[tuple[str, str, list[tuple[Role, str | None]]]] = [
     ("admin@kyodo.example", "システム 管理者", [(Role.ADMIN, None)]),
     ("office@kyodo.example", "地域のつながり課 担当", [(Role.OFFICE, None)]),
     ("center@kyodo.example", "市民活動センター 職員", [(Role.CENTER, None)]),
