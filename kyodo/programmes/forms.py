@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -115,7 +115,8 @@ class CallForm(forms.Form):
     is_published = forms.BooleanField(label=_("公開する"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # Form.clean() returns it; the stubs say Optional
         if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
             self.add_error("closes_on", _("締切は受付開始より後の日にしてください。"))
         return data
@@ -140,9 +141,11 @@ class ThemeForm(forms.Form):
         sections = Section.objects.select_related("division")
         if not user.has_role("office"):
             sections = sections.filter(pk__in=user.section_ids)
-        self.fields["section"].queryset = sections
+        section_field = cast("forms.ModelChoiceField[Section]", self.fields["section"])
+        section_field.queryset = sections
         # JSON containment differs between SQLite and PostgreSQL: filter in Python.
-        self.fields["course"].queryset = Course.objects.filter(
+        course_field = cast("forms.ModelChoiceField[Course]", self.fields["course"])
+        course_field.queryset = Course.objects.filter(
             pk__in=[c.pk for c in Course.objects.all() if c.allows_track(Track.CITY_PROPOSED)]
         )
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
 from kyodo.japan.calendar import fiscal_year
 from kyodo.programmes import services
@@ -68,7 +69,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_overview(request: HttpRequest) -> HttpResponse:
+def staff_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     authorize(request.user, "programmes.configure")
     context = {
         "programmes": Programme.objects.prefetch_related("courses"),
@@ -79,7 +80,7 @@ def staff_overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def course_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     authorize(request.user, "programmes.configure")
     course = get_object_or_404(Course, pk=pk)
     form = CourseForm(request.POST or None, initial=CourseForm.initial_for(course))
@@ -95,7 +96,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def call_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def call_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     authorize(request.user, "programmes.configure")
     call = get_object_or_404(Call, pk=pk) if pk else None
     initial = (
@@ -120,7 +121,7 @@ def call_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
-def theme_list(request: HttpRequest) -> HttpResponse:
+def theme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     authorize(request.user, "programmes.draft_theme")
     themes = CityTheme.objects.select_related("call", "section", "course")
     if not request.user.has_role("office"):
@@ -129,7 +130,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def theme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def theme_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     theme = get_object_or_404(CityTheme, pk=pk) if pk else None
     if theme:
         authorize(request.user, "programmes.edit_theme", theme)
@@ -149,7 +150,7 @@ def theme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_POST  # 405 before the log-in check, for everyone
 @login_required
-def theme_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def theme_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     theme = get_object_or_404(CityTheme, pk=pk)
     services.theme_publish(actor=request.user, theme=theme)
     messages.success(request, _("テーマを公開しました。"))
@@ -157,7 +158,7 @@ def theme_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def issue_new(request: HttpRequest) -> HttpResponse:
+def issue_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     authorize(request.user, "programmes.configure")
     form = IssueForm(
         request.POST or None, initial={"fiscal_year": fiscal_year(timezone.localdate())}
