@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -54,7 +54,8 @@ class ConsultationForm(forms.Form):
 
     def __init__(self, *args: Any, call: Call, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = call.themes.filter(status="published")
+        theme_field = cast("forms.ModelChoiceField[CityTheme]", self.fields["theme"])
+        theme_field.queryset = call.themes.filter(status="published")
 
 
 class AssignForm(forms.Form):
@@ -94,13 +95,15 @@ class ProposalStartForm(forms.Form):
         courses = call.courses.all()
         track = Track.CITY_PROPOSED if theme else Track.GROUP_PROPOSED
         allowed = [c.pk for c in courses if c.allows_track(track)]
-        self.fields["course"].queryset = call.courses.filter(pk__in=allowed)
+        course_field = cast("forms.ModelChoiceField[Course]", self.fields["course"])
+        course_field.queryset = call.courses.filter(pk__in=allowed)
         if theme is not None:
             self.fields["course"].initial = theme.course_id
         # Only this group's own consultations can be chosen, whatever the browser sends.
-        self.fields["consultation"].queryset = ConsultationSheet.objects.filter(
-            group_id=group_id, call=call
+        consultation_field = cast(
+            "forms.ModelChoiceField[ConsultationSheet]", self.fields["consultation"]
         )
+        consultation_field.queryset = ConsultationSheet.objects.filter(group_id=group_id, call=call)
 
 
 class PlanForm(forms.Form):
@@ -187,17 +190,17 @@ class BudgetLineForm(forms.Form):
 
     def __init__(self, *args: Any, years: int = 1, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["year_index"].choices = [
-            (y, _("%(y)d年目") % {"y": y}) for y in range(1, years + 1)
-        ]
-        self.fields["category"].choices = _category_choices()
+        year_field = cast("forms.TypedChoiceField", self.fields["year_index"])
+        year_field.choices = [(y, _("%(y)d年目") % {"y": y}) for y in range(1, years + 1)]
+        cast("forms.ChoiceField", self.fields["category"]).choices = _category_choices()
         # A row left blank is "unchanged" and skipped, though its selects show a value.
         self.fields["year_index"].initial = 1
         income, expense = budget_categories()
         self._income, self._expense = set(income), set(expense)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # Form.clean() returns it; the stubs say Optional
         kind, category = data.get("kind"), data.get("category")
         if kind == BudgetKind.EXPENSE:
             if category and category not in self._expense:
@@ -230,8 +233,12 @@ class BaseBudgetFormSet(forms.BaseFormSet):
         ]
 
 
-BudgetFormSet = forms.formset_factory(
-    BudgetLineForm, formset=BaseBudgetFormSet, extra=4, can_delete=True, max_num=200
+# formset_factory returns a subclass of `formset`; the stubs type it as plain BaseFormSet.
+BudgetFormSet = cast(
+    "type[BaseBudgetFormSet]",
+    forms.formset_factory(
+        BudgetLineForm, formset=BaseBudgetFormSet, extra=4, can_delete=True, max_num=200
+    ),
 )
 
 
@@ -285,7 +292,8 @@ class FourPartyRecordForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # Form.clean() returns it; the stubs say Optional
         if (
             data.get("outcome") in (FourPartyOutcome.REVISE, FourPartyOutcome.STOP)
             and not (data.get("reason") or "").strip()

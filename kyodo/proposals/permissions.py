@@ -38,7 +38,7 @@ def can_view(user: Any, proposal: Proposal) -> Decision:
     sections = user.section_ids if user.has_role(Role.DEPARTMENT) else frozenset()
     if proposal.section_id in sections:
         return ALLOW
-    if proposal.theme_id and proposal.theme.section_id in sections:
+    if proposal.theme is not None and proposal.theme.section_id in sections:
         return ALLOW
     if is_center(user) and proposal.center_involved:
         return ALLOW

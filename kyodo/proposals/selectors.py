@@ -21,7 +21,7 @@ from kyodo.proposals.models import (
 from kyodo.registry.models import CivicGroup, GroupMembership
 
 
-def _my_group_ids(user: Any) -> QuerySet[GroupMembership]:
+def _my_group_ids(user: Any) -> QuerySet[GroupMembership, Any]:  # a values() subquery
     return GroupMembership.objects.filter(user=user).values("group_id")
 
 

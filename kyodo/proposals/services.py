@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Field
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -416,7 +417,8 @@ def attachment_delete(*, actor: User, attachment: ProposalAttachment) -> None:
     )
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:  # FieldFile.name is typed Optional; an attachment's required file always has one
+        transaction.on_commit(lambda: storage.delete(name))
     audit_record(
         actor=actor,
         action="proposal.detach",
@@ -481,7 +483,7 @@ def proposal_eligibility(proposal: Proposal, today: dt.date | None = None) -> el
         track=proposal.track,
         years=proposal.years,
         budgets=year_budgets(proposal),
-        ceiling=proposal.theme.budget_ceiling if proposal.theme_id else None,
+        ceiling=proposal.theme.budget_ceiling if proposal.theme is not None else None,
     )
 
 
@@ -498,7 +500,7 @@ def proposal_snapshot(proposal: Proposal) -> dict[str, Any]:
     )
     values["course"] = proposal.course.name
     values["track"] = str(Track(proposal.track).label)
-    values["theme"] = proposal.theme.title if proposal.theme_id else ""
+    values["theme"] = proposal.theme.title if proposal.theme is not None else ""
     values["group_profile"] = jsonable(group_profile(proposal.group))
     values["budget"] = "\n".join(_line_text(line) for line in proposal.budget_lines.all())
     values["attachments"] = "\n".join(
@@ -515,7 +517,9 @@ class FieldDiff:
 
 
 def snapshot_labels() -> dict[str, str]:
-    labels = {name: str(Proposal._meta.get_field(name).verbose_name) for name in PLAN_FIELDS}
+    # PLAN_FIELDS name the model's own fields, never a reverse relation (which has no label).
+    plan_fields = [cast("Field[Any, Any]", Proposal._meta.get_field(n)) for n in PLAN_FIELDS]
+    labels = {field.name: str(field.verbose_name) for field in plan_fields}
     labels.update(
         {
             "course": _("コース"),
@@ -683,7 +687,8 @@ def _notify_transition(proposal: Proposal, action: str, reason: str) -> None:
         to = _group_recipients(proposal.group)
         if action in ("schedule", "proceed", "revise", "stop"):
             to += _section_recipients(
-                proposal.section_id or (proposal.theme.section_id if proposal.theme_id else None)
+                proposal.section_id
+                or (proposal.theme.section_id if proposal.theme is not None else None)
             )
         if action == "schedule":
             to += _center_recipients()
@@ -726,7 +731,8 @@ def fourparty_schedule(
     return meeting
 
 
-OUTCOME_ACTIONS = {
+# Keyed by str: the outcome arrives as the form's plain string (TextChoices compare equal).
+OUTCOME_ACTIONS: dict[str, str] = {
     FourPartyOutcome.PROCEED: "proceed",
     FourPartyOutcome.REVISE: "revise",
     FourPartyOutcome.STOP: "stop",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
 from kyodo.programmes.models import Call, CityTheme
 from kyodo.proposals import selectors, services, workflow
@@ -79,7 +80,7 @@ def _call_from(request: HttpRequest) -> Call:
 
 
 @login_required
-def consultation_new(request: HttpRequest, group_pk: int) -> HttpResponse:
+def consultation_new(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=group_pk)
     authorize(request.user, "registry.act_for_group", group)
     call = _call_from(request)
@@ -98,7 +99,7 @@ def consultation_new(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 
 @login_required
-def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sheet = get_object_or_404(
         ConsultationSheet.objects.select_related(
             "group", "call", "theme", "wished_section", "assigned_section"
@@ -122,7 +123,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST  # 405 before the log-in check, for everyone
 @login_required
-def consultation_manage(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def consultation_manage(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     sheet = get_object_or_404(ConsultationSheet.objects.select_related("group"), pk=pk)
     authorize(request.user, "proposals.manage_consultation", sheet)
     forms_by_step = {"assign": AssignForm, "meeting": MeetingForm, "conclude": ConcludeForm}
@@ -154,7 +155,7 @@ def consultation_manage(request: HttpRequest, pk: int, step: str) -> HttpRespons
 
 
 @login_required
-def staff_consultations(request: HttpRequest) -> HttpResponse:
+def staff_consultations(request: AuthenticatedHttpRequest) -> HttpResponse:
     authorize(request.user, "proposals.staff_list")
     sheets = selectors.consultations_visible(request.user).order_by("-created_at")
     page = Paginator(sheets, settings.KYODO_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -165,7 +166,7 @@ def staff_consultations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def group_proposals(request: HttpRequest, group_pk: int) -> HttpResponse:
+def group_proposals(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=group_pk)
     authorize(request.user, "proposals.group_page", group)
     context = {
@@ -178,7 +179,7 @@ def group_proposals(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 
 @login_required
-def proposal_new(request: HttpRequest, group_pk: int) -> HttpResponse:
+def proposal_new(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=group_pk)
     authorize(request.user, "proposals.create", group)
     call = _call_from(request)
@@ -261,13 +262,13 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
 
 
 @login_required
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     return render(request, "proposals/proposal_detail.html", _detail_context(request, proposal))
 
 
 @login_required
-def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     authorize(request.user, "proposals.edit", proposal)
     form = PlanForm(request.POST or None, initial=PlanForm.initial_for(proposal))
@@ -289,7 +290,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def proposal_budget(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_budget(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     authorize(request.user, "proposals.edit", proposal)
     years = max(proposal.years, 1)
@@ -312,7 +313,7 @@ def proposal_budget(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST  # 405 before the log-in check, for everyone
 @login_required
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     authorize(request.user, "proposals.edit", proposal)
     form = AttachmentForm(request.POST, request.FILES, prefix="file")
@@ -335,7 +336,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST  # 405 before the log-in check, for everyone
 @login_required
-def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(ProposalAttachment.objects.select_related("proposal"), pk=pk)
     authorize(request.user, "proposals.view", attachment.proposal)
     services.attachment_delete(actor=request.user, attachment=attachment)
@@ -344,7 +345,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(
         ProposalAttachment.objects.select_related("proposal__group", "proposal__theme"), pk=pk
     )
@@ -359,7 +360,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST  # 405 before the log-in check, for everyone
 @login_required
-def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def proposal_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     proposal = _proposal(request, pk)
     if action not in workflow.TRANSITIONS or action in ("schedule", "proceed", "revise", "stop"):
         raise Http404
@@ -390,7 +391,7 @@ def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @require_POST  # 405 before the log-in check, for everyone
 @login_required
-def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     authorize(request.user, "proposals.intake", proposal)
     form = AssignForm(request.POST, prefix="assign")
@@ -405,7 +406,7 @@ def proposal_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST  # 405 before the log-in check, for everyone
 @login_required
-def fourparty_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def fourparty_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     authorize(request.user, "proposals.transition", (proposal, "schedule"))
     form = FourPartyScheduleForm(request.POST, prefix="schedule")
@@ -424,7 +425,7 @@ def fourparty_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST  # 405 before the log-in check, for everyone
 @login_required
-def fourparty_record(request: HttpRequest, pk: int) -> HttpResponse:
+def fourparty_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(FourPartyConsultation.objects.select_related("proposal"), pk=pk)
     proposal = _proposal(request, meeting.proposal_id)
     authorize(request.user, "proposals.consult", proposal)
@@ -453,7 +454,7 @@ def _detail_with_form(request: HttpRequest, proposal: Proposal, **forms: Any) ->
 
 
 @login_required
-def proposal_versions(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     versions = list(proposal.versions.select_related("submitted_by").order_by("number"))
     numbers = [v.number for v in versions]
@@ -473,7 +474,7 @@ def proposal_versions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     authorize(request.user, "proposals.staff_list")
     form = ProposalFilterForm(request.GET or None)
     flt = selectors.ProposalFilter()
