@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import Promise
@@ -34,10 +34,12 @@ def deny(reason: str | Promise) -> Decision:
 
 Predicate = Callable[[Any, Any], Decision]
 _PREDICATES: dict[str, Predicate] = {}
+# The decorated function keeps its own signature (e.g. an optional obj) for direct calls.
+_PredicateT = TypeVar("_PredicateT", bound=Predicate)
 
 
-def predicate(name: str) -> Callable[[Predicate], Predicate]:
-    def register(func: Predicate) -> Predicate:
+def predicate(name: str) -> Callable[[_PredicateT], _PredicateT]:
+    def register(func: _PredicateT) -> _PredicateT:
         if name in _PREDICATES and _PREDICATES[name] is not func:
             raise ValueError(f"permission predicate {name!r} is registered twice")
         _PREDICATES[name] = func
