@@ -4,7 +4,7 @@ was typed; the services re-check everything."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, overload
 
 from django import forms
 from django.utils import timezone
@@ -31,6 +31,10 @@ def _text(label: Any, rows: int = 3, required: bool = False) -> forms.CharField:
     )
 
 
+@overload
+def _aware(day: dt.date, time: dt.time | None) -> dt.datetime: ...
+@overload
+def _aware(day: dt.date | None, time: dt.time | None) -> dt.datetime | None: ...
 def _aware(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
     if day is None:
         return None
@@ -50,7 +54,8 @@ class DeclarationForm(forms.Form):
     reason = _text(_("利害関係の内容（ある場合は必須）"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # Form.clean() returns it; the stubs say Optional
         if data.get("has_conflict") and not (data.get("reason") or "").strip():
             self.add_error("reason", _("利害関係の内容を書いてください。"))
         return data
@@ -161,7 +166,8 @@ class SlotForm(forms.Form):
     room = CleanCharField(label=_("会場"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # Form.clean() returns it; the stubs say Optional
         if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
             self.add_error("ends", _("終了は開始より後にしてください。"))
         return data
@@ -183,7 +189,8 @@ class DecisionForm(forms.Form):
     reason = _text(_("不採択の理由（不採択のときは必須）"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # Form.clean() returns it; the stubs say Optional
         outcome = data.get("outcome")
         if (
             outcome == Outcome.ADOPTED_WITH_CONDITIONS

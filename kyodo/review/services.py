@@ -424,7 +424,8 @@ def advice_record(
     return advice
 
 
-OUTCOME_ACTIONS = {
+# Keyed by str: the outcome arrives as the form's plain string (TextChoices compare equal).
+OUTCOME_ACTIONS: dict[str, str] = {
     Outcome.ADOPTED: "adopt",
     Outcome.ADOPTED_WITH_CONDITIONS: "adopt_with_conditions",
     Outcome.NOT_ADOPTED: "not_adopt",

@@ -4,7 +4,7 @@ and results. Each view: load → authorize → form → one service → redirect
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
 from kyodo.programmes.models import Call
 from kyodo.proposals import workflow
@@ -59,7 +60,7 @@ def _form_errors(form: Any, exc: services.ReviewRefused) -> None:
 
 
 @login_required
-def member_home(request: HttpRequest) -> HttpResponse:
+def member_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     authorize(request.user, "review.member_area")
     return render(
         request, "review/member_home.html", {"inbox": selectors.member_inbox(request.user)}
@@ -67,7 +68,7 @@ def member_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def declare(request: HttpRequest, pk: int) -> HttpResponse:
+def declare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(pk)
     authorize(request.user, "review.declare", proposal)
     form = DeclarationForm(request.POST or None)
@@ -93,7 +94,7 @@ def declare(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def proposal_view(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(pk)
     authorize(request.user, "review.open_proposal", proposal)
     seat = seat_for(request.user, proposal.call_id)
@@ -114,7 +115,7 @@ def proposal_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def score(request: HttpRequest, pk: int, round_number: int) -> HttpResponse:
+def score(request: AuthenticatedHttpRequest, pk: int, round_number: int) -> HttpResponse:
     proposal = _proposal(pk)
     authorize(request.user, "review.open_proposal", proposal)
     decision = check("review.score", request.user, (proposal, round_number))
@@ -158,7 +159,7 @@ def score(request: HttpRequest, pk: int, round_number: int) -> HttpResponse:
 
 
 @login_required
-def staff_index(request: HttpRequest) -> HttpResponse:
+def staff_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     authorize(request.user, "review.manage")
     form = CommitteeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -209,7 +210,7 @@ def _committee_context(committee: Committee, **forms: Any) -> dict[str, Any]:
 
 
 @login_required
-def committee_page(request: HttpRequest, call_pk: int) -> HttpResponse:
+def committee_page(request: AuthenticatedHttpRequest, call_pk: int) -> HttpResponse:
     authorize(request.user, "review.manage")
     committee = _committee(call_pk)
     return render(request, "review/committee.html", _committee_context(committee))
@@ -225,7 +226,7 @@ STEP_FORMS = {
 
 @require_POST
 @login_required
-def committee_act(request: HttpRequest, call_pk: int, step: str) -> HttpResponse:
+def committee_act(request: AuthenticatedHttpRequest, call_pk: int, step: str) -> HttpResponse:
     authorize(request.user, "review.manage")
     committee = _committee(call_pk)
     actor = request.user
@@ -252,6 +253,7 @@ def committee_act(request: HttpRequest, call_pk: int, step: str) -> HttpResponse
                     is_chair=d["is_chair"],
                 )
             elif step == "deadlines":
+                assert isinstance(form, DeadlineForm)  # STEP_FORMS["deadlines"]
                 services.committee_update(
                     actor=actor, committee=committee, data=form.data_for_service()
                 )
@@ -272,7 +274,7 @@ def committee_act(request: HttpRequest, call_pk: int, step: str) -> HttpResponse
 
 @require_POST
 @login_required
-def declaration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def declaration_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     authorize(request.user, "review.manage")
     declaration = get_object_or_404(ConflictDeclaration.objects.select_related("proposal"), pk=pk)
     form = RevokeForm(request.POST)
@@ -291,7 +293,7 @@ def declaration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def staff_results(request: HttpRequest, call_pk: int) -> HttpResponse:
+def staff_results(request: AuthenticatedHttpRequest, call_pk: int) -> HttpResponse:
     authorize(request.user, "review.manage")
     committee = _committee(call_pk)
     data = selectors.committee_results(committee)
@@ -326,7 +328,7 @@ def _staff_proposal_context(
 
 
 @login_required
-def staff_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_proposal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     authorize(request.user, "review.manage")
     proposal = _proposal(pk)
     committee = _committee(proposal.call_id)
@@ -337,7 +339,7 @@ def staff_proposal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def staff_proposal_act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def staff_proposal_act(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     authorize(request.user, "review.manage")
     proposal = _proposal(pk)
     committee = _committee(proposal.call_id)
@@ -390,7 +392,7 @@ def staff_proposal_act(request: HttpRequest, pk: int, step: str) -> HttpResponse
 
 
 @login_required
-def notice(request: HttpRequest, pk: int) -> HttpResponse:
+def notice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(
         Proposal.objects.select_related("call", "group", "course", "decision", "advice"), pk=pk
     )
@@ -423,7 +425,10 @@ def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
         "call": call,
         "committee": committee,
         "data": data,
-        "rows": SimpleLazyObject(lambda: selectors.published_rows(data)),
+        # The lazy object stands in for the CallResults; the stubs cannot say so.
+        "rows": SimpleLazyObject(
+            lambda: selectors.published_rows(cast(selectors.CallResults, data))
+        ),
         "results_key": selectors.public_results_key(committee),
     }
     return render(request, "review/public_results.html", context)
