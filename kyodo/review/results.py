@@ -52,10 +52,13 @@ Rank
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import TypeVar
+
+_Key = TypeVar("_Key", bound=Hashable)  # a proposal's key: the same type in both arguments
 
 RANGE = "range"
 FRACTION_OF_MAX = "fraction_of_max"
@@ -266,7 +269,7 @@ def call_results(
 
 
 def call_results_from_tallies(
-    rules: Rules, proposals: Sequence[Hashable], tallies: dict[Hashable, dict[int, Tally]]
+    rules: Rules, proposals: Sequence[_Key], tallies: Mapping[_Key, dict[int, Tally]]
 ) -> list[ProposalResult]:
     """`call_results` for marks already added up per proposal and round (conflicted
     members' marks left out beforehand): proposal → round → Tally."""
