@@ -107,3 +107,52 @@ def test_it_gives_each_form_a_fresh_token(world: World) -> None:
     tokens = re.findall(rf'name="{FIELD}" value="([^"]+)"', client.get(url).content.decode())
     tokens += re.findall(rf'name="{FIELD}" value="([^"]+)"', client.get(url).content.decode())
     assert len(tokens) == 4 and len(set(tokens)) == 4
+
+
+@pytest.fixture
+def committed_db(transactional_db: None) -> Any:
+    """Real commits, so two threads see each other's rows; the registry's seed rows are put
+    back first, and the audit log's SQLite triggers step aside for the closing flush."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    importlib.import_module("kyodo.registry.migrations.0002_seed_fields_and_areas").seed(apps, None)
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+
+
+def test_it_creates_one_group_when_two_identical_posts_arrive_together(
+    committed_db: None,
+) -> None:
+    import threading
+
+    from django.db import connections
+
+    from tests.conftest import login
+
+    user = factories.UserFactory(roles=["resident"])
+    token = "the-same-token-twice"
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def send() -> None:
+        try:
+            client = login(Client(), user)
+            barrier.wait(timeout=10)
+            response = client.post(reverse("registry:group_new"), {**group_data(), FIELD: token})
+            statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [302, 302]
+    assert CivicGroup.objects.filter(name="二重送信を試す会").count() == 1
