@@ -61,9 +61,10 @@ node_modules/.kyodo-installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
-lint: setup ## ruff (lint and format check) and the missing-migration check
+lint: setup ## ruff (lint and format check), mypy and the missing-migration check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	KYODO_TESTING=1 $(VENV)/bin/mypy kyodo
 	KYODO_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: setup ## Format the code with ruff
