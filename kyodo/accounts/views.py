@@ -85,15 +85,15 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect(reverse("accounts:otp_verify") + f"?next={_safe_next(request)}")
-    device = services.totp_device_for_setup(user=user)  # type: ignore[arg-type]
+    device = services.totp_device_for_setup(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            services.totp_device_confirm(user=user, device=device)  # type: ignore[arg-type]
+            services.totp_device_confirm(user=user, device=device)
             otp_login(request, device)
             messages.success(request, _("二段階認証を設定しました。"))
             return HttpResponseRedirect(_safe_next(request))
@@ -147,7 +147,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     authorize(request.user, "accounts.manage_users")
     assignment = get_object_or_404(RoleAssignment, pk=pk)
-    services.role_revoke(actor=request.user, assignment=assignment)  # type: ignore[arg-type]
+    services.role_revoke(actor=acting_user(request), assignment=assignment)
     messages.success(request, _("役割を取り消しました。"))
     return redirect("accounts:user_detail", pk=assignment.user_id)
 
@@ -156,7 +156,7 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def totp_reset(request: HttpRequest, pk: int) -> HttpResponse:
     authorize(request.user, "accounts.manage_users")
     person = get_object_or_404(User, pk=pk)
-    services.totp_device_reset(actor=request.user, user=person)  # type: ignore[arg-type]
+    services.totp_device_reset(actor=acting_user(request), user=person)
     messages.success(request, _("二段階認証をリセットしました。次回ログイン時に再設定されます。"))
     return redirect("accounts:user_detail", pk=person.pk)
 
