@@ -310,10 +310,12 @@ def _row(
         errors.extend(RowError(line, column, str(m)) for m in messages)  # ErrorList yields str
     if own or form.errors:
         return None
+    registered_until = dates["registered_until"]
+    assert registered_until is not None  # required: _date raised instead of returning None
     return ImportRow(
         line=line,
         registration_number=number,
-        registered_until=dates["registered_until"],  # type: ignore[arg-type]
+        registered_until=registered_until,
         first_registered_on=dates["first_registered_on"],
         data=form.profile_data(),
         fields=list(form.cleaned_data["fields"]),
