@@ -78,24 +78,36 @@ def percentile(samples: list[float], pct: float) -> float:
 
 
 def measure(
-    client: Any, scenario: str, url: str, *, requests: int = 200, warmup: int = 20
+    client: Any,
+    scenario: str,
+    url: str,
+    *,
+    requests: int = 200,
+    warmup: int = 20,
+    before_each: Any = None,
 ) -> Measurement:
     """Time `requests` GETs of `url` in-process (server time: no network, no browser) after
     `warmup` untimed ones, then count the SQL queries of one more request. The query count
-    is taken separately so that capturing queries does not slow the timed requests."""
+    is taken separately so that capturing queries does not slow the timed requests.
+    `before_each`, if given, runs untimed before every request (e.g. to empty a cache and
+    time the page as its first visitor after a change sees it)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    prepare = before_each or (lambda: None)
     status = 0
     for _ in range(warmup):
+        prepare()
         status = client.get(url).status_code
     if status != 200:
         raise RuntimeError(f"{scenario}: GET {url} answered {status}, not 200")
     samples = []
     for _ in range(requests):
+        prepare()
         start = time.perf_counter()
         client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
+    prepare()
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
     return Measurement(

@@ -112,7 +112,14 @@ def worker(db: str, scale: int, suite_names: list[str], requests: int, warmup: i
             login = getattr(scenario, "login", None)  # staff pages: see bench/suites/proposals.py
             if login is not None:
                 login(client)
-            page = measure(client, scenario.name, url, requests=requests, warmup=warmup)
+            page = measure(
+                client,
+                scenario.name,
+                url,
+                requests=requests,
+                warmup=warmup,
+                before_each=getattr(scenario, "before_each", None),  # bench/suites/review.py
+            )
             if login is not None:
                 client.logout()
             result["pages"].append({**page.as_dict(), "label": scenario.label})
