@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html_join
 
 from kyodo.proposals import workflow
 from kyodo.proposals.models import Proposal
@@ -188,7 +188,8 @@ class Row:
         criteria would otherwise run the template's loop 2,000 times per page. The values
         come from results.display (digits, ".", "-", "—"), so nothing needs escaping."""
         assert self.shown is not None
-        return mark_safe("".join(f"<td>{mean}</td>" for mean in self.shown.means))  # noqa: S308
+        # format_html_join escapes each value: safe even if a label ever reaches this row.
+        return format_html_join("", "<td>{}</td>", ((mean,) for mean in self.shown.means))
 
     @property
     def total(self) -> str:
