@@ -131,14 +131,21 @@ def test_it_creates_one_group_when_two_identical_posts_arrive_together(
 ) -> None:
     import threading
 
-    from django.db import connections
+    from django.db import connection, connections
 
     from tests.conftest import login
+
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "the in-memory SQLite test database shares one cache between threads and refuses"
+            " concurrent writers with 'table is locked'; the PostgreSQL run covers this"
+        )
 
     user = factories.UserFactory(roles=["resident"])
     token = "the-same-token-twice"
     barrier = threading.Barrier(2)
     statuses: list[int] = []
+    errors: list[BaseException] = []
 
     def send() -> None:
         try:
@@ -146,6 +153,8 @@ def test_it_creates_one_group_when_two_identical_posts_arrive_together(
             barrier.wait(timeout=10)
             response = client.post(reverse("registry:group_new"), {**group_data(), FIELD: token})
             statuses.append(response.status_code)
+        except BaseException as exc:
+            errors.append(exc)
         finally:
             connections.close_all()
 
@@ -154,5 +163,6 @@ def test_it_creates_one_group_when_two_identical_posts_arrive_together(
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    assert not errors, errors
     assert statuses == [302, 302]
     assert CivicGroup.objects.filter(name="二重送信を試す会").count() == 1
