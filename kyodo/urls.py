@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from kyodo.core import views as core_views
+
 urlpatterns = [
     path("", include("kyodo.core.urls")),
     path("accounts/", include("kyodo.accounts.urls")),
@@ -8,7 +10,7 @@ urlpatterns = [
     path("", include("kyodo.programmes.urls")),
     path("", include("kyodo.proposals.urls")),
     path("", include("kyodo.review.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
 ]
 
 handler403 = "kyodo.core.views.permission_denied"

@@ -123,13 +123,18 @@ def open_application(group: CivicGroup) -> RegistrationApplication | None:
 _GENERATION_KEY = "registry:directory-generation"
 
 
+def directory_generation() -> int:
+    """A number that changes after every write that changes what the public sees of groups."""
+    return int(cache.get_or_set(_GENERATION_KEY, 0, None) or 0)
+
+
 def directory_count_key(flt: GroupFilter, day: dt.date | None = None) -> str:
     """Cache key for a directory count: the filter, the day (registrations lapse by date)
     and the generation that every write to the directory's groups bumps."""
     import hashlib
 
     day = day or timezone.localdate()
-    generation = cache.get_or_set(_GENERATION_KEY, 0, None)
+    generation = directory_generation()
     digest = hashlib.sha256(repr((flt, day)).encode()).hexdigest()[:24]
     return f"registry:directory-count:{generation}:{digest}"
 

@@ -387,6 +387,7 @@ def document_upload(
         target=group,
         changes={"document": [None, f"{document.get_kind_display()}: {document.original_name}"]},
     )
+    selectors.directory_changed()  # a public document shows on the group page
     return document
 
 
@@ -396,6 +397,7 @@ def document_delete(*, actor: User, document: GroupDocument) -> None:
     group, label = document.group, f"{document.get_kind_display()}: {document.original_name}"
     storage, name = document.file.storage, document.file.name
     document.delete()
+    selectors.directory_changed()
     # The file goes only once the row is gone for good; a rollback keeps both.
     if name:  # FieldFile.name is typed Optional; a document's required file always has one
         transaction.on_commit(lambda: storage.delete(name))

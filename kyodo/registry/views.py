@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kyodo.core.caching import anonymous_page_cache
 from kyodo.core.http import AuthenticatedHttpRequest, acting_user
 from kyodo.core.once import once_per_submit
 from kyodo.core.pagination import IdsFirstPaginator
@@ -61,6 +62,7 @@ def _querystring_without_page(request: HttpRequest) -> str:
 # --- public -----------------------------------------------------------------------------
 
 
+@anonymous_page_cache(selectors.directory_generation)
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     flt = _filter_from(form)
@@ -86,6 +88,7 @@ def directory_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+@anonymous_page_cache(selectors.directory_generation)
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup.objects.select_related("area"), pk=pk)
     authorize(request.user, "registry.view_group", group)

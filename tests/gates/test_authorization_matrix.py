@@ -146,7 +146,7 @@ MATRIX: dict[str, Rule] = {
     "core:home": PUBLIC,
     "core:healthz": PUBLIC,
     "core:dashboard": LOGIN,
-    "set_language": PUBLIC,
+    "set_language": PUBLIC.get_only(),  # a plain GET switch: no form token on public pages
     # accounts
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC.post_only(),
