@@ -160,3 +160,18 @@ def test_it_fills_a_placeholder_in_the_english_sentence(client: Client) -> None:
 
     assert "Search the citizen groups registered with" in page
     assert "(2 in all)" in page
+
+
+@pytest.mark.django_db
+def test_it_switches_to_english_and_back_with_the_switch_on_every_page(client: Client) -> None:
+    assert '<html lang="ja">' in english_page(client, "/groups/", cookie=None)
+
+    response = client.get("/i18n/setlang/", {"language": "en", "next": "/groups/"})
+    assert response.status_code == 302 and response["Location"] == "/groups/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    # The Japanese page just rendered (and cached for anonymous readers) is not served in English.
+    page = english_page(client, "/groups/", cookie=None)
+    assert '<html lang="en">' in page and "Find a citizen group" in page
+
+    client.get("/i18n/setlang/", {"language": "ja", "next": "/groups/"})
+    assert '<html lang="ja">' in english_page(client, "/groups/", cookie=None)
