@@ -23,6 +23,20 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class ColdScenario(Scenario):
+    """A scenario whose `before_each` runs untimed before every request (bench.run): with
+    `empty_cache` it times the page as the first visitor after a change sees it."""
+
+    before_each: Callable[[], None] | None = None
+
+
+def empty_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@dataclass(frozen=True)
 class Suite:
     name: str
     generate: Callable[[int], int]  # scale → rows created in an empty, migrated database

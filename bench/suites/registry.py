@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from bench.generate import generate_groups
-from bench.suites import Scenario, Suite
+from bench.suites import ColdScenario, Scenario, Suite, empty_cache
 
 DEEP_PAGE = 500
 
@@ -49,5 +49,21 @@ SUITE = Suite(
         ),
         Scenario("directory_field", "活動分野で絞込み", _field_filter),
         Scenario("group_detail", "団体紹介ページ", _detail),
+        # The same pages with every cache emptied first: what a signed-in person, or the
+        # first visitor after a change, waits for (anonymous readers get cached pages).
+        ColdScenario(
+            "directory_cold", "団体一覧 キャッシュなし", lambda scale: "/groups/", empty_cache
+        ),
+        ColdScenario("directory_deep_cold", "深いページ キャッシュなし", _deep_page, empty_cache),
+        ColdScenario(
+            "directory_search_cold",
+            "半角カナ検索 キャッシュなし",
+            lambda scale: "/groups/?" + urlencode({"q": "ｶﾏｸﾗ"}),
+            empty_cache,
+        ),
+        ColdScenario(
+            "directory_field_cold", "分野絞込み キャッシュなし", _field_filter, empty_cache
+        ),
+        ColdScenario("group_detail_cold", "団体紹介 キャッシュなし", _detail, empty_cache),
     ],
 )

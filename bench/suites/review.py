@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from bench.suites import Scenario, Suite
+from bench.suites import ColdScenario, Scenario, Suite, empty_cache
 
 PROPOSALS, MEMBERS, CRITERIA, ROUNDS = 200, 10, 10, 2
 
@@ -128,24 +126,11 @@ def _results(scale: int) -> str:
     return f"/calls/{Call.objects.get(title='ベンチマーク募集').pk}/results/"
 
 
-def _empty_cache() -> None:
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-@dataclass(frozen=True)
-class ColdScenario(Scenario):
-    """A scenario whose `before_each` runs untimed before every request (bench.run)."""
-
-    before_each: Callable[[], None] | None = None
-
-
 SUITE = Suite(
     name="review",
     generate=generate_review,
     scenarios=[
         Scenario("review_results", "審査結果 200件×10人×10項目×2回", _results),
-        ColdScenario("review_results_cold", "審査結果 同上・変更後の初回", _results, _empty_cache),
+        ColdScenario("review_results_cold", "審査結果 同上・変更後の初回", _results, empty_cache),
     ],
 )
