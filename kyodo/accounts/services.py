@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kyodo.accounts.models import Role, RoleAssignment, Section, User
 from kyodo.audit.services import audit_record
-from kyodo.core.notify import notify
+from kyodo.core.notify import mail_subject, notify
 
 EMAIL_TOKEN_SALT = "kyodo.accounts.verify-email"  # noqa: S105 (a salt, not a secret)
 EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
@@ -37,7 +37,7 @@ def user_sign_up(*, email: str, password: str, full_name: str, full_name_kana: s
     audit_record(actor=user, action="user.sign_up", target=user)
     notify(
         to=[user.email],
-        subject=_("【協働】メールアドレスの確認"),
+        subject=mail_subject(gettext_noop("【協働】メールアドレスの確認")),
         template="accounts/email/verify.txt",
         context={
             "user": user,

@@ -14,6 +14,21 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext
+
+
+def _subject(message: str, params: dict[str, Any]) -> str:
+    text = gettext(message)
+    return text % {k: str(v) for k, v in params.items()} if params else text
+
+
+def mail_subject(message: str, **params: Any) -> Promise:
+    """A subject line translated when the mail is written, in the city's language, not in
+    the UI language of whoever caused it. Mark the message with gettext_noop so that
+    makemessages still extracts it."""
+    translated_later: Promise = lazy(_subject, str)(message, params)  # type: ignore[assignment]  # the stubs type lazy()'s result as its return type
+    return translated_later
 
 
 def _deliver(*, recipients: list[str], subject: str, body: str) -> None:
@@ -21,7 +36,11 @@ def _deliver(*, recipients: list[str], subject: str, body: str) -> None:
 
 
 def notify(
-    *, to: Iterable[str], subject: str, template: str, context: dict[str, Any] | None = None
+    *,
+    to: Iterable[str],
+    subject: str | Promise,
+    template: str,
+    context: dict[str, Any] | None = None,
 ) -> None:
     recipients = sorted({address for address in to if address})
     if not recipients:

@@ -18,11 +18,12 @@ from django.db.models import Field
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kyodo.accounts.models import Role, RoleAssignment, Section, User
 from kyodo.audit.services import audit_record, diff, jsonable
 from kyodo.core.files import sniff_upload
-from kyodo.core.notify import notify
+from kyodo.core.notify import mail_subject, notify
 from kyodo.core.permissions import NotAllowed, authorize, deny
 from kyodo.japan.numbers import format_yen
 from kyodo.programmes import eligibility
@@ -130,7 +131,9 @@ def consultation_create(
     audit_record(actor=actor, action="consultation.create", target=sheet)
     notify(
         to=[*_office_recipients(), *_center_recipients()],
-        subject=_("【協働】事前相談シートが届きました：%(name)s") % {"name": group.name},
+        subject=mail_subject(
+            gettext_noop("【協働】事前相談シートが届きました：%(name)s"), name=group.name
+        ),
         template="proposals/email/consultation.txt",
         context={"sheet": sheet, "path": reverse("proposals:consultation", args=[sheet.pk])},
     )
@@ -166,8 +169,10 @@ def consultation_assign(
     )
     notify(
         to=_section_recipients(section.pk),
-        subject=_("【協働】協働事業の相談の担当になりました：%(name)s")
-        % {"name": locked.group.name},
+        subject=mail_subject(
+            gettext_noop("【協働】協働事業の相談の担当になりました：%(name)s"),
+            name=locked.group.name,
+        ),
         template="proposals/email/consultation.txt",
         context={"sheet": locked, "path": reverse("proposals:consultation", args=[locked.pk])},
     )
@@ -190,7 +195,9 @@ def proposal_assign_section(*, actor: User, proposal: Proposal, section: Section
     )
     notify(
         to=_section_recipients(section.pk),
-        subject=_("【協働】協働事業の提案の担当になりました：%(title)s") % {"title": locked.title},
+        subject=mail_subject(
+            gettext_noop("【協働】協働事業の提案の担当になりました：%(title)s"), title=locked.title
+        ),
         template="proposals/email/transition.txt",
         context={
             "proposal": locked,
@@ -245,7 +252,7 @@ def consultation_conclude(
     )
     notify(
         to=_group_recipients(locked.group),
-        subject=_("【協働】事前相談の結果をお知らせします"),
+        subject=mail_subject(gettext_noop("【協働】事前相談の結果をお知らせします")),
         template="proposals/email/consultation.txt",
         context={"sheet": locked, "path": reverse("proposals:consultation", args=[locked.pk])},
     )
@@ -694,8 +701,11 @@ def _notify_transition(proposal: Proposal, action: str, reason: str) -> None:
             to += _center_recipients()
     notify(
         to=to,
-        subject=_("【協働】提案「%(title)s」：%(state)s")
-        % {"title": proposal.title, "state": context["state"]},
+        subject=mail_subject(
+            gettext_noop("【協働】提案「%(title)s」：%(state)s"),
+            title=proposal.title,
+            state=context["state"],
+        ),
         template="proposals/email/transition.txt",
         context={**context, "path": group_path},
     )

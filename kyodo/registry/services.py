@@ -12,11 +12,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kyodo.accounts.models import Role, RoleAssignment, User
 from kyodo.audit.services import audit_record, diff, jsonable
 from kyodo.core.files import sniff_upload
-from kyodo.core.notify import notify
+from kyodo.core.notify import mail_subject, notify
 from kyodo.core.permissions import authorize
 from kyodo.japan.calendar import fiscal_year, fiscal_year_end
 from kyodo.registry import selectors, workflow
@@ -236,15 +237,17 @@ def application_transition(
     if action == "submit":
         notify(
             to=_staff_recipients(),
-            subject=_("【協働】団体登録の申請が届きました：%(name)s") % {"name": group.name},
+            subject=mail_subject(
+                gettext_noop("【協働】団体登録の申請が届きました：%(name)s"), name=group.name
+            ),
             template="registry/email/submitted.txt",
             context={**context, "path": reverse("registry:staff_application", args=[locked.pk])},
         )
     elif action in ("return", "approve"):
         subject = (
-            _("【協働】団体登録の申請が差し戻されました")
+            mail_subject(gettext_noop("【協働】団体登録の申請が差し戻されました"))
             if action == "return"
-            else _("【協働】団体登録が承認されました")
+            else mail_subject(gettext_noop("【協働】団体登録が承認されました"))
         )
         notify(
             to=_group_recipients(group),
@@ -274,7 +277,7 @@ def invitation_create(*, actor: User, group: CivicGroup, email: str, role: str) 
     )
     notify(
         to=[invitation.email],
-        subject=_("【協働】%(name)s への招待") % {"name": group.name},
+        subject=mail_subject(gettext_noop("【協働】%(name)s への招待"), name=group.name),
         template="registry/email/invitation.txt",
         context={
             "invitation": invitation,

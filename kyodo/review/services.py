@@ -15,10 +15,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record
-from kyodo.core.notify import notify
+from kyodo.core.notify import mail_subject, notify
 from kyodo.core.permissions import authorize
 from kyodo.programmes.models import Call
 from kyodo.proposals import workflow
@@ -257,7 +258,7 @@ def declaration_revoke(
     )
     notify(
         to=[locked.member.user.email],
-        subject=_("【協働】利害関係の申告が取り消されました"),
+        subject=mail_subject(gettext_noop("【協働】利害関係の申告が取り消されました")),
         template="review/email/declaration_revoked.txt",
         context={
             "declaration": locked,
@@ -466,7 +467,9 @@ def decision_record(
     )
     notify(
         to=_group_recipients(locked.group),
-        subject=_("【協働】提案「%(title)s」の審査結果のお知らせ") % {"title": locked.title},
+        subject=mail_subject(
+            gettext_noop("【協働】提案「%(title)s」の審査結果のお知らせ"), title=locked.title
+        ),
         template="review/email/notice.txt",
         context={
             "proposal": locked,
@@ -502,8 +505,10 @@ def budget_passed(*, actor: User, committee: Committee, passed_on: dt.date) -> i
         )
         notify(
             to=_group_recipients(decision.proposal.group),
-            subject=_("【協働】提案「%(title)s」の決定が確定しました")
-            % {"title": decision.proposal.title},
+            subject=mail_subject(
+                gettext_noop("【協働】提案「%(title)s」の決定が確定しました"),
+                title=decision.proposal.title,
+            ),
             template="review/email/notice.txt",
             context={
                 "proposal": decision.proposal,
