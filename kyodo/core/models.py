@@ -4,6 +4,25 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StoredUpload(models.Model):
+    """What Kyodo keeps about every uploaded file, whichever record it belongs to.
+
+    Subclasses declare `file` with their own upload_to and add their owner and kind. The
+    content type is the one sniffed from the bytes (kyodo.core.files), never the name's."""
+
+    original_name = models.CharField(_("ファイル名"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
 
 
 class FormSubmission(models.Model):

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Section
+from kyodo.core.models import StoredUpload
 from kyodo.programmes.models import Call, CityTheme, Course, Track
 from kyodo.registry.models import CivicGroup
 
@@ -222,17 +223,10 @@ class AttachmentKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class ProposalAttachment(models.Model):
+class ProposalAttachment(StoredUpload):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("書類の種類"), max_length=20, choices=AttachmentKind.choices)
     file = models.FileField(_("ファイル"), upload_to="proposals/%Y/%m/")
-    original_name = models.CharField(_("ファイル名"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["kind", "-uploaded_at"]

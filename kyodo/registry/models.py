@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo.core.models import StoredUpload
 from kyodo.japan.text import gojuon_key, search_key
 
 
@@ -263,18 +264,11 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class GroupDocument(models.Model):
+class GroupDocument(StoredUpload):
     group = models.ForeignKey(CivicGroup, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("書類の種類"), max_length=20, choices=DocumentKind.choices)
     file = models.FileField(_("ファイル"), upload_to="registry/%Y/%m/")
-    original_name = models.CharField(_("ファイル名"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
     is_public = models.BooleanField(_("公開する"), default=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["kind", "-uploaded_at"]
