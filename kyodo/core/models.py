@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,20 @@ class StoredUpload(models.Model):
 
     class Meta:
         abstract = True
+
+    @staticmethod
+    def fields_for(upload: Any, *, uploaded_by: Any) -> dict[str, Any]:
+        """The columns for a new row from an upload: the type sniffed from its bytes (refusing
+        what kyodo.core.files does not accept), its name cut to fit, its size."""
+        from kyodo.core.files import sniff_upload
+
+        return {
+            "file": upload,
+            "content_type": sniff_upload(upload),
+            "original_name": (upload.name or "file")[:255],
+            "size": upload.size or 0,
+            "uploaded_by": uploaded_by,
+        }
 
 
 class FormSubmission(models.Model):

@@ -22,7 +22,6 @@ from django.utils.translation import gettext_noop
 
 from kyodo.accounts.models import Role, RoleAssignment, Section, User
 from kyodo.audit.services import audit_record, diff, jsonable
-from kyodo.core.files import sniff_upload
 from kyodo.core.notify import mail_subject, notify
 from kyodo.core.permissions import NotAllowed, authorize, deny
 from kyodo.japan.numbers import format_yen
@@ -394,15 +393,8 @@ def attachment_add(
     *, actor: User, proposal: Proposal, kind: str, upload: UploadedFile
 ) -> ProposalAttachment:
     authorize(actor, "proposals.edit", proposal)
-    content_type = sniff_upload(upload)
     attachment = ProposalAttachment.objects.create(
-        proposal=proposal,
-        kind=kind,
-        file=upload,
-        original_name=(upload.name or "file")[:255],
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=actor,
+        proposal=proposal, kind=kind, **ProposalAttachment.fields_for(upload, uploaded_by=actor)
     )
     audit_record(
         actor=actor,

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_noop
 
 from kyodo.accounts.models import Role, RoleAssignment, User
 from kyodo.audit.services import audit_record, diff, jsonable
-from kyodo.core.files import sniff_upload
 from kyodo.core.notify import mail_subject, notify
 from kyodo.core.permissions import authorize
 from kyodo.japan.calendar import fiscal_year, fiscal_year_end
@@ -373,16 +372,11 @@ def document_upload(
     *, actor: User, group: CivicGroup, kind: str, upload: UploadedFile, is_public: bool
 ) -> GroupDocument:
     authorize(actor, "registry.edit_group", group)
-    content_type = sniff_upload(upload)
     document = GroupDocument.objects.create(
         group=group,
         kind=kind,
-        file=upload,
-        original_name=(upload.name or "file")[:255],
-        content_type=content_type,
-        size=upload.size or 0,
         is_public=is_public,
-        uploaded_by=actor,
+        **GroupDocument.fields_for(upload, uploaded_by=actor),
     )
     audit_record(
         actor=actor,
