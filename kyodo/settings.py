@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "kyodo.core",
     "kyodo.japan",
     "kyodo.accounts",
@@ -160,6 +162,21 @@ if _redis_url:
             "LOCATION": _redis_url,
         }
     }
+
+# Background work (mail delivery, documents, imports) goes through Django's task API (the
+# django-tasks backport for Django 5.2). Tests run tasks at once; the demo and production
+# queue them in the database, where `manage.py db_worker` processes run them.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND")
+        or (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default", "mail", "documents", "imports"],
+    }
+}
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "kyodo@localhost"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

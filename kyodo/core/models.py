@@ -57,3 +57,19 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NumberSequence(models.Model):
+    """The last number issued of one kind in one fiscal year (see kyodo.core.numbering)."""
+
+    kind = models.CharField(max_length=40)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="core_numbersequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"
