@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kyodo.programmes",
     "kyodo.proposals",
     "kyodo.review",
+    "kyodo.portal",
 ]
 
 MIDDLEWARE = [
@@ -115,8 +116,8 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:dashboard"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 # Repeated failed log-ins lock the account and address out for a while.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -4,6 +4,7 @@ from kyodo.core import views as core_views
 
 urlpatterns = [
     path("", include("kyodo.core.urls")),
+    path("", include("kyodo.portal.urls")),
     path("accounts/", include("kyodo.accounts.urls")),
     path("staff/audit/", include("kyodo.audit.urls")),
     path("", include("kyodo.registry.urls")),

@@ -59,7 +59,7 @@ def _safe_next(request: HttpRequest) -> str:
     target = request.GET.get("next") or request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return reverse("core:dashboard")
+    return reverse("portal:dashboard")
 
 
 def _qr_data_uri(text: str) -> str:

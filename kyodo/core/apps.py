@@ -7,7 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Kyodo core"
 
     def ready(self) -> None:
-        # Every app's permissions module registers its predicates on import.
+        # Every app's permissions module registers its predicates on import, and its
+        # navigation module its menu entries and dashboard panels (kyodo.core.navigation).
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("permissions")
+        autodiscover_modules("navigation")

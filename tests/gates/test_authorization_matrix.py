@@ -143,9 +143,9 @@ WORLD_BUILDERS.append(proposals_world)
 # --- the table: one row per URL pattern -----------------------------------------------------
 MATRIX: dict[str, Rule] = {
     # core
-    "core:home": PUBLIC,
+    "portal:home": PUBLIC,
     "core:healthz": PUBLIC,
-    "core:dashboard": LOGIN,
+    "portal:dashboard": LOGIN,
     "set_language": PUBLIC.get_only(),  # a plain GET switch: no form token on public pages
     # accounts
     "accounts:login": PUBLIC,

@@ -67,7 +67,7 @@ def test_it_shows_b_only_the_public_items_of_a(isolated: World) -> None:
         reverse("registry:group_detail", args=[w.group_a.pk]),
         reverse("registry:directory") + "?q=グループ",
         reverse("registry:my_groups"),
-        reverse("core:dashboard"),
+        reverse("portal:dashboard"),
     ]
     for url in pages:
         body = _text(client.get(url))

@@ -166,7 +166,7 @@ def test_it_sends_the_security_headers_on_every_page(full_world: World) -> None:
     for persona, url in [
         ("member_b", reverse("registry:my_group", args=[world.group_a.pk])),
         ("anonymous", "/no-such-page/"),
-        ("anonymous", reverse("core:dashboard")),
+        ("anonymous", reverse("portal:dashboard")),
     ]:
         problems += _check_headers(world.cell(persona, "GET", url).headers, f"GET {url}")
     assert pages >= 20

@@ -55,7 +55,7 @@ def test_it_lets_a_department_draft_and_the_office_publish_a_theme(
     assert theme.budget_ceiling == 400_000 and theme.status == "draft"
     client.logout()
     office = as_user(office_staff)
-    assert "高齢者の見守り" in office.get(reverse("core:dashboard")).content.decode()
+    assert "高齢者の見守り" in office.get(reverse("portal:dashboard")).content.decode()
     office.post(reverse("programmes:theme_publish", args=[theme.pk]))
     theme.refresh_from_db()
     assert theme.status == "published"
@@ -106,7 +106,7 @@ def test_it_shows_the_office_its_inbox_and_the_staff_list(
     services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
     client.logout()
     office = as_user(office_staff)
-    assert draft.title in office.get(reverse("core:dashboard")).content.decode()
+    assert draft.title in office.get(reverse("portal:dashboard")).content.decode()
     body = office.get(reverse("proposals:staff_list") + "?status=submitted&q=食堂").content.decode()
     assert draft.title in body
     assert office.get(reverse("programmes:staff_overview")).status_code == 200

@@ -15,9 +15,9 @@ from tests.review.conftest import make_scene
 
 def test_it_lists_what_awaits_a_member_and_the_offices_progress(office_staff):
     scene = make_scene(office_staff, proposals=2, members=3)
-    page = login(Client(), scene.members[0]).get(reverse("core:dashboard")).content.decode()
+    page = login(Client(), scene.members[0]).get(reverse("portal:dashboard")).content.decode()
     assert "提案1" in page and "申告する" in page
-    page = login(Client(), office_staff).get(reverse("core:dashboard")).content.decode()
+    page = login(Client(), office_staff).get(reverse("portal:dashboard")).content.decode()
     assert "選考委員会の採点状況" in page and "0 / 3" in page
 
 

@@ -78,7 +78,7 @@ def test_it_never_shows_a_members_scores_to_a_role_that_may_not_see_them(
         reverse("review:staff_results", args=[scene.call.pk]),
         reverse("review:staff_proposal", args=[p1.pk]),
         reverse("review:member_home"),
-        reverse("core:dashboard"),
+        reverse("portal:dashboard"),
     ]
     for url in urls:
         page = client.get(url).content.decode()

@@ -1,0 +1,11 @@
+"""The accounts' menu entry (see kyodo.core.navigation)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from kyodo.core.navigation import MenuEntry, register_menu
+
+register_menu(
+    MenuEntry(
+        _("利用者の管理"), "accounts:user_list", permission="accounts.manage_users", order=96
+    ),
+)

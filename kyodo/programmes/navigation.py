@@ -1,0 +1,12 @@
+"""The programmes' menu entries (see kyodo.core.navigation)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from kyodo.core.navigation import MenuEntry, register_menu
+
+register_menu(
+    MenuEntry(_("協働事業の募集"), "programmes:calls", public=True, order=20),
+    MenuEntry(
+        _("募集の設定"), "programmes:staff_overview", permission="programmes.configure", order=90
+    ),
+)
