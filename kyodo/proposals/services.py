@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kyodo.accounts.models import Role, RoleAssignment, Section, User
+from kyodo.accounts.models import Section, User
 from kyodo.audit.services import audit_record, diff, jsonable
-from kyodo.core.notify import mail_subject, notify
+from kyodo.core.events import audience, mail_subject, notify
 from kyodo.core.permissions import NotAllowed, authorize, deny
 from kyodo.japan.numbers import format_yen
 from kyodo.programmes import eligibility
@@ -42,7 +42,7 @@ from kyodo.proposals.models import (
     ProposalAttachment,
     ProposalVersion,
 )
-from kyodo.registry.models import CivicGroup, DocumentKind, GroupRole
+from kyodo.registry.models import CivicGroup, DocumentKind
 from kyodo.registry.services import group_profile
 
 PLAN_FIELDS = [
@@ -74,38 +74,6 @@ class TransitionRefused(Exception):
         self.report = report
 
 
-# --- recipients ------------------------------------------------------------------------
-
-
-def _office_recipients() -> list[str]:
-    return list(
-        RoleAssignment.objects.filter(role=Role.OFFICE).values_list("user__email", flat=True)
-    )
-
-
-def _center_recipients() -> list[str]:
-    return list(
-        RoleAssignment.objects.filter(role=Role.CENTER).values_list("user__email", flat=True)
-    )
-
-
-def _section_recipients(section_id: int | None) -> list[str]:
-    if not section_id:
-        return []
-    people = RoleAssignment.objects.filter(role=Role.DEPARTMENT, section_id=section_id).values_list(
-        "user__email", flat=True
-    )
-    section_mail = Section.objects.filter(pk=section_id).values_list("email", flat=True)
-    return [*people, *section_mail]
-
-
-def _group_recipients(group: CivicGroup) -> list[str]:
-    people = group.memberships.filter(role=GroupRole.REPRESENTATIVE).values_list(
-        "user__email", flat=True
-    )
-    return [*people, group.email]
-
-
 # --- consultations ---------------------------------------------------------------------
 
 
@@ -129,7 +97,7 @@ def consultation_create(
     )
     audit_record(actor=actor, action="consultation.create", target=sheet)
     notify(
-        to=[*_office_recipients(), *_center_recipients()],
+        to=[audience("office"), audience("center")],
         subject=mail_subject(
             gettext_noop("【協働】事前相談シートが届きました：%(name)s"), name=group.name
         ),
@@ -167,7 +135,7 @@ def consultation_assign(
         changes={"assigned_section": [before, section]},
     )
     notify(
-        to=_section_recipients(section.pk),
+        to=[audience("section", section.pk)],
         subject=mail_subject(
             gettext_noop("【協働】協働事業の相談の担当になりました：%(name)s"),
             name=locked.group.name,
@@ -193,7 +161,7 @@ def proposal_assign_section(*, actor: User, proposal: Proposal, section: Section
         changes={"section": [before, section]},
     )
     notify(
-        to=_section_recipients(section.pk),
+        to=[audience("section", section.pk)],
         subject=mail_subject(
             gettext_noop("【協働】協働事業の提案の担当になりました：%(title)s"), title=locked.title
         ),
@@ -250,7 +218,7 @@ def consultation_conclude(
         changes={"outcome": [before, outcome]},
     )
     notify(
-        to=_group_recipients(locked.group),
+        to=[audience("group", locked.group)],
         subject=mail_subject(gettext_noop("【協働】事前相談の結果をお知らせします")),
         template="proposals/email/consultation.txt",
         context={"sheet": locked, "path": reverse("proposals:consultation", args=[locked.pk])},
@@ -680,17 +648,20 @@ def _notify_transition(proposal: Proposal, action: str, reason: str) -> None:
     group_path = reverse("proposals:detail", args=[proposal.pk])
     context = {"proposal": proposal, "reason": reason, "state": state.group_label}
     if action in ("submit", "withdraw"):
-        to = _office_recipients()
+        to = [audience("office")]
         context["state"] = state.staff_label
     else:
-        to = _group_recipients(proposal.group)
+        to = [audience("group", proposal.group)]
         if action in ("schedule", "proceed", "revise", "stop"):
-            to += _section_recipients(
-                proposal.section_id
-                or (proposal.theme.section_id if proposal.theme is not None else None)
+            to.append(
+                audience(
+                    "section",
+                    proposal.section_id
+                    or (proposal.theme.section_id if proposal.theme is not None else None),
+                )
             )
         if action == "schedule":
-            to += _center_recipients()
+            to.append(audience("center"))
     notify(
         to=to,
         subject=mail_subject(

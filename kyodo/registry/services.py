@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kyodo.accounts.models import Role, RoleAssignment, User
+from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record, diff, jsonable
-from kyodo.core.notify import mail_subject, notify
+from kyodo.core.events import address, audience, mail_subject, notify
 from kyodo.core.permissions import authorize
 from kyodo.japan.calendar import fiscal_year, fiscal_year_end
 from kyodo.registry import selectors, workflow
@@ -158,19 +158,6 @@ def _next_registration_number(year: int) -> str:
     return f"{prefix}{highest + 1:04d}"
 
 
-def _group_recipients(group: CivicGroup) -> list[str]:
-    people = group.memberships.filter(role=GroupRole.REPRESENTATIVE).values_list(
-        "user__email", flat=True
-    )
-    return [*people, group.email]
-
-
-def _staff_recipients() -> list[str]:
-    return list(
-        RoleAssignment.objects.filter(role=Role.CENTER).values_list("user__email", flat=True)
-    )
-
-
 @transaction.atomic
 def application_transition(
     *, application: RegistrationApplication, action: str, actor: User, reason: str = ""
@@ -235,7 +222,7 @@ def application_transition(
     }
     if action == "submit":
         notify(
-            to=_staff_recipients(),
+            to=[audience("center")],
             subject=mail_subject(
                 gettext_noop("【協働】団体登録の申請が届きました：%(name)s"), name=group.name
             ),
@@ -249,7 +236,7 @@ def application_transition(
             else mail_subject(gettext_noop("【協働】団体登録が承認されました"))
         )
         notify(
-            to=_group_recipients(group),
+            to=[audience("group", group)],
             subject=subject,
             template=f"registry/email/{action}.txt",
             context=context,
@@ -275,7 +262,7 @@ def invitation_create(*, actor: User, group: CivicGroup, email: str, role: str) 
         changes={"invited": [None, f"{email} ({role})"]},
     )
     notify(
-        to=[invitation.email],
+        to=[address(invitation.email)],
         subject=mail_subject(gettext_noop("【協働】%(name)s への招待"), name=group.name),
         template="registry/email/invitation.txt",
         context={

@@ -19,12 +19,12 @@ from django.utils.translation import gettext_noop
 
 from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record
-from kyodo.core.notify import mail_subject, notify
+from kyodo.core.events import audience, mail_subject, notify, people
 from kyodo.core.permissions import authorize
 from kyodo.programmes.models import Call
 from kyodo.proposals import workflow
 from kyodo.proposals.models import Proposal
-from kyodo.proposals.services import _group_recipients, proposal_transition
+from kyodo.proposals.services import proposal_transition
 from kyodo.registry.models import GroupMembership
 from kyodo.review.models import (
     Advice,
@@ -257,7 +257,7 @@ def declaration_revoke(
         changes={"declaration": [locked.has_conflict, None], "member": [str(locked.member), None]},
     )
     notify(
-        to=[locked.member.user.email],
+        to=[people(locked.member.user)],
         subject=mail_subject(gettext_noop("【協働】利害関係の申告が取り消されました")),
         template="review/email/declaration_revoked.txt",
         context={
@@ -466,7 +466,7 @@ def decision_record(
         reason=conditions or reason,
     )
     notify(
-        to=_group_recipients(locked.group),
+        to=[audience("group", locked.group)],
         subject=mail_subject(
             gettext_noop("【協働】提案「%(title)s」の審査結果のお知らせ"), title=locked.title
         ),
@@ -504,7 +504,7 @@ def budget_passed(*, actor: User, committee: Committee, passed_on: dt.date) -> i
             changes={"provisional": [True, False]},
         )
         notify(
-            to=_group_recipients(decision.proposal.group),
+            to=[audience("group", decision.proposal.group)],
             subject=mail_subject(
                 gettext_noop("【協働】提案「%(title)s」の決定が確定しました"),
                 title=decision.proposal.title,

@@ -245,9 +245,10 @@ def test_it_mails_the_group_the_reason_when_returned_after_commit(
     assert mail.outbox == []  # nothing is sent before the commit
     for callback in callbacks:
         callback()
-    [message] = mail.outbox
-    assert representative_a.email in message.to
-    assert "収支を見直してください" in message.body
+    # One mail per recipient: the representative and the group's own address.
+    to = sorted(m.to[0] for m in mail.outbox)
+    assert to == sorted([representative_a.email, draft.group.email])
+    assert all(len(m.to) == 1 and "収支を見直してください" in m.body for m in mail.outbox)
 
 
 def test_it_freezes_the_group_profile_at_submission(draft: Proposal, representative_a: Any) -> None:
