@@ -67,3 +67,11 @@ def clock() -> Iterator[Any]:
 @pytest.fixture
 def room(db: None) -> Room:
     return make_room()
+
+
+@pytest.fixture
+def representative_b(group_b: Any) -> Any:
+    from kyodo.registry.models import GroupRole
+    from tests import factories
+
+    return factories.member(group_b, GroupRole.REPRESENTATIVE, full_name="代表 B")
