@@ -37,7 +37,7 @@ from kyodo.booking.workflow import ENTRY_WORKFLOW, WORKFLOW
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.once import once_per_submit
-from kyodo.core.permissions import authorize
+from kyodo.core.permissions import NotAllowed, authorize
 from kyodo.japan.calendar import parse_date
 from kyodo.registry.models import CivicGroup
 
@@ -300,7 +300,7 @@ def act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse
             return redirect("booking:detail", pk=booking.pk)
     booking.refresh_from_db()
     return render(
-        request, "booking/detail.html", _detail_context(request, booking, form), status=400
+        request, "booking/detail.html", _detail_context(request, booking, form)
     )
 
 
@@ -393,7 +393,6 @@ def watch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "watch_form": form,
             "lotteries": [],
         },
-        status=400,
     )
 
 
@@ -542,8 +541,8 @@ def lottery_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     authorize(request.user, "booking.book_for_group", entry.group)
     try:
         services.lottery_confirm(actor=request.user, entry=entry)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
+    except (DomainError, NotAllowed) as exc:  # not won, or past the deadline: say why
+        messages.error(request, str(exc))
     else:
         messages.success(request, _("当選を確定しました。予約が確定しました。"))
     return redirect("booking:lottery", pk=entry.round_id)
