@@ -64,7 +64,9 @@ def room_calendar(room: Room) -> bytes:
     now = timezone.now()
     cal = _calendar(str(room))
     for booking in Booking.objects.filter(
-        room=room, status__in=ACTIVE_STATUSES, ends_at__gt=now - dt.timedelta(days=31),
+        room=room,
+        status__in=ACTIVE_STATUSES,
+        ends_at__gt=now - dt.timedelta(days=31),
         starts_at__lt=now + HORIZON,
     ).only("pk", "starts_at", "ends_at"):
         cal.add_component(
@@ -107,7 +109,7 @@ def _single(booking: Booking) -> Event:
     return event
 
 
-RRULE_FREQ = {
+RRULE_FREQ: dict[str, dict[str, object]] = {
     Series.Pattern.WEEKLY: {"freq": "weekly", "interval": 1},
     Series.Pattern.BIWEEKLY: {"freq": "weekly", "interval": 2},
 }
@@ -124,18 +126,23 @@ def _series_events(series: Series, rows: list[Booking]) -> list[Event]:
         dt.datetime.combine(day, first.time(), tzinfo=TOKYO)
         for day in services.series_dates(series.pattern, first.date(), series.count)
     ]
-    active = {
-        b.starts_at.astimezone(TOKYO): b for b in rows if b.status in ACTIVE_STATUSES
-    }
+    active = {b.starts_at.astimezone(TOKYO): b for b in rows if b.status in ACTIVE_STATUSES}
     sample = rows[0]
     master = _event(
-        f"series-{series.pk}@kyodo", planned[0], planned[0] + length, f"{sample.room}：{sample.purpose}"
+        f"series-{series.pk}@kyodo",
+        planned[0],
+        planned[0] + length,
+        f"{sample.room}：{sample.purpose}",
     )
     if series.pattern in RRULE_FREQ:
         rule = {**RRULE_FREQ[series.pattern], "count": series.count}
     else:
         nth = (first.day - 1) // 7 + 1
-        rule = {"freq": "monthly", "byday": f"{nth}{ICAL_DAYS[first.weekday()]}", "count": series.count}
+        rule = {
+            "freq": "monthly",
+            "byday": f"{nth}{ICAL_DAYS[first.weekday()]}",
+            "count": series.count,
+        }
     master.add("rrule", rule)
     excluded = [moment for moment in planned if moment not in active]
     if excluded:
@@ -167,7 +174,8 @@ def freed_atom(request: HttpRequest, slots: Iterable[FreedSlot]) -> HttpResponse
         end = timezone.localtime(slot.ends_at)
         title = f"{slot.room} {start:%Y-%m-%d %H:%M}〜{end:%H:%M}"
         link = request.build_absolute_uri(
-            reverse("booking:room", args=[slot.room_id]) + f"?view=day&day={start.date().isoformat()}"
+            reverse("booking:room", args=[slot.room_id])
+            + f"?view=day&day={start.date().isoformat()}"
         )
         feed.add_item(
             title=title,

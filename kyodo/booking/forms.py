@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,6 @@ from kyodo.booking import rules
 from kyodo.booking.models import (
     BookingMode,
     Channel,
-    Closure,
     Equipment,
     Facility,
     Payment,
@@ -54,16 +53,26 @@ class LooseTimeField(forms.TimeField):
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
-def _int(label: Any, *, minimum: int = 0, maximum: int = 100_000, **kwargs: Any) -> LooseIntegerField:
+class _Fields:
+    fields: dict[str, forms.Field]
+
+    def _choices_field(self, name: str) -> forms.ModelChoiceField[Any]:
+        return cast(forms.ModelChoiceField, self.fields[name])  # type: ignore[type-arg]
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
+
+
+def _int(
+    label: Any, *, minimum: int = 0, maximum: int = 100_000, **kwargs: Any
+) -> LooseIntegerField:
     return LooseIntegerField(label=label, min_value=minimum, max_value=maximum, **kwargs)
 
 
-class WhenFields(forms.Form):
+class WhenFields(_Fields, forms.Form):
     """The day and the time, shaped by the room's booking mode."""
 
-    day = JapaneseDateField(
-        label=_("利用日"), help_text=_("例：2026-05-12 または 令和8年5月12日")
-    )
+    day = JapaneseDateField(label=_("利用日"), help_text=_("例：2026-05-12 または 令和8年5月12日"))
     slot = forms.ChoiceField(label=_("時間帯"), choices=[])
     start_time = LooseTimeField(label=_("開始時刻"))
     end_time = LooseTimeField(label=_("終了時刻"))
@@ -73,16 +82,19 @@ class WhenFields(forms.Form):
         self.room = room
         if room.mode == BookingMode.BLOCKS:
             del self.fields["start_time"], self.fields["end_time"]
-            self.fields["slot"].choices = [
+            self._choice_field("slot").choices = [
                 (b.key, f"{b.label}（{b.start:%H:%M}〜{b.end:%H:%M}）")
                 for b in rules.BLOCKS
                 if b.start >= room.facility.opens_at and b.end <= room.facility.closes_at
             ]
         else:
             del self.fields["slot"]
-            step = _("1時間単位（例 13:00〜15:00）") if room.mode == BookingMode.HOURLY else _(
-                "15分単位、%(min)s〜%(max)s分"
-            ) % {"min": room.min_minutes, "max": room.max_minutes}
+            step = (
+                _("1時間単位（例 13:00〜15:00）")
+                if room.mode == BookingMode.HOURLY
+                else _("15分単位、%(min)s〜%(max)s分")
+                % {"min": room.min_minutes, "max": room.max_minutes}
+            )
             self.fields["start_time"].help_text = step
 
     def times(self) -> tuple[dt.datetime, dt.datetime]:
@@ -124,8 +136,8 @@ class BookingForm(WhenFields):
 
     def __init__(self, *args: Any, room: Room, groups: Any, staff: bool, **kwargs: Any) -> None:
         super().__init__(*args, room=room, **kwargs)
-        self.fields["group"].queryset = groups
-        self.fields["equipment"].queryset = room.facility.equipment.all()
+        self._choices_field("group").queryset = groups
+        self._choices_field("equipment").queryset = room.facility.equipment.all()
         if not room.facility.equipment.exists():
             del self.fields["equipment"]
         if staff:
@@ -136,7 +148,7 @@ class BookingForm(WhenFields):
                 self.fields["group"].required = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("repeat") and not data.get("count"):
             self.add_error("count", _("繰り返す回数を入力してください。"))
         return data
@@ -148,16 +160,18 @@ class ChangeForm(WhenFields):
 
 
 class ReasonForm(forms.Form):
-    reason = CleanCharField(label=_("理由"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = CleanCharField(
+        label=_("理由"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
-class WatchForm(forms.Form):
+class WatchForm(_Fields, forms.Form):
     group = forms.ModelChoiceField(label=_("団体"), queryset=CivicGroup.objects.none())
     day = JapaneseDateField(label=_("空きを待つ日"))
 
     def __init__(self, *args: Any, groups: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups
+        self._choices_field("group").queryset = groups
 
 
 WEEKDAY_CHOICES = [(str(i + 1), label) for i, label in enumerate(rules.WEEKDAYS)]
@@ -175,10 +189,12 @@ class FacilityForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     closed_on_holidays = forms.BooleanField(label=_("祝日は休館"), required=False)
-    note = CleanCharField(label=_("案内"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = CleanCharField(
+        label=_("案内"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", _("閉館時刻は開館時刻より後にしてください。"))
         data["closed_weekdays"] = [int(v) for v in data.get("closed_weekdays") or []]
@@ -207,12 +223,14 @@ class RoomForm(forms.Form):
     cancel_days = _int(_("取消しの期限（利用日の何日前まで）"), maximum=365)
     needs_approval = forms.BooleanField(label=_("職員の承認が必要"), required=False)
     fee_per_hour = YenField(label=_("使用料（1時間あたり・円）"), min_value=0, max_value=1_000_000)
-    registered_discount = _int(_("登録団体の減免（％）"), maximum=100, help_text=_("100 で全額免除、50 で半額です。"))
+    registered_discount = _int(
+        _("登録団体の減免（％）"), maximum=100, help_text=_("100 で全額免除、50 で半額です。")
+    )
     payment = forms.ChoiceField(label=_("支払い"), choices=Payment.choices)
     is_active = forms.BooleanField(label=_("受付中"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         low, high = data.get("min_minutes"), data.get("max_minutes")
         if low and high and high < low:
             self.add_error("max_minutes", _("最長利用時間は最短利用時間以上にしてください。"))
@@ -223,7 +241,7 @@ class RoomForm(forms.Form):
         return {name: getattr(room, name) for name in cls.base_fields}
 
 
-class ClosureForm(forms.Form):
+class ClosureForm(_Fields, forms.Form):
     room = forms.ModelChoiceField(
         label=_("部屋（空欄なら施設全体）"), queryset=Room.objects.none(), required=False
     )
@@ -233,7 +251,7 @@ class ClosureForm(forms.Form):
 
     def __init__(self, *args: Any, facility: Facility, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = facility.rooms.all()
+        self._choices_field("room").queryset = facility.rooms.all()
 
 
 class EquipmentForm(forms.Form):
@@ -242,7 +260,7 @@ class EquipmentForm(forms.Form):
     fee = YenField(label=_("貸出料（円）"), min_value=0, max_value=1_000_000)
 
 
-class LotteryRoundForm(forms.Form):
+class LotteryRoundForm(_Fields, forms.Form):
     title = CleanCharField(label=_("名称"), max_length=200)
     rooms = forms.ModelMultipleChoiceField(
         label=_("対象の部屋"), queryset=Room.objects.none(), widget=forms.CheckboxSelectMultiple
@@ -256,7 +274,7 @@ class LotteryRoundForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rooms"].queryset = Room.objects.select_related("facility")
+        self._choices_field("rooms").queryset = Room.objects.select_related("facility")
 
     def round_data(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -279,7 +297,7 @@ class EntryForm(WhenFields):
 
     def __init__(self, *args: Any, room: Room, groups: Any, **kwargs: Any) -> None:
         super().__init__(*args, room=room, **kwargs)
-        self.fields["group"].queryset = groups
+        self._choices_field("group").queryset = groups
 
 
 class MonthForm(forms.Form):

@@ -217,7 +217,10 @@ class Booking(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["room", "starts_at"]), models.Index(fields=["group", "starts_at"])]
+        indexes = [
+            models.Index(fields=["room", "starts_at"]),
+            models.Index(fields=["group", "starts_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"
@@ -262,6 +265,9 @@ class FreedSlot(models.Model):
         ordering = ["-freed_at"]
         indexes = [models.Index(fields=["starts_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.room} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
 
 class Watch(models.Model):
     """A group asked to hear when a room frees up on a day."""
@@ -275,12 +281,18 @@ class Watch(models.Model):
             models.UniqueConstraint(fields=["group", "room", "day"], name="booking_watch_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.group} {self.room} {self.day}"
+
 
 class GroupFeed(models.Model):
     """The secret link of a group's private calendar feed."""
 
     group = models.OneToOneField(CivicGroup, on_delete=models.CASCADE, related_name="booking_feed")
     token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+
+    def __str__(self) -> str:
+        return str(self.group)
 
 
 class LotteryRound(models.Model):
@@ -333,6 +345,9 @@ class LotteryEntry(models.Model):
                 fields=["round", "group", "room", "starts_at"], name="booking_entry_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.group} {self.room}"
 
     def get_status_label(self) -> Any:
         from kyodo.booking.workflow import ENTRY_WORKFLOW

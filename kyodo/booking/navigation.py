@@ -33,9 +33,9 @@ def _staff(user: Any) -> dict[str, Any] | None:
         return None
     return {
         "awaiting": selectors.awaiting_approval().count(),
-        "today": selectors.day_sheet(timezone.localdate()).filter(
-            status__in=["requested", "confirmed", "held"]
-        ).count(),
+        "today": selectors.day_sheet(timezone.localdate())
+        .filter(status__in=["requested", "confirmed", "held"])
+        .count(),
     }
 
 

@@ -83,12 +83,16 @@ def rooms() -> QuerySet[Room]:
     return Room.objects.filter(is_active=True).select_related("facility")
 
 
-def _bookings_by_room(room_ids: list[int], start: dt.datetime, end: dt.datetime) -> dict[int, list[Booking]]:
+def _bookings_by_room(
+    room_ids: list[int], start: dt.datetime, end: dt.datetime
+) -> dict[int, list[Booking]]:
     found: dict[int, list[Booking]] = defaultdict(list)
-    for booking in Booking.objects.filter(
-        room_id__in=room_ids, status__in=ACTIVE_STATUSES, starts_at__lt=end, ends_at__gt=start
-    ).select_related("group").only(
-        "room_id", "starts_at", "ends_at", "status", "group__name", "holder_name", "group_id"
+    for booking in (
+        Booking.objects.filter(
+            room_id__in=room_ids, status__in=ACTIVE_STATUSES, starts_at__lt=end, ends_at__gt=start
+        )
+        .select_related("group")
+        .only("room_id", "starts_at", "ends_at", "status", "group__name", "holder_name", "group_id")
     ):
         found[booking.room_id].append(booking)
     return found
@@ -96,11 +100,15 @@ def _bookings_by_room(room_ids: list[int], start: dt.datetime, end: dt.datetime)
 
 def _closures(facility_ids: set[int], first: dt.date, last: dt.date) -> list[Closure]:
     return list(
-        Closure.objects.filter(facility_id__in=facility_ids, starts_on__lte=last, ends_on__gte=first)
+        Closure.objects.filter(
+            facility_id__in=facility_ids, starts_on__lte=last, ends_on__gte=first
+        )
     )
 
 
-def _lotteries(room_ids: list[int], first: dt.date, last: dt.date, now: dt.datetime) -> dict[int, list[LotteryRound]]:
+def _lotteries(
+    room_ids: list[int], first: dt.date, last: dt.date, now: dt.datetime
+) -> dict[int, list[LotteryRound]]:
     found: dict[int, list[LotteryRound]] = defaultdict(list)
     through = LotteryRound.rooms.through
     for link in through.objects.filter(
@@ -133,7 +141,9 @@ def calendar(
             day = first + dt.timedelta(days=n)
             closed = rules.closed_reason(room.facility, room, day, closures)
             row = Day(day, closed=closed)
-            lottery = any(lot.first_day <= day <= lot.last_day for lot in lotteries.get(room.pk, []))
+            lottery = any(
+                lot.first_day <= day <= lot.last_day for lot in lotteries.get(room.pk, [])
+            )
             for slot in rules.slots_of(room, day):
                 hit = next(
                     (b for b in mine if b.starts_at < slot.ends_at and slot.starts_at < b.ends_at),
@@ -265,7 +275,7 @@ def occupancy(month: dt.date) -> list[Occupancy]:
 def bookings_per_group(month: dt.date) -> list[dict[str, Any]]:
     first = month.replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
-    return list(
+    rows: Any = (
         # A staff correction (voided) is the center's mistake, not the group's booking.
         Booking.objects.filter(
             group__isnull=False,
@@ -281,3 +291,4 @@ def bookings_per_group(month: dt.date) -> list[dict[str, Any]]:
         )
         .order_by("-total", "group__name")
     )
+    return [dict(row) for row in rows]

@@ -160,7 +160,9 @@ def check_who(actor: User, request: Request) -> None:
         if request.group is None and not request.holder_name:
             raise _refuse(_("団体を選ぶか、利用者名を入力してください。"), "holder_name")
         if room.who_may_book == WhoMayBook.REGISTERED and request.group is None:
-            raise _refuse(_("この部屋は登録団体だけが予約できます。団体を選んでください。"), "group")
+            raise _refuse(
+                _("この部屋は登録団体だけが予約できます。団体を選んでください。"), "group"
+            )
         return
     if request.channel != Channel.WEB:
         raise _refuse(_("窓口・電話の受付は職員が行います。"), "channel")
@@ -230,7 +232,9 @@ def check_limits(request: Request, *, now: dt.datetime, excluding: int | None = 
     group, room = request.group, request.room
     if group is None:
         return
-    mine = Booking.objects.filter(group=group, room__facility=room.facility_id, status__in=ACTIVE_STATUSES)
+    mine = Booking.objects.filter(
+        group=group, room__facility=room.facility_id, status__in=ACTIVE_STATUSES
+    )
     if excluding is not None:
         mine = mine.exclude(pk=excluding)
     if room.max_active and mine.filter(ends_at__gt=now).count() >= room.max_active:
@@ -323,7 +327,9 @@ def booking_create(
     if request.room.needs_approval and not is_booking_staff(actor):
         notify(
             to=[audience("center")],
-            subject=mail_subject(gettext_noop("施設予約の承認依頼：%(room)s"), room=str(request.room)),
+            subject=mail_subject(
+                gettext_noop("施設予約の承認依頼：%(room)s"), room=str(request.room)
+            ),
             template="booking/email/approval_request.txt",
             context={"booking": booking, "path": reverse("booking:detail", args=[booking.pk])},
             obj=booking,
@@ -344,7 +350,8 @@ def series_dates(pattern: str, first: dt.date, count: int) -> list[dt.date]:
     if pattern == Series.Pattern.BIWEEKLY:
         return [first + dt.timedelta(weeks=2 * i) for i in range(count)]
     nth = (first.day - 1) // 7
-    dates, year, month = [], first.year, first.month
+    dates: list[dt.date] = []
+    year, month = first.year, first.month
     while len(dates) < count:
         day1 = dt.date(year, month, 1)
         offset = (first.weekday() - day1.weekday()) % 7
@@ -473,7 +480,14 @@ def booking_change(
         try:
             with transaction.atomic():
                 locked.save(
-                    update_fields=["starts_at", "ends_at", "attendees", "purpose", "fee", "updated_at"]
+                    update_fields=[
+                        "starts_at",
+                        "ends_at",
+                        "attendees",
+                        "purpose",
+                        "fee",
+                        "updated_at",
+                    ]
                 )
         except IntegrityError as exc:
             raise _refuse(_(TAKEN), "start_time") from exc
@@ -514,7 +528,9 @@ def slot_freed(*, booking: Booking, now: dt.datetime) -> None:
     slot_freed_at(room=booking.room, starts_at=booking.starts_at, ends_at=booking.ends_at, now=now)
 
 
-def slot_freed_at(*, room: Room, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime) -> None:
+def slot_freed_at(
+    *, room: Room, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime
+) -> None:
     """A time became free: list it, and tell the groups that watch this room and day."""
     if ends_at <= now:
         return
@@ -564,7 +580,9 @@ def group_feed_renew(*, actor: User, group: CivicGroup) -> GroupFeed:
 
 
 @transaction.atomic
-def lottery_round_create(*, actor: User, data: dict[str, Any], rooms: Sequence[Room]) -> LotteryRound:
+def lottery_round_create(
+    *, actor: User, data: dict[str, Any], rooms: Sequence[Room]
+) -> LotteryRound:
     authorize(actor, "booking.manage")
     if data["last_day"] < data["first_day"]:
         raise DomainError(_("最終日は初日以降にしてください。"), field="last_day")
@@ -574,10 +592,14 @@ def lottery_round_create(*, actor: User, data: dict[str, Any], rooms: Sequence[R
             field="confirm_by",
         )
     if timezone.localtime(data["confirm_by"]).date() >= data["first_day"]:
-        raise DomainError(_("当選確定の期限は対象期間の初日より前にしてください。"), field="confirm_by")
+        raise DomainError(
+            _("当選確定の期限は対象期間の初日より前にしてください。"), field="confirm_by"
+        )
     lottery = LotteryRound.objects.create(**data)
     lottery.rooms.set(rooms)
-    audit_record(actor=actor, action="booking.lottery_create", target=lottery, summary=lottery.title)
+    audit_record(
+        actor=actor, action="booking.lottery_create", target=lottery, summary=lottery.title
+    )
     return lottery
 
 
@@ -638,7 +660,9 @@ def draw_order(seed: str, entries: Sequence[LotteryEntry]) -> list[tuple[Lottery
     return sorted(numbered, key=lambda pair: (pair[0].tier, pair[1]))
 
 
-def lottery_draw(*, actor: User | None, lottery: LotteryRound, now: dt.datetime | None = None) -> LotteryRound:
+def lottery_draw(
+    *, actor: User | None, lottery: LotteryRound, now: dt.datetime | None = None
+) -> LotteryRound:
     """The draw: registered groups (tier 1) first, then in lottery-number order; an entry
     whose time overlaps one already won (or an existing booking) loses. Winners get a booking
     held for them until the confirmation deadline."""

@@ -299,9 +299,7 @@ def act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse
             )
             return redirect("booking:detail", pk=booking.pk)
     booking.refresh_from_db()
-    return render(
-        request, "booking/detail.html", _detail_context(request, booking, form)
-    )
+    return render(request, "booking/detail.html", _detail_context(request, booking, form))
 
 
 @login_required
@@ -344,9 +342,7 @@ def change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def approval(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """利用承認書: a page that prints as the letter (a number is given on first printing)."""
-    booking = get_object_or_404(
-        Booking.objects.select_related("room__facility", "group"), pk=pk
-    )
+    booking = get_object_or_404(Booking.objects.select_related("room__facility", "group"), pk=pk)
     authorize(request.user, "booking.view", booking)
     if booking.status != "confirmed":
         messages.error(request, _("利用承認書は、確定した予約について発行します。"))
@@ -429,9 +425,8 @@ def group_calendar(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResp
     else:
         first = day
         last = day + dt.timedelta(days=1 if view == "day" else WEEK)
-    bookings = (
-        selectors.group_bookings(group, upcoming_only=False)
-        .filter(starts_at__gte=rules.at(first, dt.time(0, 0)), starts_at__lt=rules.at(last, dt.time(0, 0)))
+    bookings = selectors.group_bookings(group, upcoming_only=False).filter(
+        starts_at__gte=rules.at(first, dt.time(0, 0)), starts_at__lt=rules.at(last, dt.time(0, 0))
     )
     feed = services.group_feed(group=group)
     return render(
@@ -443,9 +438,13 @@ def group_calendar(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResp
             "view": view,
             "first": first,
             "last": last - dt.timedelta(days=1),
-            "previous": first - (last - first) if view != "month" else (first - dt.timedelta(days=1)).replace(day=1),
+            "previous": first - (last - first)
+            if view != "month"
+            else (first - dt.timedelta(days=1)).replace(day=1),
             "next": last,
-            "feed_url": request.build_absolute_uri(reverse("booking:group_ical", args=[feed.token])),
+            "feed_url": request.build_absolute_uri(
+                reverse("booking:group_ical", args=[feed.token])
+            ),
         },
     )
 
@@ -455,7 +454,9 @@ def group_calendar(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResp
 def feed_renew(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=group_pk)
     services.group_feed_renew(actor=request.user, group=group)
-    messages.success(request, _("カレンダーの非公開リンクを新しくしました。古いリンクは使えません。"))
+    messages.success(
+        request, _("カレンダーの非公開リンクを新しくしました。古いリンクは使えません。")
+    )
     return redirect("booking:group_calendar", group_pk=group.pk)
 
 
@@ -530,14 +531,18 @@ def lottery_enter(request: AuthenticatedHttpRequest, pk: int, room_pk: int) -> H
             messages.success(request, _("抽選に申し込みました。結果はメールでもお知らせします。"))
             return redirect("booking:lottery", pk=the_round.pk)
     return render(
-        request, "booking/lottery_enter.html", {"lottery": the_round, "room": the_room, "form": form}
+        request,
+        "booking/lottery_enter.html",
+        {"lottery": the_round, "room": the_room, "form": form},
     )
 
 
 @require_POST
 @login_required
 def lottery_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(LotteryEntry.objects.select_related("round", "group", "booking"), pk=pk)
+    entry = get_object_or_404(
+        LotteryEntry.objects.select_related("round", "group", "booking"), pk=pk
+    )
     authorize(request.user, "booking.book_for_group", entry.group)
     try:
         services.lottery_confirm(actor=request.user, entry=entry)

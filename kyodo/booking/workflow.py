@@ -92,9 +92,16 @@ def _free_slot(move: Move[Any]) -> None:
 
 BOOKING_STATES = states(
     [
-        State(REQUESTED, _("承認待ち"), _("申込中（センターの承認待ち）"), _("予約あり（承認待ち）")),
+        State(
+            REQUESTED, _("承認待ち"), _("申込中（センターの承認待ち）"), _("予約あり（承認待ち）")
+        ),
         State(CONFIRMED, _("予約確定"), _("予約確定"), _("予約あり")),
-        State(HELD, _("当選（確定待ち）"), _("当選しました（期限までに確定してください）"), _("予約あり")),
+        State(
+            HELD,
+            _("当選（確定待ち）"),
+            _("当選しました（期限までに確定してください）"),
+            _("予約あり"),
+        ),
         State(CANCELLED, _("取消し"), _("取消し"), _("空き"), final=True),
         State(REJECTED, _("不承認"), _("不承認（理由をご確認ください）"), _("空き"), final=True),
         State(NO_SHOW, _("無断不使用"), _("無断不使用"), _("予約あり"), final=True),

@@ -46,7 +46,9 @@ def block(day: dt.date, name: str = "afternoon") -> tuple[dt.datetime, dt.dateti
     return at(day, times[0]), at(day, times[1])
 
 
-def request(room: Room, group: Any, when: tuple[dt.datetime, dt.datetime], **kw: Any) -> services.Request:
+def request(
+    room: Room, group: Any, when: tuple[dt.datetime, dt.datetime], **kw: Any
+) -> services.Request:
     return services.Request(
         room=room,
         starts_at=when[0],

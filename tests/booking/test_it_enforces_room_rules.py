@@ -22,7 +22,9 @@ def book(actor: Any, room: Any, group: Any, when: Any, **kw: Any) -> Any:
     return services.booking_create(actor=actor, request=request(room, group, when, **kw))
 
 
-def test_it_books_up_to_the_last_day_of_the_advance_window(clock: Any, representative_a: Any, group_a: Any) -> None:
+def test_it_books_up_to_the_last_day_of_the_advance_window(
+    clock: Any, representative_a: Any, group_a: Any
+) -> None:
     room = make_room(advance_days=30)
     last = TODAY + dt.timedelta(days=30)
     booking = book(representative_a, room, group_a, block(last))
@@ -32,13 +34,17 @@ def test_it_books_up_to_the_last_day_of_the_advance_window(clock: Any, represent
     assert refused.value.field == "day"
 
 
-def test_it_refuses_a_time_already_past(clock: Any, representative_a: Any, group_a: Any, room: Any) -> None:
+def test_it_refuses_a_time_already_past(
+    clock: Any, representative_a: Any, group_a: Any, room: Any
+) -> None:
     with pytest.raises(DomainError, match="過ぎた時間"):
         book(representative_a, room, group_a, block(TODAY, "morning"))  # 9:00, it is 10:00
     assert book(representative_a, room, group_a, block(TODAY, "afternoon")).pk
 
 
-def test_it_holds_a_group_to_its_bookings_at_once(clock: Any, representative_a: Any, group_a: Any) -> None:
+def test_it_holds_a_group_to_its_bookings_at_once(
+    clock: Any, representative_a: Any, group_a: Any
+) -> None:
     room = make_room(max_active=2)
     book(representative_a, room, group_a, block(TODAY + dt.timedelta(days=7)))
     book(representative_a, room, group_a, block(TODAY + dt.timedelta(days=14)))
@@ -46,7 +52,9 @@ def test_it_holds_a_group_to_its_bookings_at_once(clock: Any, representative_a: 
         book(representative_a, room, group_a, block(TODAY + dt.timedelta(days=21)))
 
 
-def test_it_holds_a_group_to_its_bookings_per_month(clock: Any, representative_a: Any, group_a: Any) -> None:
+def test_it_holds_a_group_to_its_bookings_per_month(
+    clock: Any, representative_a: Any, group_a: Any
+) -> None:
     room = make_room(max_per_month=2)
     book(representative_a, room, group_a, block(dt.date(2026, 5, 11)))
     book(representative_a, room, group_a, block(dt.date(2026, 5, 31), "evening"))
@@ -81,7 +89,9 @@ def test_it_lets_staff_cancel_after_the_deadline_at_the_window(
     assert booking.status == "cancelled"
 
 
-def test_it_refuses_closed_weekdays_holidays_and_closures(clock: Any, representative_a: Any, group_a: Any) -> None:
+def test_it_refuses_closed_weekdays_holidays_and_closures(
+    clock: Any, representative_a: Any, group_a: Any
+) -> None:
     room = make_room(closed_weekdays=[1], closed_on_holidays=True)
     with pytest.raises(DomainError, match="定休日"):
         book(representative_a, room, group_a, block(dt.date(2026, 5, 11)))  # a Monday
@@ -91,14 +101,20 @@ def test_it_refuses_closed_weekdays_holidays_and_closures(clock: Any, representa
         book(representative_a, room, group_a, block(dt.date(2026, 5, 6)))  # substitute holiday
     assert book(representative_a, room, group_a, block(dt.date(2026, 5, 7))).pk
     Closure.objects.create(
-        facility=room.facility, room=None, starts_on=dt.date(2026, 5, 14), ends_on=dt.date(2026, 5, 15), reason="点検"
+        facility=room.facility,
+        room=None,
+        starts_on=dt.date(2026, 5, 14),
+        ends_on=dt.date(2026, 5, 15),
+        reason="点検",
     )
     with pytest.raises(DomainError, match="臨時休館（点検）"):
         book(representative_a, room, group_a, block(dt.date(2026, 5, 15)))
     assert book(representative_a, room, group_a, block(dt.date(2026, 5, 16))).pk
 
 
-def test_it_keeps_hourly_and_free_rooms_to_their_units(clock: Any, representative_a: Any, group_a: Any) -> None:
+def test_it_keeps_hourly_and_free_rooms_to_their_units(
+    clock: Any, representative_a: Any, group_a: Any
+) -> None:
     day = dt.date(2026, 5, 12)
     hourly = make_room(mode="hourly")
     with pytest.raises(DomainError, match="00分"):
@@ -114,24 +130,37 @@ def test_it_keeps_hourly_and_free_rooms_to_their_units(clock: Any, representativ
         book(representative_a, free, group_a, (at(day, dt.time(21)), at(day, dt.time(22))))
 
 
-def test_it_refuses_more_people_than_the_room_holds(clock: Any, representative_a: Any, group_a: Any) -> None:
+def test_it_refuses_more_people_than_the_room_holds(
+    clock: Any, representative_a: Any, group_a: Any
+) -> None:
     room = make_room(capacity=12)
     with pytest.raises(DomainError, match="定員（12人）"):
         book(representative_a, room, group_a, block(dt.date(2026, 5, 12)), attendees=13)
     assert book(representative_a, room, group_a, block(dt.date(2026, 5, 12)), attendees=12).pk
 
 
-def test_it_charges_the_fee_less_the_registered_groups_exemption(clock: Any, representative_a: Any, group_a: Any, center_staff: Any) -> None:
-    room = make_room(fee_per_hour=300, payment="window", registered_discount=50, who_may_book="anyone")
+def test_it_charges_the_fee_less_the_registered_groups_exemption(
+    clock: Any, representative_a: Any, group_a: Any, center_staff: Any
+) -> None:
+    room = make_room(
+        fee_per_hour=300, payment="window", registered_discount=50, who_may_book="anyone"
+    )
     registered = book(representative_a, room, group_a, block(dt.date(2026, 5, 12)))  # 4 hours
     assert registered.fee == 600
     walk_in = book(
-        center_staff, room, None, block(dt.date(2026, 5, 13)), channel="window", holder_name="窓口 花子"
+        center_staff,
+        room,
+        None,
+        block(dt.date(2026, 5, 13)),
+        channel="window",
+        holder_name="窓口 花子",
     )
     assert walk_in.fee == 1200 and walk_in.channel == "window" and walk_in.booked_by == center_staff
 
 
-def test_it_waits_for_approval_where_the_room_needs_it(clock: Any, representative_a: Any, group_a: Any, center_staff: Any) -> None:
+def test_it_waits_for_approval_where_the_room_needs_it(
+    clock: Any, representative_a: Any, group_a: Any, center_staff: Any
+) -> None:
     room = make_room(needs_approval=True)
     booking = book(representative_a, room, group_a, block(dt.date(2026, 5, 12)))
     assert booking.status == "requested"
@@ -141,7 +170,9 @@ def test_it_waits_for_approval_where_the_room_needs_it(clock: Any, representativ
     assert booking.status == "confirmed"
 
 
-def test_it_keeps_unregistered_people_out_of_rooms_for_registered_groups(clock: Any, resident: Any, room: Any) -> None:
+def test_it_keeps_unregistered_people_out_of_rooms_for_registered_groups(
+    clock: Any, resident: Any, room: Any
+) -> None:
     with pytest.raises(DomainError, match="登録団体だけ") as refused:
         book(resident, room, None, block(dt.date(2026, 5, 12)))
     assert refused.value.field == "group"
@@ -153,7 +184,9 @@ def test_it_records_a_staff_correction_without_counting_it_as_a_cancellation(
     booking = book(representative_a, room, group_a, block(dt.date(2026, 5, 12)))
     with pytest.raises(DomainError, match="理由"):
         services.booking_act(actor=center_staff, booking=booking, action="void")
-    services.booking_act(actor=center_staff, booking=booking, action="void", reason="日付の入力誤り")
+    services.booking_act(
+        actor=center_staff, booking=booking, action="void", reason="日付の入力誤り"
+    )
     assert booking.status == "voided"
     from kyodo.booking.selectors import bookings_per_group
 

@@ -77,7 +77,9 @@ def test_it_has_the_database_refuse_an_overlap_that_bypasses_the_service() -> No
     values = {"room": room, "channel": "web", "purpose": "x", "attendees": 1, "status": "confirmed"}
     Booking.objects.create(starts_at=at(day, dt.time(13)), ends_at=at(day, dt.time(17)), **values)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Booking.objects.create(starts_at=at(day, dt.time(16)), ends_at=at(day, dt.time(18)), **values)
+        Booking.objects.create(
+            starts_at=at(day, dt.time(16)), ends_at=at(day, dt.time(18)), **values
+        )
     # A cancelled booking does not hold the room.
     values["status"] = "cancelled"
     Booking.objects.create(starts_at=at(day, dt.time(16)), ends_at=at(day, dt.time(18)), **values)

@@ -36,11 +36,17 @@ def make_round(room: Any, **overrides: Any) -> LotteryRound:
     return lottery
 
 
-def enter(actor: Any, lottery: Any, room: Any, group: Any, day: dt.date = DAY, name: str = "evening") -> LotteryEntry:
-    return services.lottery_enter(actor=actor, lottery=lottery, request=request(room, group, block(day, name)))
+def enter(
+    actor: Any, lottery: Any, room: Any, group: Any, day: dt.date = DAY, name: str = "evening"
+) -> LotteryEntry:
+    return services.lottery_enter(
+        actor=actor, lottery=lottery, request=request(room, group, block(day, name))
+    )
 
 
-def test_it_caps_the_entries_of_a_group(clock: Any, room: Any, representative_a: Any, group_a: Any) -> None:
+def test_it_caps_the_entries_of_a_group(
+    clock: Any, room: Any, representative_a: Any, group_a: Any
+) -> None:
     lottery = make_round(room)
     enter(representative_a, lottery, room, group_a, DAY)
     enter(representative_a, lottery, room, group_a, DAY + dt.timedelta(days=7))
@@ -48,7 +54,9 @@ def test_it_caps_the_entries_of_a_group(clock: Any, room: Any, representative_a:
         enter(representative_a, lottery, room, group_a, DAY + dt.timedelta(days=14))
 
 
-def test_it_takes_entries_only_in_the_entry_period(time_machine: Any, room: Any, representative_a: Any, group_a: Any) -> None:
+def test_it_takes_entries_only_in_the_entry_period(
+    time_machine: Any, room: Any, representative_a: Any, group_a: Any
+) -> None:
     lottery = make_round(room)
     time_machine.move_to(at(dt.date(2026, 4, 30), dt.time(23, 59, 59)), tick=False)
     with pytest.raises(DomainError, match="申込期間ではありません"):
@@ -68,7 +76,9 @@ def test_it_keeps_first_come_booking_out_of_the_lottery_days_until_the_deadline(
     with pytest.raises(DomainError, match="抽選"):
         services.booking_create(actor=representative_a, request=request(room, group_a, block(DAY)))
     time_machine.move_to(at(dt.date(2026, 5, 18), dt.time(0)), tick=False)
-    assert services.booking_create(actor=representative_a, request=request(room, group_a, block(DAY))).pk
+    assert services.booking_create(
+        actor=representative_a, request=request(room, group_a, block(DAY))
+    ).pk
 
 
 def test_it_draws_registered_groups_first_and_can_be_replayed_from_its_seed(
@@ -79,7 +89,9 @@ def test_it_draws_registered_groups_first_and_can_be_replayed_from_its_seed(
     registered, lapsed = [], []
     for n in range(6):
         group = factories.CivicGroupFactory(registered=True, name=f"登録{n}", name_kana="とうろく")
-        registered.append(enter(factories.member(group, GroupRole.REPRESENTATIVE), lottery, room, group))
+        registered.append(
+            enter(factories.member(group, GroupRole.REPRESENTATIVE), lottery, room, group)
+        )
     old = factories.CivicGroupFactory(registered=True, name="失効する団体", name_kana="しっこう")
     rep = factories.member(old, GroupRole.REPRESENTATIVE)
     lapsed.append(enter(rep, lottery, room, old, DAY + dt.timedelta(days=1)))
@@ -103,7 +115,12 @@ def test_it_draws_registered_groups_first_and_can_be_replayed_from_its_seed(
 
 
 def test_it_confirms_until_the_deadline_and_then_releases_to_first_come(
-    time_machine: Any, room: Any, representative_a: Any, group_a: Any, representative_b: Any, group_b: Any
+    time_machine: Any,
+    room: Any,
+    representative_a: Any,
+    group_a: Any,
+    representative_b: Any,
+    group_b: Any,
 ) -> None:
     time_machine.move_to(NOW, tick=False)
     lottery = make_round(room)
@@ -128,7 +145,8 @@ def test_it_confirms_until_the_deadline_and_then_releases_to_first_come(
     assert [(f.room_id, f.starts_at) for f in freed] == [(room.pk, unconfirmed.starts_at)]
     # 2次予約: first come, now that the deadline has passed.
     second = services.booking_create(
-        actor=representative_a, request=request(room, group_a, (unconfirmed.starts_at, unconfirmed.ends_at))
+        actor=representative_a,
+        request=request(room, group_a, (unconfirmed.starts_at, unconfirmed.ends_at)),
     )
     assert second.status == "confirmed"
     assert list(selectors.freed_slots()) == []

@@ -20,7 +20,7 @@ FIRST = dt.date(2026, 5, 12)  # a Tuesday
 
 def _parse(body: bytes) -> Calendar:
     cal = Calendar.from_ical(body)
-    zones = [c for c in cal.walk("VTIMEZONE")]
+    zones = list(cal.walk("VTIMEZONE"))
     assert [str(z["TZID"]) for z in zones] == ["Asia/Tokyo"]
     return cal
 
@@ -38,7 +38,8 @@ def test_it_serves_a_group_feed_with_its_series_and_exception_dates(
 ) -> None:
     room = make_room(advance_days=120)
     services.booking_create(
-        actor=representative_b, request=request(room, group_b, block(FIRST + dt.timedelta(weeks=1), "evening"))
+        actor=representative_b,
+        request=request(room, group_b, block(FIRST + dt.timedelta(weeks=1), "evening")),
     )
     made, skipped = services.booking_series_create(
         actor=representative_a,
@@ -63,9 +64,14 @@ def test_it_serves_a_group_feed_with_its_series_and_exception_dates(
     assert (start.hour, start.minute, start.date()) == (18, 0, FIRST)
     assert master["RRULE"]["FREQ"] == ["WEEKLY"] and master["RRULE"]["COUNT"] == [4]
     exdates = _exdates(master)
-    assert [d.date() for d in exdates] == [FIRST + dt.timedelta(weeks=1), FIRST + dt.timedelta(weeks=2)]
+    assert [d.date() for d in exdates] == [
+        FIRST + dt.timedelta(weeks=1),
+        FIRST + dt.timedelta(weeks=2),
+    ]
     for d in exdates:
-        assert type(d) is type(start) and d.tzinfo is not None and d.utcoffset() == start.utcoffset()
+        assert (
+            type(d) is type(start) and d.tzinfo is not None and d.utcoffset() == start.utcoffset()
+        )
         assert (d.hour, d.minute) == (18, 0)
     assert f"booking-{single.pk}@kyodo" in events
     assert "定例会" in str(master["SUMMARY"])
@@ -75,7 +81,9 @@ def test_it_serves_a_public_room_feed_without_personal_data(
     clock: Any, representative_a: Any, group_a: Any
 ) -> None:
     room = make_room()
-    services.booking_create(actor=representative_a, request=request(room, group_a, block(FIRST), purpose="秘密の相談"))
+    services.booking_create(
+        actor=representative_a, request=request(room, group_a, block(FIRST), purpose="秘密の相談")
+    )
     body = Client().get(reverse("booking:room_ical", args=[room.pk])).content
     cal = _parse(body)
     [event] = cal.walk("VEVENT")
@@ -85,7 +93,9 @@ def test_it_serves_a_public_room_feed_without_personal_data(
     assert "グループA" not in text and "秘密の相談" not in text and "代表" not in text
 
 
-def test_it_hides_a_group_feed_behind_its_secret_link(clock: Any, representative_a: Any, group_a: Any) -> None:
+def test_it_hides_a_group_feed_behind_its_secret_link(
+    clock: Any, representative_a: Any, group_a: Any
+) -> None:
     feed = services.group_feed(group=group_a)
     assert Client().get(reverse("booking:group_ical", args=["guessed"])).status_code == 404
     old = feed.token

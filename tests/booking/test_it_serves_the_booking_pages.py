@@ -37,21 +37,36 @@ def test_it_books_on_the_web_with_full_width_digits_and_a_wareki_date(
         },
     )
     booking = Booking.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("booking:detail", args=[booking.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "booking:detail", args=[booking.pk]
+    )
     assert booking.status == "confirmed" and booking.channel == "web" and booking.attendees == 12
     page = client.get(response["Location"]).content.decode()
     assert "予約が確定しました" in page and "13:00〜15:00" in page
 
 
 def test_it_shows_a_taken_time_beside_the_field_and_keeps_what_was_typed(
-    clock: Any, as_user: Any, representative_a: Any, group_a: Any, representative_b: Any, group_b: Any
+    clock: Any,
+    as_user: Any,
+    representative_a: Any,
+    group_a: Any,
+    representative_b: Any,
+    group_b: Any,
 ) -> None:
     room = make_room()
-    services.booking_create(actor=representative_b, request=request(room, group_b, block(dt.date(2026, 5, 12))))
+    services.booking_create(
+        actor=representative_b, request=request(room, group_b, block(dt.date(2026, 5, 12)))
+    )
     client = as_user(representative_a)
     response = client.post(
         reverse("booking:book", args=[room.pk]),
-        {"day": "2026-05-12", "slot": "afternoon", "group": group_a.pk, "attendees": "5", "purpose": "勉強会"},
+        {
+            "day": "2026-05-12",
+            "slot": "afternoon",
+            "group": group_a.pk,
+            "attendees": "5",
+            "purpose": "勉強会",
+        },
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -81,7 +96,10 @@ def test_it_lets_staff_book_at_the_window_and_print_the_approval(
     booking = Booking.objects.get()
     assert response.status_code == 302
     assert (booking.channel, booking.holder_name, booking.booked_by, booking.fee) == (
-        "phone", "窓口 ハナ", center_staff, 900
+        "phone",
+        "窓口 ハナ",
+        center_staff,
+        900,
     )
     letter = client.get(reverse("booking:approval", args=[booking.pk])).content.decode()
     booking.refresh_from_db()
@@ -107,7 +125,9 @@ def test_it_builds_the_calendars_with_the_same_queries_for_more_rows(
     few_month, few_rooms = _queries(client, month), _queries(client, rooms)
     for n in range(10):
         day = dt.date(2026, 5, 11 + n)
-        services.booking_create(actor=representative_a, request=request(room, group_a, block(day, "evening")))
+        services.booking_create(
+            actor=representative_a, request=request(room, group_a, block(day, "evening"))
+        )
         make_room(name=f"部屋{n}")
     assert _queries(client, month) == few_month
     assert _queries(client, rooms) == few_rooms
@@ -124,7 +144,9 @@ def test_it_explains_every_symbol_in_words(clock: Any, client: Any, room: Any) -
 def test_it_shows_the_booking_panels_on_the_dashboards(
     clock: Any, as_user: Any, representative_a: Any, group_a: Any, center_staff: Any, room: Any
 ) -> None:
-    services.booking_create(actor=representative_a, request=request(room, group_a, block(dt.date(2026, 5, 12))))
+    services.booking_create(
+        actor=representative_a, request=request(room, group_a, block(dt.date(2026, 5, 12)))
+    )
     page = as_user(representative_a).get(reverse("portal:dashboard")).content.decode()
     assert "施設の予約" in page and reverse("booking:rooms") in page and "会議室A" in page
     staff_page = as_user(center_staff).get(reverse("portal:dashboard")).content.decode()
