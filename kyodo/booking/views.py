@@ -504,12 +504,10 @@ def lottery_enter(request: AuthenticatedHttpRequest, pk: int, room_pk: int) -> H
     the_room = get_object_or_404(the_round.rooms.select_related("facility"), pk=room_pk)
     authorize(request.user, "booking.book", the_room)
     groups = _my_groups(request.user)
-    form = EntryForm(
-        request.POST or None,
-        room=the_room,
-        groups=groups,
-        initial={"day": _day(request), "slot": request.GET.get("slot", "")[:20]},
-    )
+    initial: dict[str, Any] = {"day": _day(request), "slot": request.GET.get("slot", "")[:20]}
+    if groups.count() == 1:
+        initial["group"] = groups.first()
+    form = EntryForm(request.POST or None, room=the_room, groups=groups, initial=initial)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
         try:
