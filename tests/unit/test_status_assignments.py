@@ -20,7 +20,6 @@ ALLOWED: dict[str, set[str]] = {
     # The workflow engine's one transition service.
     "kyodo/core/workflow.py": {"transition"},
     "kyodo/proposals/services.py": {"proposal_transition"},
-    "kyodo/programmes/services.py": {"theme_publish"},
     # The outbox's own bookkeeping of a mail's delivery (pending → sending → sent / failed),
     # not a domain workflow: claimed by conditional UPDATEs so two workers never send one twice.
     "kyodo/core/events.py": {"notify", "deliver_due", "_deliver_one", "resend"},
