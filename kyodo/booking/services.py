@@ -46,8 +46,7 @@ from kyodo.booking.models import (
 from kyodo.booking.permissions import is_booking_staff
 from kyodo.booking.workflow import ENTRY_WORKFLOW, WORKFLOW
 from kyodo.core.errors import DomainError
-from kyodo.core.events import audience, mail_subject, notify, subscribe
-from kyodo.core.models import OutboxEvent
+from kyodo.core.events import audience, mail_subject, notify
 from kyodo.core.numbering import next_number
 from kyodo.core.permissions import authorize, check
 from kyodo.japan.calendar import fiscal_year
@@ -785,36 +784,3 @@ def lottery_draw_due(*, now: dt.datetime | None = None) -> int:
         lottery_draw(actor=None, lottery=lottery, now=now)
         drawn += 1
     return drawn
-
-
-# --- notices to the group ----------------------------------------------------------------------
-
-
-@subscribe(
-    "booking.confirm",
-    "booking.approve",
-    "booking.reject",
-    "booking.cancel",
-    "booking.void",
-    "booking.release",
-    "booking.confirm_win",
-)
-def _tell_the_group(event: OutboxEvent, booking: Any) -> None:
-    if booking is None or booking.group_id is None:
-        return
-    notify(
-        to=[audience("group", booking.group)],
-        subject=mail_subject(
-            gettext_noop("施設予約：%(room)s（%(state)s）"),
-            room=str(booking.room),
-            state=WORKFLOW.states[booking.status].group_label,
-        ),
-        template="booking/email/status.txt",
-        context={
-            "booking": booking,
-            "state": WORKFLOW.states[booking.status].group_label,
-            "reason": event.payload.get("reason", ""),
-            "path": reverse("booking:detail", args=[booking.pk]),
-        },
-        event=event,
-    )
