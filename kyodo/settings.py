@@ -97,9 +97,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE avoids the
-    # "database is locked" upgrade deadlock when two requests write at once.
+    # "database is locked" upgrade deadlock when two requests write at once. Writers queue
+    # for the lock for up to `timeout` seconds (Python's default, 5 s, is too short when many
+    # people book the same popular room at the same moment on a loaded machine).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 30),
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

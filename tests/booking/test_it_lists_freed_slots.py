@@ -36,7 +36,8 @@ def test_it_lists_feeds_and_announces_a_cancelled_slot(
     assert "空きを見る" in page and str(room.name) in page
     feed = Client().get(reverse("booking:freed_feed"))
     assert feed["Content-Type"].startswith("application/atom+xml")
-    entries = ET.fromstring(feed.content)  # noqa: S314 - our own feed, not untrusted input.findall("{http://www.w3.org/2005/Atom}entry")
+    root = ET.fromstring(feed.content)  # noqa: S314 - our own feed, not untrusted input
+    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
     assert len(entries) == 1 and "2026-05-20 13:00" in entries[0].findtext(
         "{http://www.w3.org/2005/Atom}title", ""
     )
