@@ -54,6 +54,9 @@ class Cell:
     state: str
     note: str | Promise = ""
     booking: Booking | None = None
+    # Filled by the room page for free cells: where to book, and the link's words.
+    href: str = ""
+    link_text: str = ""
 
     @property
     def mark(self) -> str:
@@ -62,6 +65,13 @@ class Cell:
     @property
     def words(self) -> str | Promise:
         return WORDS[self.state]
+
+    @property
+    def text(self) -> str:
+        """「午後 13:00〜17:00：○ 空き」, built here once rather than by template filters
+        (a month of cells is the calendar's whole cost)."""
+        start, end = timezone.localtime(self.slot.starts_at), timezone.localtime(self.slot.ends_at)
+        return f"{self.slot.label} {start:%H:%M}〜{end:%H:%M}：{self.mark} {self.words}"
 
 
 @dataclass
@@ -73,6 +83,19 @@ class Day:
     @property
     def weekday(self) -> str | Promise:
         return rules.WEEKDAYS[self.day.weekday()]
+
+    @property
+    def heading(self) -> str:
+        return f"{self.day.month}/{self.day.day}（{self.weekday}）"
+
+    @property
+    def summary(self) -> str:
+        """The availability search's cell: closed, the number of free slots, or none."""
+        if self.closed:
+            return str(_("休館"))
+        if self.free_count:
+            return str(_("空き %(n)s") % {"n": self.free_count})
+        return str(_("空きなし"))
 
     @property
     def free_count(self) -> int:

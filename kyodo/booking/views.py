@@ -122,6 +122,7 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
         days = 1 if view == "day" else WEEK
         previous, following = first - dt.timedelta(days=days), first + dt.timedelta(days=days)
     calendar = selectors.calendar([the_room], first, days)[the_room.pk]
+    _link_free_cells(the_room, calendar)
     user = request.user
     watch_form = None
     if user.is_authenticated:
@@ -145,6 +146,22 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             "lotteries": the_room.lottery_rounds.filter(confirm_by__gt=timezone.now()),
         },
     )
+
+
+def _link_free_cells(the_room: Room, calendar: list[selectors.Day]) -> None:
+    """Give each free cell its booking link (the URL reversed once for the whole page)."""
+    base = reverse("booking:book", args=[the_room.pk])
+    for day in calendar:
+        for cell in day.cells:
+            if cell.state != selectors.FREE:
+                continue
+            start = timezone.localtime(cell.slot.starts_at)
+            which = f"slot={cell.slot.block}" if cell.slot.block else f"start={start:%H:%M}"
+            cell.href = f"{base}?day={day.day.isoformat()}&{which}"
+            cell.link_text = _("%(d)s %(t)sから予約する") % {
+                "d": f"{day.day.month}/{day.day.day}",
+                "t": f"{start:%H:%M}",
+            }
 
 
 def room_ical(request: HttpRequest, pk: int) -> HttpResponse:
