@@ -54,6 +54,9 @@ class Cell:
     state: str
     note: str | Promise = ""
     booking: Booking | None = None
+    # 「午後 13:00〜17:00：○ 空き」, made once per cell by calendar() (template filters per
+    # cell were the month calendar's whole cost).
+    text: str = ""
     # Filled by the room page for free cells: where to book, and the link's words.
     href: str = ""
     link_text: str = ""
@@ -65,13 +68,6 @@ class Cell:
     @property
     def words(self) -> str | Promise:
         return WORDS[self.state]
-
-    @property
-    def text(self) -> str:
-        """「午後 13:00〜17:00：○ 空き」, built here once rather than by template filters
-        (a month of cells is the calendar's whole cost)."""
-        start, end = timezone.localtime(self.slot.starts_at), timezone.localtime(self.slot.ends_at)
-        return f"{self.slot.label} {start:%H:%M}〜{end:%H:%M}：{self.mark} {self.words}"
 
 
 @dataclass
@@ -156,6 +152,8 @@ def calendar(
     bookings = _bookings_by_room(ids, start, end)
     closures = _closures({r.facility_id for r in room_list}, first, last)
     lotteries = _lotteries(ids, first, last, now)
+    # Each state's mark and words, translated once for the whole page.
+    said = {state: f"{LEGEND[state][0]} {WORDS[state]}" for state in LEGEND}
     out: dict[int, list[Day]] = {}
     for room in room_list:
         mine = bookings.get(room.pk, [])
@@ -182,6 +180,8 @@ def calendar(
                     cell = Cell(slot, LOTTERY)
                 else:
                     cell = Cell(slot, FREE)
+                start, end = rules.local(slot.starts_at), rules.local(slot.ends_at)
+                cell.text = f"{slot.label} {start:%H:%M}〜{end:%H:%M}：{said[cell.state]}"
                 row.cells.append(cell)
             out[room.pk].append(row)
     return out

@@ -155,7 +155,7 @@ def _link_free_cells(the_room: Room, calendar: list[selectors.Day]) -> None:
         for cell in day.cells:
             if cell.state != selectors.FREE:
                 continue
-            start = timezone.localtime(cell.slot.starts_at)
+            start = rules.local(cell.slot.starts_at)
             which = f"slot={cell.slot.block}" if cell.slot.block else f"start={start:%H:%M}"
             cell.href = f"{base}?day={day.day.isoformat()}&{which}"
             cell.link_text = _("%(d)s %(t)sから予約する") % {
