@@ -211,6 +211,13 @@ WORKFLOW: Workflow[Any] = Workflow(
 
 ENTERED, WON, LOST = "entered", "won", "lost"
 
+
+def _attach_booking(move: Move[Any]) -> None:
+    """The draw hands the winner's held booking to the move (services.lottery_draw)."""
+    if move.params.get("booking") is not None:
+        move.set(booking=move.params["booking"])
+
+
 ENTRY_WORKFLOW: Workflow[Any] = Workflow(
     key="lottery_entry",
     label=_("抽選申込"),
@@ -236,7 +243,7 @@ ENTRY_WORKFLOW: Workflow[Any] = Workflow(
                 WON,
                 permission=lambda user, entry: ALLOW,
                 by_person=False,
-                effects=(lambda move: move.set(booking=move.params["booking"]),),
+                effects=(_attach_booking,),
                 event="lottery.win",
             ),
             Transition(

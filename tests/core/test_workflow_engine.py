@@ -4,6 +4,7 @@ domain event, and staff can read each table as a page generated from the definit
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -11,11 +12,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kyodo.accounts.models import Role
 from kyodo.audit.models import AuditEvent
+from kyodo.booking import services as booking_services
 from kyodo.core import workflow as engine
 from kyodo.core.models import OutboxEvent
 from kyodo.core.workflow import TransitionRefused
@@ -43,12 +46,47 @@ def _theme(people: dict[str, Any]) -> Any:
     return pf.CityThemeFactory(call=people["call"], status="draft")
 
 
+def _booking(people: dict[str, Any]) -> Any:
+    from tests.booking.conftest import block, make_room, request
+
+    room = make_room(needs_approval=True)  # stays 承認待ち, the workflow's initial state
+    day = timezone.localdate() + dt.timedelta(days=10)
+    return booking_services.booking_create(
+        actor=people["representative"], request=request(room, people["group"], block(day))
+    )
+
+
+def _lottery_entry(people: dict[str, Any]) -> Any:
+    from kyodo.booking.models import LotteryRound
+    from tests.booking.conftest import block, make_room, request
+
+    room = make_room()
+    today = timezone.localdate()
+    lottery = LotteryRound.objects.create(
+        title="抽選",
+        first_day=today + dt.timedelta(days=30),
+        last_day=today + dt.timedelta(days=40),
+        entries_open_at=timezone.now() - dt.timedelta(days=1),
+        entries_close_at=timezone.now() + dt.timedelta(days=1),
+        confirm_by=timezone.now() + dt.timedelta(days=7),
+    )
+    lottery.rooms.add(room)
+    day = today + dt.timedelta(days=31)
+    return booking_services.lottery_enter(
+        actor=people["representative"],
+        lottery=lottery,
+        request=request(room, people["group"], block(day, "evening")),
+    )
+
+
 # Each registered workflow names how to make a fresh record of it here: a new workflow
 # without a row fails test_it_knows_how_to_make_a_record_of_every_workflow.
 MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "registration": _registration,
     "proposal": _proposal,
     "theme": _theme,
+    "booking": _booking,
+    "lottery_entry": _lottery_entry,
 }
 ROLES = ["representative", "member", "outsider", "office", "center", "department"]
 
