@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     # not a domain workflow: claimed by conditional UPDATEs so two workers never send one twice.
     "kyodo/core/events.py": {"notify", "deliver_due", "_deliver_one", "resend"},
     # Demo data only: puts a few applications straight into "submitted" for the demo.
-    "kyodo/registry/management/commands/seed_demo.py": {"_groups"},
+    "kyodo/portal/management/commands/seed_demo.py": {"_groups"},
 }
 WRITE_METHODS = {
     "create",
