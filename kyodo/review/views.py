@@ -278,7 +278,7 @@ def declaration_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                 actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, str(exc.message))
         else:
             messages.success(request, _("申告を取り消しました。委員が改めて申告します。"))
     else:
