@@ -31,7 +31,17 @@ migrate: setup ## Apply database migrations
 seed: migrate ## Load the Kamakura demo data (idempotent) and print the demo log-ins
 	DEBUG=1 $(PY) manage.py seed_demo
 
-serve: ## Serve the app at http://$(HOST):$(PORT) (development server)
+# The task worker runs in the background beside the development server and is stopped with
+# it (Ctrl-C, or any exit): mail and other background work go through the database queue,
+# as in production. --no-reload: the autoreloader's child would outlive a stopped parent.
+WORKER_QUEUES := default,mail,documents,imports
+serve: ## Serve the app at http://$(HOST):$(PORT) with a task worker beside it (log: var/worker.log)
+	@mkdir -p var
+	@DEBUG=1 $(PY) manage.py db_worker --queue-name $(WORKER_QUEUES) --no-reload >>var/worker.log 2>&1 & \
+	worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "task worker stopped"' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo "task worker started (pid $$worker, queues $(WORKER_QUEUES)); its output goes to var/worker.log"; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 demo: seed serve ## Set everything up on SQLite and serve the demo at http://127.0.0.1:8000
@@ -87,9 +97,11 @@ totp: setup ## Print the current second-factor code of a demo staff account (EMA
 BENCH_DB ?= sqlite,postgres
 BENCH_SCALES ?= 400,50000
 BENCH_THROUGHPUT_SECONDS ?= 5
-bench: setup ## Time the pages on SQLite and PostgreSQL at 400 and 50,000 groups; writes bench/results/latest.json
+BENCH_TASKS ?= 1000
+bench: setup ## Time the pages (400 and 50,000 groups) and the task queue (1,000 tasks, 2 workers) on SQLite and PostgreSQL
 	$(PY) -m bench.run --db $(BENCH_DB) --scales $(BENCH_SCALES)
 	$(PY) -m bench.throughput --seconds $(BENCH_THROUGHPUT_SECONDS)
+	$(PY) -m bench.tasks --db $(BENCH_DB) --tasks $(BENCH_TASKS)
 
 .PHONY: audit
 # pip-audit asks PyPI for each pinned version's advisories; where that per-version service is

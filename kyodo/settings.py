@@ -96,9 +96,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE avoids the
-    # "database is locked" upgrade deadlock when two requests write at once.
+    # "database is locked" upgrade deadlock when two requests write at once; the busy
+    # timeout lets a writer wait its turn behind the web server and the task workers
+    # (`make demo` runs both) instead of failing after Python's default 5 s.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20),
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
