@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: help setup demo serve migrate seed test test-fast test-browser browser-deps lint format typecheck messages totp clean bench
+.PHONY: help setup demo serve migrate seed test test-fast test-browser test-scaleout scaleout browser-deps lint format typecheck messages totp clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,13 +46,19 @@ serve: ## Serve the app at http://$(HOST):$(PORT) with a task worker beside it (
 
 demo: seed serve ## Set everything up on SQLite and serve the demo at http://127.0.0.1:8000
 
-test: test-fast test-browser ## Set up and run the whole test suite (unit, integration and browser)
+test: test-fast test-browser test-scaleout ## Set up and run the whole test suite (unit, integration, browser, scale-out)
 
 test-fast: setup ## Run the fast suite (no browser), in parallel
 	KYODO_TESTING=1 $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q
 
 test-browser: setup browser-deps ## Run the end-to-end tests in Debian's Chromium
 	KYODO_TESTING=1 $(VENV)/bin/pytest -m browser -q -p no:randomly
+
+test-scaleout: setup ## Scale-out rehearsal: 2 gunicorns + 2 task workers on PostgreSQL and Redis (skips without them)
+	KYODO_TESTING=1 $(VENV)/bin/pytest -m scaleout -q -p no:randomly -n 0 -rs
+
+scaleout: setup ## The scale-out rehearsal on its own, each step narrated
+	KYODO_TESTING=1 $(VENV)/bin/pytest -m scaleout -p no:randomly -n 0 -s -v -rs
 
 browser-deps: node_modules/.kyodo-installed ## Debian's Chromium and IPAex fonts (apt, as root) and the npm test tools (axe-core, vnu-jar)
 	@if [ ! -x /usr/bin/chromium ]; then \

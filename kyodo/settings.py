@@ -192,6 +192,9 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend"
 )
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (a staging server, or
+# the scale-out rehearsal, which counts the messages the workers wrote).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or str(BASE_DIR / "var" / "mail")
 EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""
