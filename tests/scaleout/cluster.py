@@ -81,6 +81,15 @@ class Form:
         out = [(k, changes.get(k, v)) for k, v in self.fields]
         return out + [(k, v) for k, v in changes.items() if k not in dict(self.fields)]
 
+    def offers(self, name: str, value: str) -> bool:
+        """Whether submitting this form can send name=value (a hidden field or a button)."""
+        return (name, value) in self.fields or (name, value) in self.buttons
+
+    def pressing(self, name: str, value: str) -> list[tuple[str, str]]:
+        """What the browser sends when the button name=value is pressed (a hidden one goes anyway)."""
+        pressed = [(name, value)] if (name, value) in self.buttons else []
+        return self.fields + pressed
+
 
 class _FormParser(HTMLParser):
     """Every <form> with what a browser would submit: inputs (checkboxes and radios only

@@ -72,8 +72,8 @@ def approvals(cluster: Cluster) -> list[Approval]:
         queue = office.get(through, "/staff/registry/applications/")
         link = next(h for h in parse_page(queue.text).links if h.endswith(f"/{application}/"))
         page = office.get(through, link)
-        form = next(f for f in parse_page(page.text).forms if ("action", "approve") in f.fields)
-        answer = office.submit(through, page, form)
+        form = next(f for f in parse_page(page.text).forms if f.offers("action", "approve"))
+        answer = office.submit(through, page, form, form.pressing("action", "approve"))
         assert answer.status == 200, f"approving {name} answered {answer.status} ({answer.url})"
         listed = _listed(anonymous, other, name, group_id)
         say(f"approved {name} through :{through}; listed by :{other} at once: {listed}")
