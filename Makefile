@@ -55,10 +55,10 @@ test-browser: setup browser-deps ## Run the end-to-end tests in Debian's Chromiu
 	KYODO_TESTING=1 $(VENV)/bin/pytest -m browser -q -p no:randomly
 
 test-scaleout: setup ## Scale-out rehearsal: 2 gunicorns + 2 task workers on PostgreSQL and Redis (skips without them)
-	KYODO_TESTING=1 $(VENV)/bin/pytest -m scaleout -q -p no:randomly -n 0 -rs
+	KYODO_TESTING=1 $(VENV)/bin/pytest -m scaleout -q -p no:randomly -n 0 -rs tests/scaleout
 
 scaleout: setup ## The scale-out rehearsal on its own, each step narrated
-	KYODO_TESTING=1 $(VENV)/bin/pytest -m scaleout -p no:randomly -n 0 -s -v -rs
+	KYODO_TESTING=1 $(VENV)/bin/pytest -m scaleout -p no:randomly -n 0 -s -v -rs tests/scaleout
 
 browser-deps: node_modules/.kyodo-installed ## Debian's Chromium and IPAex fonts (apt, as root) and the npm test tools (axe-core, vnu-jar)
 	@if [ ! -x /usr/bin/chromium ]; then \

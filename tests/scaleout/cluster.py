@@ -286,7 +286,7 @@ class Cluster:
 
     def manage(self, *args: str, timeout: float = 120) -> None:
         subprocess.run(
-            [sys.executable, "manage.py", *args],
+            [sys.executable, "manage.py", *args, "--skip-checks"],
             cwd=ROOT,
             env=self.env,
             check=True,
@@ -319,7 +319,15 @@ class Cluster:
         """Start the four processes, load the demo meanwhile (its mail is the workers' first
         work), and wait until both app processes answer."""
         self._start(
-            "seed", [sys.executable, "manage.py", "seed_demo", "--groups", str(SEED_GROUPS)]
+            "seed",
+            [
+                sys.executable,
+                "manage.py",
+                "seed_demo",
+                "--groups",
+                str(SEED_GROUPS),
+                "--skip-checks",
+            ],
         )
         seed = self.procs[-1]
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
@@ -343,6 +351,7 @@ class Cluster:
                     "--no-startup-delay",
                     "--worker-id",
                     f"scaleout-{i}",
+                    "--skip-checks",  # the fast suite runs the system checks
                 ],
             )
         say(f"two gunicorns on {HOST}:{self.ports[0]} and :{self.ports[1]}, two db_workers")
