@@ -44,7 +44,7 @@ serve: ## Serve the app at http://$(HOST):$(PORT) with a task worker beside it (
 	echo "task worker started (pid $$worker, queues $(WORKER_QUEUES)); its output goes to var/worker.log"; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-demo: seed serve ## Set everything up on SQLite and serve the demo at http://127.0.0.1:8000
+demo: seed serve ## Set everything up on SQLite and serve the demo at http://127.0.0.1:8000, with a task worker
 
 test: test-fast test-browser test-scaleout ## Set up and run the whole test suite (unit, integration, browser, scale-out)
 
