@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record, diff
 from kyodo.core import numbering
+from kyodo.core.editing import expect_version
 from kyodo.core.errors import DomainError
 from kyodo.core.events import address, mail_subject, notify
 from kyodo.core.permissions import authorize
@@ -58,14 +59,6 @@ PROFILE_FIELDS = [
     "public_items",
 ]
 INVITATION_DAYS = 14
-
-
-class EditConflict(Exception):
-    """Someone else saved the record after this person opened it."""
-
-    def __init__(self, current: CivicGroup):
-        super().__init__("edit conflict")
-        self.current = current
 
 
 def group_profile(group: CivicGroup) -> dict[str, Any]:
@@ -112,11 +105,9 @@ def group_update(
 ) -> CivicGroup:
     locked = CivicGroup.objects.select_for_update().get(pk=group.pk)
     authorize(actor, "registry.edit_group", locked)
-    if locked.version != expected_version:
-        raise EditConflict(locked)
+    expect_version(locked, expected_version)
     before = group_profile(locked)
     _apply(locked, data)
-    locked.version += 1
     locked.save()
     locked.fields.set(fields)
     selectors.directory_changed()
@@ -155,7 +146,10 @@ def group_register(*, actor: User, application: RegistrationApplication) -> Civi
     registered for the first time gets its number from the locked sequence (YYYY-NNNN)."""
     group = application.group
     fields = ["registered_until"]
-    before = {"registered_until": group.registered_until, "registration_number": None}
+    before: dict[str, Any] = {
+        "registered_until": group.registered_until,
+        "registration_number": None,
+    }
     if not group.registration_number:
         group.registration_number = numbering.next_number(
             "registration",

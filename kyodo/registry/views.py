@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kyodo.core.caching import anonymous_page_cache
+from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError
 from kyodo.core.http import AuthenticatedHttpRequest, acting_user
 from kyodo.core.once import once_per_submit
@@ -196,19 +197,11 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     fields=form.cleaned_data["fields"],
                     expected_version=form.cleaned_data.get("version") or 0,
                 )
-            except services.EditConflict as exc:
-                conflict = exc.current
+            except EditConflict as exc:
                 # Keep what this person typed; show the other save beside it and let them
                 # save again on top of the newer version.
-                data = request.POST.copy()
-                data["version"] = str(conflict.version)
-                form.data = data
-                form.add_error(
-                    None,
-                    _(
-                        "あなたが編集している間に、別の人がこの団体の情報を保存しました。下の内容を見比べて、もう一度保存してください。"
-                    ),
-                )
+                conflict = exc.current
+                keep_typed_after_conflict(form, exc)
             else:
                 messages.success(request, _("団体の情報を保存しました。"))
                 return redirect("registry:my_group", pk=group.pk)
