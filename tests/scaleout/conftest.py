@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kyodo.registry.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_HEX
+from kyodo.portal.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_HEX
 from tests.scaleout.cluster import Browser, Cluster, parse_page, say, unreachable
 
 

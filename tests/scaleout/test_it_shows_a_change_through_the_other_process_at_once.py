@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kyodo.registry.management.commands.seed_demo import DEMO_PASSWORD
+from kyodo.portal.management.commands.seed_demo import DEMO_PASSWORD
 from tests.scaleout.cluster import Browser, Cluster, parse_page, say
 from tests.scaleout.conftest import Approval
 
