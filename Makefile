@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: help setup demo serve migrate seed test test-fast test-browser browser-deps lint format typecheck messages totp clean bench
+.PHONY: help setup demo serve migrate seed test test-fast test-browser test-scaleout scaleout browser-deps lint format typecheck messages totp clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,18 +31,34 @@ migrate: setup ## Apply database migrations
 seed: migrate ## Load the Kamakura demo data (idempotent) and print the demo log-ins
 	DEBUG=1 $(PY) manage.py seed_demo
 
-serve: ## Serve the app at http://$(HOST):$(PORT) (development server)
+# The task worker runs in the background beside the development server and is stopped with
+# it (Ctrl-C, or any exit): mail and other background work go through the database queue,
+# as in production. --no-reload: the autoreloader's child would outlive a stopped parent.
+WORKER_QUEUES := default,mail,documents,imports
+serve: ## Serve the app at http://$(HOST):$(PORT) with a task worker beside it (log: var/worker.log)
+	@mkdir -p var
+	@DEBUG=1 $(PY) manage.py db_worker --queue-name $(WORKER_QUEUES) --no-reload >>var/worker.log 2>&1 & \
+	worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "task worker stopped"' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo "task worker started (pid $$worker, queues $(WORKER_QUEUES)); its output goes to var/worker.log"; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-demo: seed serve ## Set everything up on SQLite and serve the demo at http://127.0.0.1:8000
+demo: seed serve ## Set everything up on SQLite and serve the demo at http://127.0.0.1:8000, with a task worker
 
-test: test-fast test-browser ## Set up and run the whole test suite (unit, integration and browser)
+test: test-fast test-browser test-scaleout ## Set up and run the whole test suite (unit, integration, browser, scale-out)
 
 test-fast: setup ## Run the fast suite (no browser), in parallel
 	KYODO_TESTING=1 $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q
 
 test-browser: setup browser-deps ## Run the end-to-end tests in Debian's Chromium
 	KYODO_TESTING=1 $(VENV)/bin/pytest -m browser -q -p no:randomly
+
+test-scaleout: setup ## Scale-out rehearsal: 2 gunicorns + 2 task workers on PostgreSQL and Redis (skips without them)
+	KYODO_TESTING=1 $(VENV)/bin/pytest -m scaleout -q -p no:randomly -n 0 -rs tests/scaleout
+
+scaleout: setup ## The scale-out rehearsal on its own, each step narrated
+	KYODO_TESTING=1 $(VENV)/bin/pytest -m scaleout -p no:randomly -n 0 -s -v -rs tests/scaleout
 
 browser-deps: node_modules/.kyodo-installed ## Debian's Chromium and IPAex fonts (apt, as root) and the npm test tools (axe-core, vnu-jar)
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -91,9 +107,11 @@ totp: setup ## Print the current second-factor code of a demo staff account (EMA
 BENCH_DB ?= sqlite,postgres
 BENCH_SCALES ?= 400,50000
 BENCH_THROUGHPUT_SECONDS ?= 5
-bench: setup ## Time the pages on SQLite and PostgreSQL at 400 and 50,000 groups; writes bench/results/latest.json
+BENCH_TASKS ?= 1000
+bench: setup ## Time the pages (400 and 50,000 groups) and the task queue (1,000 tasks, 2 workers) on SQLite and PostgreSQL
 	$(PY) -m bench.run --db $(BENCH_DB) --scales $(BENCH_SCALES)
 	$(PY) -m bench.throughput --seconds $(BENCH_THROUGHPUT_SECONDS)
+	$(PY) -m bench.tasks --db $(BENCH_DB) --tasks $(BENCH_TASKS)
 
 .PHONY: audit
 # pip-audit asks PyPI for each pinned version's advisories; where that per-version service is
