@@ -224,7 +224,7 @@ def document_for(scene: Scene, key: str) -> Document:
 def squeeze(text: str) -> str:
     """Text with all white space removed: line wrapping and pdftotext's spacing between
     Latin and Japanese characters must not hide a field."""
-    return "".join(text.split())
+    return "".join(text.replace("\u200b", "").split())
 
 
 def pdf_text(data: bytes, tmp_path: Path) -> str:
