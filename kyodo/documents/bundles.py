@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kyodo.core.permissions import check
 from kyodo.documents import registry
-from kyodo.documents.layout import Bundle, Document
+from kyodo.documents.layout import Bundle, Document, paragraph
 from kyodo.documents.models import BuiltBundle, BundleKind
 from kyodo.documents.types.common import nendo, safe_name
 from kyodo.proposals import workflow
@@ -25,23 +25,23 @@ from kyodo.proposals.models import Proposal
 Progress = Callable[[int, int], None]
 
 
-def _document(key: str, pk: int, user: Any) -> Document | None:
-    """The document of type `key` for record `pk`, or None when `user` may not have it."""
+def _document(key: str, pk: int, user: Any, *, checked: bool = False) -> Document | None:
+    """The document of type `key` for record `pk`, or None when `user` may not have it.
+    `checked`: the caller has already asked a predicate that decides (the committee pack
+    asks review.open_proposal, which lets a member read a proposal proposals.view would not)."""
     from kyodo.documents.services import document_build
 
     doc_type = registry.get(key)
     record = doc_type.load(pk)
-    if not check(doc_type.permission, user, doc_type.permission_object(record)):
+    if not checked and not check(doc_type.permission, user, doc_type.permission_object(record)):
         return None
     return document_build(doc_type=doc_type, record=record, actor=user)
 
 
 def committee_pack_proposals(user: Any, committee: Any) -> list[Proposal]:
+    """The proposals under review that `user` may open (the office: all of them)."""
     candidates = (
-        Proposal.objects.filter(
-            call_id=committee.call_id,
-            status__in=workflow.REVIEW_STATES | workflow.DECIDED_STATES,
-        )
+        Proposal.objects.filter(call_id=committee.call_id, status__in=workflow.REVIEW_STATES)
         .select_related("group", "call", "theme")
         .order_by("pk")
     )
@@ -59,11 +59,13 @@ def committee_pack(bundle: BuiltBundle, progress: Progress) -> Bundle:
     documents = []
     progress(0, len(proposals))
     for i, proposal in enumerate(proposals, start=1):
-        document = _document("proposal", proposal.pk, user)
+        document = _document("proposal", proposal.pk, user, checked=True)
         if document is not None:
             documents.append(document)
         progress(i, len(proposals))
     name = user.full_name or user.email
+    if not documents:
+        documents.append(_nothing(_("審査資料一式"), _("いま審査できる提案はありません。")))
     return Bundle(
         filename=f"{nendo(committee.call.fiscal_year)}_{_('審査資料一式')}_{safe_name(name)}",
         documents=documents,
@@ -94,10 +96,16 @@ def dossier(bundle: BuiltBundle, progress: Progress) -> Bundle:
         if document is not None:
             documents.append(document)
         progress(i, len(parts))
+    if not documents:
+        documents.append(_nothing(_("事業の記録一式"), _("見られる書類はありません。")))
     return Bundle(
         filename=f"{_('事業の記録一式')}_{safe_name(proposal.group.name)}_{safe_name(proposal.title)}",
         documents=documents,
     )
+
+
+def _nothing(subject: str, text: str) -> Document:
+    return Document(kind="empty", filename=subject, subject=subject, blocks=[paragraph(text)])
 
 
 def build(bundle: BuiltBundle, *, progress: Progress) -> Bundle:
