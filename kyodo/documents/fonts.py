@@ -14,8 +14,14 @@ from pathlib import Path
 
 # (Debian package, font file)
 FONT_FILES: tuple[tuple[str, str], ...] = (
-    ("fonts-morisawa-bizud-mincho", "/usr/share/fonts/truetype/bizud-mincho/BIZUDMincho-Regular.ttf"),
-    ("fonts-morisawa-bizud-gothic", "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf"),
+    (
+        "fonts-morisawa-bizud-mincho",
+        "/usr/share/fonts/truetype/bizud-mincho/BIZUDMincho-Regular.ttf",
+    ),
+    (
+        "fonts-morisawa-bizud-gothic",
+        "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf",
+    ),
     ("fonts-morisawa-bizud-gothic", "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Bold.ttf"),
     ("fonts-ipaexfont-mincho", "/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf"),
     ("fonts-ipaexfont-gothic", "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"),

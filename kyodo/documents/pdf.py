@@ -25,9 +25,7 @@ _lock = threading.Lock()
 def _get_compiler() -> typst.Compiler:
     global _compiler
     if _compiler is None:
-        _compiler = typst.Compiler(
-            str(TEMPLATE), font_paths=font_files(), ignore_system_fonts=True
-        )
+        _compiler = typst.Compiler(str(TEMPLATE), font_paths=font_files(), ignore_system_fonts=True)
     return _compiler
 
 

@@ -79,13 +79,15 @@ def bundle_request(*, actor: Any, kind: str, target: Any) -> BuiltBundle:
     """Ask for a committee pack (target: the committee) or a dossier (target: a proposal);
     the background task builds it after this transaction commits."""
     if kind == BundleKind.COMMITTEE_PACK:
-        permission, title = "documents.committee_pack", _("審査資料一式：%(name)s") % {
-            "name": target.call.title
-        }
+        permission, title = (
+            "documents.committee_pack",
+            _("審査資料一式：%(name)s") % {"name": target.call.title},
+        )
     elif kind == BundleKind.DOSSIER:
-        permission, title = "documents.dossier", _("事業の記録一式：%(name)s") % {
-            "name": target.title
-        }
+        permission, title = (
+            "documents.dossier",
+            _("事業の記録一式：%(name)s") % {"name": target.title},
+        )
     else:
         raise DomainError(_("この種類の資料はありません。"))
     decision = check(permission, actor, target)

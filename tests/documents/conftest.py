@@ -67,7 +67,9 @@ class Scene:
         }[key]
 
 
-def build_scene(office: User, *, title: str = "海辺の子ども食堂と学びの場", long: str = LONG) -> Scene:
+def build_scene(
+    office: User, *, title: str = "海辺の子ども食堂と学びの場", long: str = LONG
+) -> Scene:
     seed_review()
     group = factories.CivicGroupFactory(
         registered=True,
@@ -200,7 +202,9 @@ def build_scene(office: User, *, title: str = "海辺の子ども食堂と学び
         outcome="adopted_with_conditions",
         conditions="食品衛生の講習を受けること",
     )
-    review.results_publish(actor=office, committee=committee, general_comment="全体に水準が高かった。")
+    review.results_publish(
+        actor=office, committee=committee, general_comment="全体に水準が高かった。"
+    )
     proposal = Proposal.objects.get(pk=proposal.pk)
     score_sheet = ScoreSheet.objects.filter(proposal=proposal, member__user=members[0]).first()
     assert score_sheet is not None

@@ -68,7 +68,9 @@ def test_it_builds_a_members_pack_without_the_proposal_they_declared_a_conflict_
     response = client.get(reverse("documents:bundle_file", args=[bundle.pk]))
     assert response.status_code == 200
     assert "filename*=UTF-8''" in response["Content-Disposition"]
-    text = _pdf_text(b"".join(response.streaming_content) if response.streaming else response.content, tmp_path)
+    text = _pdf_text(
+        b"".join(response.streaming_content) if response.streaming else response.content, tmp_path
+    )
     assert "公園の花壇づくり" in text
     assert "利害のある提案" not in text and scene.proposal.title not in text
     pages = text.count("\f")
@@ -95,15 +97,19 @@ def test_it_builds_the_dossier_of_one_proposal_for_the_office(
     assert bundle.total == 8
     data = client.get(reverse("documents:bundle_file", args=[bundle.pk])).content
     text = squeeze(_pdf_text(data, tmp_path))
-    for subject in ("事前相談シート", "協働事業提案書", "4者協議", "採点票", "審査結果について（通知）"):
+    for subject in (
+        "事前相談シート",
+        "協働事業提案書",
+        "4者協議",
+        "採点票",
+        "審査結果について（通知）",
+    ):
         assert subject in text
     dashboard = client.get(reverse("portal:dashboard")).content.decode()
     assert reverse("documents:bundle", args=[bundle.pk]) in dashboard
 
 
-def test_it_refuses_a_pack_to_someone_not_on_the_committee(
-    client: Client, scene: Scene
-) -> None:
+def test_it_refuses_a_pack_to_someone_not_on_the_committee(client: Client, scene: Scene) -> None:
     login(client, scene.representative)
     response = client.post(reverse("documents:committee_pack", args=[scene.committee.call_id]))
     assert response.status_code == 403

@@ -43,10 +43,14 @@ def _ink_outside(width: int, height: int, pixels: bytes) -> list[tuple[int, int]
     inked = []
     for y in range(height):
         row = pixels[y * width : (y + 1) * width]
-        columns = range(width) if y < edge or y >= height - edge else [
-            *range(side),
-            *range(width - side, width),
-        ]
+        columns = (
+            range(width)
+            if y < edge or y >= height - edge
+            else [
+                *range(side),
+                *range(width - side, width),
+            ]
+        )
         inked += [(x, y) for x in columns if row[x] < 200]
     return inked
 
@@ -88,6 +92,8 @@ def test_it_keeps_the_blank_forms_inside_the_margins(key: str, tmp_path: Path) -
 def test_it_keeps_hostile_long_latin_text_inside_the_margins(office_staff, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from tests.documents.conftest import build_scene
 
-    unbroken = "https://example.jp/" + "a" * 300 + " <script>alert(1)</script> #set page(width: 1mm)"
+    unbroken = (
+        "https://example.jp/" + "a" * 300 + " <script>alert(1)</script> #set page(width: 1mm)"
+    )
     scene = build_scene(office_staff, title=unbroken, long=unbroken)
     _check(pdf.render(document_for(scene, "proposal")), tmp_path)

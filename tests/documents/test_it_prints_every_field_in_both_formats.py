@@ -16,8 +16,8 @@ from tests.documents.conftest import (
     LONG,
     RARE,
     Scene,
-    docx_text,
     document_for,
+    docx_text,
     pdf_text,
     squeeze,
 )
@@ -59,4 +59,7 @@ def test_it_prints_the_long_text_and_the_rare_name_glyphs(scene: Scene, tmp_path
     for glyph in RARE:
         assert glyph in text
     assert "令和" in document.date and "年" in document.date
-    assert document.filename == "令和7年度_協働事業提案書_特定非営利活動法人 髙﨑𠮷𩸽ヶ々の海辺を守る会"
+    assert (
+        document.filename
+        == "令和7年度_協働事業提案書_特定非営利活動法人 髙﨑𠮷𩸽ヶ々の海辺を守る会"
+    )

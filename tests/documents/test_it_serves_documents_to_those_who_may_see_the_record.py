@@ -31,7 +31,7 @@ def test_it_sends_the_group_its_proposal_as_pdf_and_word_with_a_japanese_file_na
         assert response["Content-Type"] == content_type
         name = f"令和7年度_協働事業提案書_{scene.group.name}.{fmt}"
         assert response["Content-Disposition"] == (
-            f"attachment; filename=\"proposal-{scene.proposal.pk}.{fmt}\"; "
+            f'attachment; filename="proposal-{scene.proposal.pk}.{fmt}"; '
             f"filename*=UTF-8''{quote(name, safe='')}"
         )
         assert response["Cache-Control"] == "private, no-store"
@@ -83,7 +83,9 @@ def test_it_shows_the_download_links_on_the_records_pages(client: Client, scene:
             assert reverse(name, kwargs={"pk": pk, "fmt": fmt}) in html, (page, fmt)
     client.logout()
     html = client.get(reverse("review:results", args=[scene.committee.call_id])).content.decode()
-    assert reverse("documents:results", kwargs={"pk": scene.committee.call_id, "fmt": "pdf"}) in html
+    assert (
+        reverse("documents:results", kwargs={"pk": scene.committee.call_id, "fmt": "pdf"}) in html
+    )
 
 
 def test_it_lists_the_blank_forms_in_the_public_menu(client: Client) -> None:
@@ -96,4 +98,7 @@ def test_it_lists_the_blank_forms_in_the_public_menu(client: Client) -> None:
         response = client.get(url)
         assert response.status_code == 200
         assert "filename*=UTF-8''" in response["Content-Disposition"]
-    assert client.get(reverse("documents:blank", kwargs={"key": "notice", "fmt": "pdf"})).status_code == 404
+    assert (
+        client.get(reverse("documents:blank", kwargs={"key": "notice", "fmt": "pdf"})).status_code
+        == 404
+    )

@@ -309,9 +309,7 @@ MATRIX: dict[str, Rule] = {
     .url(call_pk="review_call"),
     "documents:dossier": STAFF(Role.OFFICE).post_only().url(pk="review_a"),
     "documents:bundle": ONLY(frozenset({"office_staff"})).get_only().url(pk="bundle_office"),
-    "documents:bundle_file": ONLY(frozenset({"office_staff"}))
-    .get_only()
-    .url(pk="bundle_office"),
+    "documents:bundle_file": ONLY(frozenset({"office_staff"})).get_only().url(pk="bundle_office"),
 }
 
 

@@ -19,11 +19,15 @@ def document_links(context: Any, key: str, record: Any, pk: Any = None) -> dict[
     doc_type = registry.get(key)
     request = context.get("request")
     user = getattr(request, "user", None)
-    allowed = bool(record is not None and check(doc_type.permission, user, doc_type.permission_object(record)))
+    allowed = bool(
+        record is not None and check(doc_type.permission, user, doc_type.permission_object(record))
+    )
     target = pk if pk is not None else getattr(record, "pk", None)
     return {
         "allowed": allowed,
         "label": doc_type.label,
         "pdf": reverse(f"documents:{key}", kwargs={"pk": target, "fmt": "pdf"}) if allowed else "",
-        "docx": reverse(f"documents:{key}", kwargs={"pk": target, "fmt": "docx"}) if allowed else "",
+        "docx": reverse(f"documents:{key}", kwargs={"pk": target, "fmt": "docx"})
+        if allowed
+        else "",
     }

@@ -10,7 +10,6 @@ from django.utils import timezone
 from kyodo.japan.calendar import wareki_date, wareki_fiscal_year
 from kyodo.japan.numbers import format_yen
 
-
 # Where a blank form leaves the date to be written by hand.
 BLANK_DATE = "令和　　年　　月　　日"
 

@@ -21,7 +21,6 @@ from kyodo.documents.types.common import (
     today,
     yen,
 )
-from kyodo.proposals.services import FISCAL_MONTHS
 from kyodo.proposals.models import (
     BudgetKind,
     BudgetLine,
@@ -29,6 +28,7 @@ from kyodo.proposals.models import (
     FourPartyConsultation,
     Proposal,
 )
+from kyodo.proposals.services import FISCAL_MONTHS
 
 # --- the consultation sheet ------------------------------------------------------------
 
@@ -116,7 +116,10 @@ def _budget(lines: list[BudgetLine], years: int) -> list[Block]:
         of_year = [line for line in lines if line.year_index == year]
         if years > 1:
             blocks.append(paragraph(_("（%(n)s年目）") % {"n": year}))
-        for kind, label in ((BudgetKind.INCOME, _("収入の部")), (BudgetKind.EXPENSE, _("支出の部"))):
+        for kind, label in (
+            (BudgetKind.INCOME, _("収入の部")),
+            (BudgetKind.EXPENSE, _("支出の部")),
+        ):
             rows = [
                 [
                     line.category,
@@ -177,7 +180,10 @@ def _proposal(p: Any) -> Document:
         ),
     ]
     for title, attr in sections[:4]:
-        blocks += [heading(title), paragraph(text(attr)) if p else fields([(title[2:], "")], blank_lines=5)]
+        blocks += [
+            heading(title),
+            paragraph(text(attr)) if p else fields([(title[2:], "")], blank_lines=5),
+        ]
     blocks += [
         heading(_("５　月ごとの実施計画")),
         table(
@@ -187,7 +193,10 @@ def _proposal(p: Any) -> Document:
         ),
     ]
     for title, attr in sections[4:]:
-        blocks += [heading(title), paragraph(text(attr)) if p else fields([(title[2:], "")], blank_lines=4)]
+        blocks += [
+            heading(title),
+            paragraph(text(attr)) if p else fields([(title[2:], "")], blank_lines=4),
+        ]
     blocks += [
         heading(_("８　役割分担")),
         table(
@@ -211,7 +220,9 @@ def _proposal(p: Any) -> Document:
     name = safe_name(p.group.name) if p else _("様式")
     return Document(
         kind="proposal",
-        filename=f"{year}_{_('協働事業提案書')}_{name}" if year else f"{_('協働事業提案書')}_{name}",
+        filename=f"{year}_{_('協働事業提案書')}_{name}"
+        if year
+        else f"{_('協働事業提案書')}_{name}",
         form_number=_("様式第2号"),
         date=(day(p.submitted_at) or day(today())) if p else BLANK_DATE,
         addressee=_("%(mayor)s 様") % {"mayor": mayor()},

@@ -54,7 +54,10 @@ def score_sheet(sheet: ScoreSheet, issue: Issue) -> Document:
                     (_("委員"), sheet.member.user.full_name),
                     (_("事業名"), p.title),
                     (_("提案団体"), p.group.name),
-                    (_("採点の回"), _("第%(n)s回（%(label)s）") % {"n": sheet.round, "label": round_label}),
+                    (
+                        _("採点の回"),
+                        _("第%(n)s回（%(label)s）") % {"n": sheet.round, "label": round_label},
+                    ),
                 ]
             ),
             table(
@@ -74,9 +77,7 @@ def score_sheet(sheet: ScoreSheet, issue: Issue) -> Document:
 
 def _load_committee(pk: int) -> Committee:
     """pk is the call's, as in the review app's URLs."""
-    return get_object_or_404(
-        Committee.objects.select_related("call", "criteria_set"), call_id=pk
-    )
+    return get_object_or_404(Committee.objects.select_related("call", "criteria_set"), call_id=pk)
 
 
 def results_list(committee: Committee, issue: Issue) -> Document:
@@ -106,7 +107,9 @@ def results_list(committee: Committee, issue: Issue) -> Document:
         subject=_("%(call)s 審査結果一覧") % {"call": call.title},
         blocks=[
             paragraph(
-                _("点数は選考委員の平均を100点に換算したものです。利害関係のある委員は審査に加わっていません。")
+                _(
+                    "点数は選考委員の平均を100点に換算したものです。利害関係のある委員は審査に加わっていません。"
+                )
             ),
             table(
                 [_("順位"), _("事業名"), _("団体名"), _("100点換算"), _("結果")],
@@ -114,7 +117,11 @@ def results_list(committee: Committee, issue: Issue) -> Document:
                 widths=[1, 4, 3, 2, 2],
                 numeric=[3],
             ),
-            *([heading(_("全体の講評")), paragraph(committee.general_comment)] if committee.general_comment else []),
+            *(
+                [heading(_("全体の講評")), paragraph(committee.general_comment)]
+                if committee.general_comment
+                else []
+            ),
             *([heading(_("講評"))] + comments if comments else []),
         ],
     )
@@ -153,7 +160,9 @@ def notice(p: Proposal, issue: Issue) -> Document:
         else:
             closing.append(
                 paragraph(
-                    _("予算の成立（%(d)s）により、この決定は確定しました。今後、協定書の協議を行います。")
+                    _(
+                        "予算の成立（%(d)s）により、この決定は確定しました。今後、協定書の協議を行います。"
+                    )
                     % {"d": day(committee.budget_passed_on if committee else None)}
                 )
             )
@@ -169,7 +178,9 @@ def notice(p: Proposal, issue: Issue) -> Document:
         subject=_("協働事業の提案の審査結果について（通知）"),
         blocks=[
             paragraph(
-                _("%(call)sに提案のあった「%(title)s」について、選考委員会の答申を受けて審査した結果、次のとおり決定しましたので通知します。")
+                _(
+                    "%(call)sに提案のあった「%(title)s」について、選考委員会の答申を受けて審査した結果、次のとおり決定しましたので通知します。"
+                )
                 % {"call": p.call.title, "title": p.title}
             ),
             ki(),
