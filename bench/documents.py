@@ -74,7 +74,7 @@ def main() -> None:
     with transaction.atomic():
         scene = build_scene(office)
         # A proposal about 20 pages long: every text field holds ~5 pages of prose.
-        long_scene = build_scene(office, title="二十ページの提案", long=LONG * 9)
+        long_scene = build_scene(office, title="二十ページの提案", long=LONG * 13)
         call = scene.proposal.call
         for n in range(20):
             review.review_start(
