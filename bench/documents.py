@@ -125,7 +125,9 @@ def main() -> None:
 
     def pages_of(data: bytes) -> int:
         out = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True).stdout.decode()
-        return next((int(line.split()[-1]) for line in out.splitlines() if line.startswith("Pages:")), 0)
+        return next(
+            (int(line.split()[-1]) for line in out.splitlines() if line.startswith("Pages:")), 0
+        )
 
     long_pages = pages_of(
         services.render(
