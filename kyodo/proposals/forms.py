@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Section
+from kyodo.core.editing import VersionField
 from kyodo.japan.forms import CleanCharField, JapaneseDateField, LooseIntegerField, YenField
 from kyodo.programmes.models import Call, CityTheme, Course, Track
 from kyodo.programmes.seed import budget_categories
@@ -120,6 +121,7 @@ class PlanForm(forms.Form):
     appeal_public_benefit = _text(_("アピール：公益性"), rows=3)
     appeal_collaboration = _text(_("アピール：協働の効果"), rows=3)
     years = LooseIntegerField(label=_("事業年数"), min_value=1, max_value=10)
+    version = VersionField()
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -132,7 +134,7 @@ class PlanForm(forms.Form):
         return [self[f"schedule_{m}"] for m in FISCAL_MONTHS]
 
     def plan_fields(self) -> list[Any]:
-        return [f for f in self if not f.name.startswith("schedule_")]
+        return [f for f in self if not f.name.startswith("schedule_") and f.name != "version"]
 
     @staticmethod
     def initial_for(proposal: Any) -> dict[str, Any]:
@@ -156,10 +158,15 @@ class PlanForm(forms.Form):
         }
         for item in proposal.schedule or []:
             initial[f"schedule_{item['month']}"] = item.get("activity", "")
+        initial["version"] = proposal.version
         return initial
 
     def plan_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("schedule_")}
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if not k.startswith("schedule_") and k != "version"
+        }
         data["schedule"] = [
             {"month": m, "activity": self.cleaned_data.get(f"schedule_{m}") or ""}
             for m in FISCAL_MONTHS

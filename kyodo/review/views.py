@@ -14,12 +14,13 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kyodo.core.errors import DomainError, form_error
 from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
 from kyodo.programmes.models import Call
 from kyodo.proposals import workflow
 from kyodo.proposals.models import Proposal, ProposalVersion
-from kyodo.proposals.services import snapshot_rows
+from kyodo.proposals.versions import snapshot_rows
 from kyodo.review import selectors, services
 from kyodo.review.forms import (
     AdviceForm,
@@ -49,13 +50,6 @@ def _committee(call_pk: int) -> Committee:
     return committee
 
 
-def _form_errors(form: Any, exc: services.ReviewRefused) -> None:
-    for field, message in exc.errors.items():
-        form.add_error(field if field in form.fields else None, message)
-    if not exc.errors:
-        form.add_error(None, exc.message)
-
-
 # --- committee members ---------------------------------------------------------------------
 
 
@@ -80,8 +74,8 @@ def declare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 has_conflict=form.cleaned_data["has_conflict"],
                 reason=form.cleaned_data["reason"],
             )
-        except services.ReviewRefused as exc:
-            _form_errors(form, exc)
+        except DomainError as exc:
+            form_error(form, exc)
         else:
             if declaration.has_conflict:
                 messages.success(
@@ -137,8 +131,8 @@ def score(request: AuthenticatedHttpRequest, pk: int, round_number: int) -> Http
                     comment=form.cleaned_data["comment"],
                     submit=submit,
                 )
-            except services.ReviewRefused as exc:
-                _form_errors(form, exc)
+            except DomainError as exc:
+                form_error(form, exc)
             else:
                 messages.success(
                     request, _("採点を提出しました。") if submit else _("下書きを保存しました。")
@@ -170,8 +164,8 @@ def staff_index(request: AuthenticatedHttpRequest) -> HttpResponse:
                 criteria_set=form.cleaned_data["criteria_set"],
                 name=form.cleaned_data["name"],
             )
-        except services.ReviewRefused as exc:
-            _form_errors(form, exc)
+        except DomainError as exc:
+            form_error(form, exc)
         else:
             messages.success(request, _("選考委員会を設けました。"))
             return redirect("review:committee", call_pk=committee.call_id)
@@ -263,8 +257,8 @@ def committee_act(request: AuthenticatedHttpRequest, call_pk: int, step: str) ->
                 services.results_publish(
                     actor=actor, committee=committee, general_comment=d["general_comment"]
                 )
-        except services.ReviewRefused as exc:
-            _form_errors(form, exc)
+        except DomainError as exc:
+            form_error(form, exc)
         else:
             messages.success(request, _("記録しました。"))
             return redirect("review:committee", call_pk=call_pk)
@@ -283,7 +277,7 @@ def declaration_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             services.declaration_revoke(
                 actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
             )
-        except services.ReviewRefused as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("申告を取り消しました。委員が改めて申告します。"))
@@ -378,8 +372,8 @@ def staff_proposal_act(request: AuthenticatedHttpRequest, pk: int, step: str) ->
                     conditions=d["conditions"],
                     reason=d["reason"],
                 )
-        except services.ReviewRefused as exc:
-            _form_errors(form, exc)
+        except DomainError as exc:
+            form_error(form, exc)
         else:
             messages.success(request, _("記録しました。"))
             return redirect("review:staff_proposal", pk=proposal.pk)
