@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: help setup demo serve migrate seed test test-fast test-browser test-scaleout scaleout browser-deps lint format typecheck messages totp clean bench
+.PHONY: help setup demo serve migrate seed test test-fast test-browser test-scaleout scaleout browser-deps fonts lint format typecheck messages totp clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,11 +44,11 @@ serve: ## Serve the app at http://$(HOST):$(PORT) with a task worker beside it (
 	echo "task worker started (pid $$worker, queues $(WORKER_QUEUES)); its output goes to var/worker.log"; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-demo: seed serve ## Set everything up on SQLite and serve the demo at http://127.0.0.1:8000, with a task worker
+demo: fonts seed serve ## Set everything up on SQLite and serve the demo at http://127.0.0.1:8000, with a task worker
 
 test: test-fast test-browser test-scaleout ## Set up and run the whole test suite (unit, integration, browser, scale-out)
 
-test-fast: setup ## Run the fast suite (no browser), in parallel
+test-fast: setup fonts ## Run the fast suite (no browser), in parallel
 	KYODO_TESTING=1 $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q
 
 test-browser: setup browser-deps ## Run the end-to-end tests in Debian's Chromium
@@ -63,10 +63,30 @@ scaleout: setup ## The scale-out rehearsal on its own, each step narrated
 browser-deps: node_modules/.kyodo-installed ## Debian's Chromium and IPAex fonts (apt, as root) and the npm test tools (axe-core, vnu-jar)
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-ipaexfont; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-ipaexfont $(FONT_PACKAGES); \
 	  else \
 	    echo "The browser tests need Debian's Chromium and the IPAex fonts. As root, run:" >&2; \
 	    echo "  apt-get update && apt-get install -y chromium fonts-ipaexfont" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+# The documents (kyodo/documents/fonts.py) are printed in BIZ UD明朝/ゴシック, with IPAex and
+# IPAmj明朝 (𠮷 and the other family-register kanji) taking the glyphs they lack; the PDF
+# tests read them back with poppler-utils (pdftotext, pdftoppm, pdffonts).
+FONT_PACKAGES := fonts-morisawa-bizud-mincho fonts-morisawa-bizud-gothic fonts-ipaexfont fonts-ipamj-mincho poppler-utils
+FONT_FILES := /usr/share/fonts/truetype/bizud-mincho/BIZUDMincho-Regular.ttf \
+  /usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf \
+  /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf \
+  /usr/share/fonts/truetype/ipamj/ipamjm.ttf /usr/bin/pdftotext
+fonts: ## The fonts documents are printed in, and poppler-utils for their tests (apt, as root)
+	@missing=""; for f in $(FONT_FILES); do [ -e "$$f" ] || missing="$$missing $$f"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(FONT_PACKAGES); \
+	  else \
+	    echo "Documents (PDF and Word) need these Debian packages, missing:$$missing. As root, run:" >&2; \
+	    echo "  apt-get update && apt-get install -y $(FONT_PACKAGES)" >&2; \
 	    exit 1; \
 	  fi; \
 	fi

@@ -22,6 +22,9 @@ ALLOWED: dict[str, set[str]] = {
     # The outbox's own bookkeeping of a mail's delivery (pending → sending → sent / failed),
     # not a domain workflow: claimed by conditional UPDATEs so two workers never send one twice.
     "kyodo/core/events.py": {"notify", "deliver_due", "_deliver_one", "resend"},
+    # A document bundle's build progress (queued → building → ready / failed), set by the
+    # background task that builds it: job bookkeeping like the outbox's, not a workflow.
+    "kyodo/documents/services.py": {"bundle_build"},
     # Demo data only: puts a few applications straight into "submitted" for the demo.
     "kyodo/portal/management/commands/seed_demo.py": {"_groups"},
 }
