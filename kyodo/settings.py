@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kyodo.programmes",
     "kyodo.proposals",
     "kyodo.review",
+    "kyodo.surveys",
     "kyodo.portal",
 ]
 
