@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from kyodo.surveys.tabulate import Table
 
 WIDTH = 640
@@ -63,7 +65,7 @@ def bar_chart(table: Table) -> Chart | None:
             )
         )
     description = "、".join(f"{r.label} {r.cell.percent}%" for r in table.all_rows)
-    note = "（複数回答）" if table.question.multiple else ""
+    note = _("（複数回答）") if table.question.multiple else ""
     return Chart(
         key=f"chart-{table.question.id}",
         title=f"{table.question.code} {table.question.text}{note}（n={table.base}）",

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from kyodo.surveys import tabulate
 from kyodo.surveys.models import (
@@ -74,7 +75,10 @@ def info(question: Question) -> tabulate.QuestionInfo:
     condition = ""
     if question.condition_question_id:
         labels = "・".join(o.label for o in question.condition_options.all())
-        condition = f"{question.condition_question.code}で「{labels}」と答えた方"  # type: ignore[union-attr]
+        condition = _("%(code)sで「%(labels)s」と答えた方") % {
+            "code": question.condition_question.code,  # type: ignore[union-attr]
+            "labels": labels,
+        }
     return tabulate.QuestionInfo(
         id=question.pk,
         code=question.code,

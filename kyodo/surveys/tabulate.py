@@ -30,6 +30,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 SMALL_BASE = 30
 
 
@@ -142,7 +144,7 @@ class Table:
         """The total row: 100 % of n for one answer; the M.T. (sum of every count, 無回答
         included, as a percentage of n) for multiple answers."""
         count = sum(r.cell.count for r in self.rows) + self.no_answer.cell.count
-        return Row("M.T." if self.question.multiple else "計", Cell(count, self.base))
+        return Row("M.T." if self.question.multiple else _("計"), Cell(count, self.base))
 
     @property
     def all_rows(self) -> list[Row]:
@@ -175,7 +177,7 @@ def question_table(
 ) -> Table:
     per_option, answered = counted(question, by_position)
     rows = [Row(o.label, Cell(per_option.get(o.id, 0), base), o.id) for o in question.options]
-    no_answer = Row("無回答", Cell(max(base - answered, 0), base))
+    no_answer = Row(_("無回答"), Cell(max(base - answered, 0), base))
     return Table(question, base, rows, no_answer, answered, number)
 
 
@@ -260,7 +262,7 @@ def cross_tab(
     group_bases / group_counts: the same within each group (by the group's option id);
     unknown_base / unknown_counts: the same for the respondents of the base who are in no
     group (did not answer, or were not asked, the grouping question)."""
-    total = _cross_row("全体", column, total_base, total_counts, kind="total")
+    total = _cross_row(_("全体"), column, total_base, total_counts, kind="total")
     groups = [
         _cross_row(
             o.label,
@@ -272,8 +274,8 @@ def cross_tab(
         )
         for o in by.options
     ]
-    unknown = _cross_row("無回答", column, unknown_base, unknown_counts, kind="unknown")
-    labels = [o.label for o in column.options] + ["無回答"]
+    unknown = _cross_row(_("無回答"), column, unknown_base, unknown_counts, kind="unknown")
+    labels = [o.label for o in column.options] + [_("無回答")]
     return CrossTab(column, by, total, groups, unknown, by.multiple, unknown_base, labels)
 
 

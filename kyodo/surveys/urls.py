@@ -34,7 +34,7 @@ urlpatterns = [
     path("staff/surveys/editions/<int:pk>/import/", views.answers_import, name="import"),
     # staff: results
     path("staff/surveys/editions/<int:pk>/results/", views.results, name="results"),
-    path("staff/surveys/editions/<int:pk>/results/cell/", views.cell, name="cell"),
+    path("staff/surveys/questions/<int:question_pk>/respondents/", views.cell, name="cell"),
     path("staff/surveys/editions/<int:pk>/results/export.<str:fmt>", views.export, name="export"),
     path("staff/surveys/editions/<int:pk>/report/", views.report, name="report"),
     path("staff/surveys/editions/<int:pk>/free-text/", views.free_text, name="free_text"),

@@ -4,6 +4,7 @@ respondents, and the results (tables, charts, cross-tabs, drill-down, exports)."
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -38,7 +39,6 @@ from kyodo.surveys.forms import (
 from kyodo.surveys.models import (
     Answer,
     Edition,
-    EditionStatus,
     Question,
     Respondent,
     SecondKeying,
@@ -76,19 +76,22 @@ def survey_new(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/survey_form.html", {"form": form})
 
 
-def edition(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    ed = _edition(pk)
-    context = {
+def _edition_context(ed: Edition, **forms: Any) -> dict[str, Any]:
+    return {
         "edition": ed,
         "questions": selectors.questions_of(ed),
         "sections": ed.sections.all(),
-        "section_form": SectionForm(),
-        "next_form": EditionForm(initial={"fiscal_year": ed.fiscal_year + 1}),
+        "section_form": forms.get("section_form") or SectionForm(),
+        "next_form": forms.get("next_form")
+        or EditionForm(initial={"fiscal_year": ed.fiscal_year + 1}),
         "respondents": selectors.submitted(ed).count(),
         "other_editions": ed.survey.editions.exclude(pk=ed.pk).order_by("-fiscal_year"),
     }
-    return render(request, "surveys/edition.html", context)
+
+
+def edition(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    return render(request, "surveys/edition.html", _edition_context(_edition(pk)))
 
 
 @require_POST
@@ -108,9 +111,10 @@ def edition_new(request: HttpRequest, survey_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("前回と同じ設問で、新しい年度の実施回をつくりました。"))
             return redirect("surveys:edition", pk=created.pk)
-    for error in form.errors.get("fiscal_year", []):
-        messages.error(request, error)
-    return redirect("surveys:edition", pk=latest.pk) if latest else redirect("surveys:staff_index")
+    if latest is None:
+        return redirect("surveys:staff_index")
+    # Shown again on the edition page with the message beside the year typed.
+    return render(request, "surveys/edition.html", _edition_context(latest, next_form=form))
 
 
 @require_POST
@@ -140,16 +144,7 @@ def section_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("区分を加えました。"))
             return redirect("surveys:edition", pk=ed.pk)
-    context = {
-        "edition": ed,
-        "questions": selectors.questions_of(ed),
-        "sections": ed.sections.all(),
-        "section_form": form,
-        "next_form": EditionForm(initial={"fiscal_year": ed.fiscal_year + 1}),
-        "respondents": selectors.submitted(ed).count(),
-        "other_editions": ed.survey.editions.exclude(pk=ed.pk),
-    }
-    return render(request, "surveys/edition.html", context, status=400)
+    return render(request, "surveys/edition.html", _edition_context(ed, section_form=form))
 
 
 @once_per_submit(fallback="surveys:edition")
@@ -492,19 +487,16 @@ def _cross(ed: Edition, data: Any, everyone: int) -> tuple[CrossTabForm, tabulat
 
 def _cross_rows(ed: Edition, cross: tabulate.CrossTab) -> list[dict[str, Any]]:
     """Each cross-tab row with a drill-down address for every cell."""
-    base = reverse("surveys:cell", kwargs={"pk": ed.pk})
+    base = reverse("surveys:cell", kwargs={"question_pk": cross.column.id})
     options: list[int | None] = [o.id for o in cross.column.options] + [None]
     rows = []
     for row in cross.rows:
         cells = []
         for cell_, option_id, label in zip(row.cells, options, cross.column_labels, strict=True):
-            query = f"question={cross.column.id}"
-            if option_id is not None:
-                query += f"&option={option_id}"
+            params = {"option": option_id}
             if row.kind != "total":
-                query += f"&by={cross.by.id}"
-                if row.group_option_id is not None:
-                    query += f"&group={row.group_option_id}"
+                params.update(by=cross.by.id, group=row.group_option_id)
+            query = urlencode({k: v for k, v in params.items() if v is not None})
             url = f"{base}?{query}" if cell_.count else ""
             cells.append(
                 {"percent": cell_.percent, "count": cell_.count, "label": label, "url": url}
@@ -542,23 +534,19 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/report.html", context)
 
 
-def cell(request: HttpRequest, pk: int) -> HttpResponse:
-    """The respondents behind one cell (staff only)."""
+def cell(request: HttpRequest, question_pk: int) -> HttpResponse:
+    """The respondents behind one cell (staff only): ?option= (none: 無回答), and for a
+    cross-tab cell ?by=<question>&group= (no group: the attribute's 無回答)."""
     _staff(request)
-    ed = _edition(pk)
-
-    def question(key: str) -> Question | None:
-        value = request.GET.get(key, "")
-        return ed.questions.filter(pk=value).first() if value.isdigit() else None
+    q = get_object_or_404(Question.objects.select_related("edition__survey"), pk=question_pk)
+    ed = q.edition
 
     def option(key: str) -> int | None:
         value = request.GET.get(key, "")
         return int(value) if value.isdigit() else None
 
-    q = question("question")
-    if q is None:
-        raise Http404
-    by = question("by")
+    by_pk = option("by")
+    by = ed.questions.filter(pk=by_pk).first() if by_pk else None
     people = selectors.respondents_in_cell(ed, q, option("option"), by, option("group"))
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     labels = {o.pk: o.label for o in q.options.all()}
