@@ -14,6 +14,7 @@ rows with position ≤ k, and the rows with position = 1 count the people who an
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -151,7 +152,7 @@ class Question(models.Model):
         related_name="follow_ups",
         verbose_name=_("この設問に答える人（前の設問）"),
     )
-    condition_options = models.ManyToManyField(
+    condition_options: models.ManyToManyField[Option, Any] = models.ManyToManyField(
         "Option", blank=True, related_name="+", verbose_name=_("前の設問でこれを選んだ人")
     )
 
