@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kyodo.proposals",
     "kyodo.review",
     "kyodo.surveys",
+    "kyodo.stats",
     "kyodo.portal",
 ]
 

@@ -37,6 +37,7 @@ class Chart:
     width: int = WIDTH
     label_width: int = LABEL_WIDTH
     axis_x: int = LABEL_WIDTH
+    counts: bool = False  # plain counts, not percentages
 
 
 def _short(label: str, limit: int = 16) -> str:
@@ -72,4 +73,34 @@ def bar_chart(table: Table) -> Chart | None:
         description=description,
         bars=bars,
         height=TOP * 2 + ROW_HEIGHT * len(bars),
+    )
+
+
+def count_chart(key: str, title: str, items: list[tuple[str, int]], unit: str = "") -> Chart | None:
+    """Bars for plain counts (the statistics of 「市民活動の現状」), scaled to the largest."""
+    if not items:
+        return None
+    top = max(value for _label, value in items) or 1
+    bars = []
+    for i, (label, value) in enumerate(items):
+        y = TOP + i * ROW_HEIGHT
+        width = BAR_SPACE * value // top
+        bars.append(
+            Bar(
+                label=_short(label),
+                percent=f"{value:,}{unit}",
+                y=y + 4,
+                text_y=y + 18,
+                width=width,
+                value_x=LABEL_WIDTH + width + 6,
+                no_answer=False,
+            )
+        )
+    return Chart(
+        key=key,
+        title=title,
+        description="、".join(f"{label} {value:,}{unit}" for label, value in items),
+        bars=bars,
+        height=TOP * 2 + ROW_HEIGHT * len(bars),
+        counts=True,
     )

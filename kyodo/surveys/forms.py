@@ -117,6 +117,11 @@ class MethodForm(forms.Form):
     invitation_only = forms.BooleanField(
         label=_("招待コードを持つ人だけが回答できる（一人一回）"), required=False
     )
+    featured_codes = CleanCharField(
+        label=_("「市民活動の現状」に載せる設問コード（カンマ区切り、例：Q1,Q4）"),
+        max_length=200,
+        required=False,
+    )
 
 
 class InvitationForm(forms.Form):

@@ -73,6 +73,12 @@ class Edition(models.Model):
         help_text=_("一人一回だけ回答できる招待コードを配ります。"),
     )
     results_public = models.BooleanField(_("結果を公開する"), default=False)
+    featured_codes = models.CharField(
+        _("「市民活動の現状」に載せる設問コード"),
+        max_length=200,
+        blank=True,
+        help_text=_("カンマ区切り（例：Q1,Q4）。結果を公開したときだけ載ります。"),
+    )
     # The method record (調査の方法).
     population = models.CharField(_("調査対象（母集団）"), max_length=300, blank=True)
     population_size = models.PositiveIntegerField(_("母集団の大きさ（人）"), null=True, blank=True)

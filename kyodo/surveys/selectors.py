@@ -334,3 +334,16 @@ def editions_for_dashboard() -> list[EditionLine]:
         EditionLine(e, e.done, open_keyings.get(e.pk, 0))  # type: ignore[attr-defined]
         for e in editions
     ]
+
+
+def featured_tables() -> list[tuple[Edition, list[tabulate.Table]]]:
+    """The tables staff chose for 「市民活動の現状」 (published editions only)."""
+    chosen = []
+    for edition in (
+        editions_with_public_results().exclude(featured_codes="").order_by("-fiscal_year")
+    ):
+        codes = [c.strip() for c in edition.featured_codes.split(",") if c.strip()]
+        questions = [q for q in questions_of(edition) if q.code in codes]
+        if questions:
+            chosen.append((edition, edition_results(edition, questions=questions).tables))
+    return chosen

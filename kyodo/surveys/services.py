@@ -108,6 +108,7 @@ def edition_method_update(*, actor: Any, edition: Edition, data: dict[str, Any])
         "period_start",
         "period_end",
         "invitation_only",
+        "featured_codes",
     ]
     before = {f: getattr(edition, f) for f in fields}
     if (

@@ -143,6 +143,11 @@ WORLD_BUILDERS.append(proposals_world)
 from tests.surveys.gate_world import surveys_world  # noqa: E402
 
 WORLD_BUILDERS.append(surveys_world)
+
+# stats (NPO corporations, the city's yearly figures): tests/stats/gate_world.py
+from tests.stats.gate_world import stats_world  # noqa: E402
+
+WORLD_BUILDERS.append(stats_world)
 SURVEY_STAFF = (Role.OFFICE, Role.CENTER)
 
 
@@ -313,6 +318,11 @@ MATRIX: dict[str, Rule] = {
     "surveys:report": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
     "surveys:free_text": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
     "surveys:free_text_publish": STAFF(*SURVEY_STAFF).post_only().url(pk="survey_free_text"),
+    # stats: the public 「市民活動の現状」; imports and yearly figures by the office and center
+    "stats:current_state": PUBLIC,
+    "stats:staff_index": STAFF(*SURVEY_STAFF),
+    "stats:import_detail": STAFF(*SURVEY_STAFF).url(pk="npo_import"),
+    "stats:city_years": STAFF(*SURVEY_STAFF),
 }
 
 
