@@ -89,6 +89,7 @@ BENCH_SCALES ?= 400,50000
 BENCH_THROUGHPUT_SECONDS ?= 5
 bench: setup ## Time the pages on SQLite and PostgreSQL at 400 and 50,000 groups; writes bench/results/latest.json
 	$(PY) -m bench.run --db $(BENCH_DB) --scales $(BENCH_SCALES)
+	$(PY) -m bench.surveys --db $(if $(filter sqlite postgres,$(BENCH_DB)),$(BENCH_DB),both)
 	$(PY) -m bench.throughput --seconds $(BENCH_THROUGHPUT_SECONDS)
 
 .PHONY: audit

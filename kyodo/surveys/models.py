@@ -265,8 +265,13 @@ class Respondent(models.Model):
 
 
 class Answer(models.Model):
-    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    # Both foreign keys are the leading columns of the covering indexes below.
+    respondent = models.ForeignKey(
+        Respondent, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     option = models.ForeignKey(
         Option, on_delete=models.CASCADE, null=True, blank=True, related_name="answers"
     )
@@ -279,9 +284,16 @@ class Answer(models.Model):
 
     class Meta:
         indexes = [
-            # Covering index of the counting query (question, option, position).
-            models.Index(fields=["question", "option", "position"], name="surveys_answer_count"),
-            models.Index(fields=["respondent", "question"], name="surveys_answer_resp"),
+            # Covering indexes: the tables read only these (no row lookups), the counting
+            # query through the first, the cross-tabulations joining through the second.
+            models.Index(
+                fields=["question", "option", "position", "respondent"],
+                name="surveys_answer_count",
+            ),
+            models.Index(
+                fields=["respondent", "question", "option", "position"],
+                name="surveys_answer_resp",
+            ),
         ]
         verbose_name = _("回答")
         verbose_name_plural = _("回答")
