@@ -31,10 +31,9 @@ COLUMNS = [
     for line in (DATA / "npo_portal_columns.txt").read_text(encoding="utf-8").splitlines()
     if line.strip()
 ]
-FIELD_COLUMNS = [
-    f"活動分野{n}"
-    for n in ["１", "２", "３", "４", "５", "６", "７", "８", "９", "１０", "１１", "１２", "１３", "１４", "１５", "１６", "１７", "１８", "１９", "２０"]
-]
+# The portal numbers the field columns in full-width digits: 活動分野１ … 活動分野２０.
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+FIELD_COLUMNS = [f"活動分野{str(n).translate(_FULL_WIDTH)}" for n in range(1, 21)]
 CERTIFICATION_COLUMNS = [c for c in COLUMNS if c.startswith("認定（")]
 NO = {"", "0", "×", "-", "－", "なし", "無", "false", "FALSE"}
 _DATE_IN_TEXT = re.compile(
