@@ -130,6 +130,7 @@ BENCH_THROUGHPUT_SECONDS ?= 5
 BENCH_TASKS ?= 1000
 bench: setup ## Time the pages (400 and 50,000 groups) and the task queue (1,000 tasks, 2 workers) on SQLite and PostgreSQL
 	$(PY) -m bench.run --db $(BENCH_DB) --scales $(BENCH_SCALES)
+	$(PY) -m bench.surveys --db $(if $(filter sqlite postgres,$(BENCH_DB)),$(BENCH_DB),both)
 	$(PY) -m bench.throughput --seconds $(BENCH_THROUGHPUT_SECONDS)
 	$(PY) -m bench.tasks --db $(BENCH_DB) --tasks $(BENCH_TASKS)
 

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "kyodo.proposals",
     "kyodo.review",
     "kyodo.documents",
+    "kyodo.surveys",
+    "kyodo.stats",
     "kyodo.portal",
 ]
 

@@ -148,6 +148,16 @@ WORLD_BUILDERS.append(documents_world)
 from tests.portal.gate_world import portal_world  # noqa: E402
 
 WORLD_BUILDERS.append(portal_world)
+# surveys (questionnaires, answers, results): tests/surveys/gate_world.py
+from tests.surveys.gate_world import surveys_world  # noqa: E402
+
+WORLD_BUILDERS.append(surveys_world)
+
+# stats (NPO corporations, the city's yearly figures): tests/stats/gate_world.py
+from tests.stats.gate_world import stats_world  # noqa: E402
+
+WORLD_BUILDERS.append(stats_world)
+SURVEY_STAFF = (Role.OFFICE, Role.CENTER)
 
 
 # --- the table: one row per URL pattern -----------------------------------------------------
@@ -324,6 +334,47 @@ MATRIX: dict[str, Rule] = {
     "documents:dossier": STAFF(Role.OFFICE).post_only().url(pk="review_a"),
     "documents:bundle": ONLY(frozenset({"office_staff"})).get_only().url(pk="bundle_office"),
     "documents:bundle_file": ONLY(frozenset({"office_staff"})).get_only().url(pk="bundle_office"),
+    # surveys: respondents (the world's edition is open and its results published)
+    "surveys:public_list": PUBLIC,
+    "surveys:answer_start": PUBLIC.url(pk="survey_edition"),
+    "surveys:public_results": PUBLIC.url(pk="survey_edition"),
+    "surveys:answer": PUBLIC.url(token="survey_draft.resume_token"),
+    "surveys:answer_done": PUBLIC.url(token="survey_draft.resume_token"),
+    # surveys: the office and the center build, key, import and read every result
+    "surveys:staff_index": STAFF(*SURVEY_STAFF),
+    "surveys:survey_new": STAFF(*SURVEY_STAFF),
+    "surveys:edition_new": STAFF(*SURVEY_STAFF)
+    .post_only()
+    .url(survey_pk="survey_edition.survey_id"),
+    "surveys:edition": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:edition_step": STAFF(*SURVEY_STAFF)
+    .post_only()
+    .url(pk="survey_edition", step="=publish"),
+    "surveys:section_new": STAFF(*SURVEY_STAFF)
+    .post_only()
+    .url(pk="survey_draft_edition")
+    .posting(title="あなたのことについて"),
+    "surveys:question_new": STAFF(*SURVEY_STAFF).url(pk="survey_draft_edition"),
+    "surveys:edition_method": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:invitations": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:keying": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:keying_second": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:mismatches": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:mismatch_resolve": STAFF(*SURVEY_STAFF)
+    .post_only()
+    .url(pk="survey_keying", keep="=first"),
+    "surveys:import": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:results": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:cell": STAFF(*SURVEY_STAFF).url(question_pk="survey_q1"),
+    "surveys:export": STAFF(*SURVEY_STAFF).url(pk="survey_edition", fmt="=xlsx"),
+    "surveys:report": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:free_text": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:free_text_publish": STAFF(*SURVEY_STAFF).post_only().url(pk="survey_free_text"),
+    # stats: the public 「市民活動の現状」; imports and yearly figures by the office and center
+    "stats:current_state": PUBLIC,
+    "stats:staff_index": STAFF(*SURVEY_STAFF),
+    "stats:import_detail": STAFF(*SURVEY_STAFF).url(pk="npo_import"),
+    "stats:city_years": STAFF(*SURVEY_STAFF),
 }
 
 
