@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kyodo.documents",
     "kyodo.surveys",
     "kyodo.stats",
+    "kyodo.booking",
     "kyodo.portal",
 ]
 
@@ -101,13 +102,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE avoids the
     # "database is locked" upgrade deadlock when two requests write at once; the busy
-    # timeout lets a writer wait its turn behind the web server and the task workers
-    # (`make demo` runs both) instead of failing after Python's default 5 s.
+    # timeout lets a writer wait its turn behind the web server, the task workers (`make
+    # demo` runs both) and many people booking one popular room at the same moment, instead
+    # of failing after Python's default 5 s.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL;",
-            "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20),
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 30),
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("kyodo.documents.urls")),
     path("", include("kyodo.surveys.urls")),
     path("", include("kyodo.stats.urls")),
+    path("", include("kyodo.booking.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
 ]
 

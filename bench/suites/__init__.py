@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-MODULES = ["registry", "review", "proposals"]
+MODULES = ["registry", "review", "proposals", "booking"]
 
 
 @dataclass(frozen=True)

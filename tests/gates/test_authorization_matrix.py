@@ -159,6 +159,12 @@ from tests.stats.gate_world import stats_world  # noqa: E402
 WORLD_BUILDERS.append(stats_world)
 SURVEY_STAFF = (Role.OFFICE, Role.CENTER)
 
+# booking (rooms, bookings, the lottery): tests/booking/gate_world.py
+from tests.booking.gate_world import booking_world  # noqa: E402
+
+WORLD_BUILDERS.append(booking_world)
+BOOKING_STAFF = (Role.CENTER, Role.OFFICE)
+
 
 # --- the table: one row per URL pattern -----------------------------------------------------
 MATRIX: dict[str, Rule] = {
@@ -375,6 +381,48 @@ MATRIX: dict[str, Rule] = {
     "stats:staff_index": STAFF(*SURVEY_STAFF),
     "stats:import_detail": STAFF(*SURVEY_STAFF).url(pk="npo_import"),
     "stats:city_years": STAFF(*SURVEY_STAFF),
+    # booking: public rooms, calendars and feeds (the room feed has no personal data; the
+    # group feed is reachable only by its secret token)
+    "booking:rooms": PUBLIC,
+    "booking:room": PUBLIC.url(pk="booking_room"),
+    "booking:room_ical": PUBLIC.url(pk="booking_room"),
+    "booking:freed": PUBLIC,
+    "booking:freed_feed": PUBLIC,
+    "booking:group_ical": PUBLIC.url(token="booking_feed_a.token"),
+    # booking: anyone signed in opens the booking screen (the room's rules decide on sending)
+    "booking:book": LOGIN.url(pk="booking_room"),
+    "booking:watch": LOGIN.post_only().url(pk="booking_room"),
+    "booking:mine": LOGIN,
+    "booking:lotteries": LOGIN,
+    "booking:lottery": LOGIN.url(pk="booking_lottery"),
+    "booking:lottery_enter": LOGIN.url(pk="booking_lottery", room_pk="booking_lottery_room"),
+    # booking: the group's own bookings, and the center at the window
+    "booking:detail": OWNER_OR_STAFF(GROUP_A_MEMBERS, *BOOKING_STAFF).url(pk="booking_a"),
+    "booking:change": OWNER_OR_STAFF(GROUP_A_MEMBERS, *BOOKING_STAFF).url(pk="booking_a"),
+    "booking:approval": OWNER_OR_STAFF(GROUP_A_MEMBERS, *BOOKING_STAFF).url(pk="booking_a"),
+    "booking:act": OWNER_OR_STAFF(GROUP_A_MEMBERS, *BOOKING_STAFF)
+    .post_only()
+    .url(pk="booking_a", action="=cancel"),
+    "booking:group_calendar": OWNER_OR_STAFF(GROUP_A_MEMBERS, *REGISTRY_STAFF).url(
+        group_pk="group_a"
+    ),
+    "booking:feed_renew": OWNER_OR_STAFF(GROUP_A_MEMBERS, *BOOKING_STAFF)
+    .post_only()
+    .url(group_pk="group_a"),
+    "booking:lottery_confirm": OWNER_OR_STAFF(GROUP_A_MEMBERS, *BOOKING_STAFF)
+    .post_only()
+    .url(pk="booking_entry_a"),
+    # booking: the center's staff pages
+    "booking:staff": STAFF(*BOOKING_STAFF),
+    "booking:stats": STAFF(*BOOKING_STAFF),
+    "booking:lottery_new": STAFF(*BOOKING_STAFF),
+    "booking:lottery_draw": STAFF(*BOOKING_STAFF).post_only().url(pk="booking_lottery"),
+    "booking:facility_new": STAFF(*BOOKING_STAFF),
+    "booking:facility_edit": STAFF(*BOOKING_STAFF).url(pk="booking_facility"),
+    "booking:room_new": STAFF(*BOOKING_STAFF).url(pk="booking_facility"),
+    "booking:room_edit": STAFF(*BOOKING_STAFF).url(pk="booking_room"),
+    "booking:closure_new": STAFF(*BOOKING_STAFF).url(pk="booking_facility"),
+    "booking:equipment_new": STAFF(*BOOKING_STAFF).url(pk="booking_facility"),
 }
 
 

@@ -17,7 +17,26 @@ from tests.gates.conftest import PDF_BYTES, World
 
 # Every view that creates a record. A new create view belongs here, and carries
 # @once_per_submit with {% once_token %} in its form.
-CREATE_VIEWS = ["registry:group_new", "registry:invite", "registry:document_upload"]
+CREATE_VIEWS = [
+    "registry:group_new",
+    "registry:invite",
+    "registry:document_upload",
+    "booking:book",
+    "booking:watch",
+    "booking:lottery_enter",
+    "booking:lottery_new",
+    "booking:facility_new",
+    "booking:room_new",
+    "booking:closure_new",
+    "booking:equipment_new",
+]
+# URL arguments of the create views that take more (or other) than a pk.
+CREATE_KWARGS: dict[str, dict[str, int]] = {
+    "registry:group_new": {},
+    "booking:lottery_new": {},
+    "booking:facility_new": {},
+    "booking:lottery_enter": {"pk": 1, "room_pk": 1},
+}
 
 
 def _token(html: str) -> str:
@@ -46,7 +65,7 @@ def group_data(**overrides: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", CREATE_VIEWS)
 def test_it_guards_every_create_view(name: str, world: World) -> None:
-    kwargs = {} if name == "registry:group_new" else {"pk": world.group_a.pk}
+    kwargs = CREATE_KWARGS.get(name, {"pk": world.group_a.pk})
     assert getattr(resolve(reverse(name, kwargs=kwargs)).func, "once_per_submit", False), name
 
 

@@ -70,6 +70,9 @@ class Command(BaseCommand):
             people = self._people()
             created = self._groups(options["groups"], people)
             self._proposals(people)
+            from kyodo.booking.demo import seed_booking_demo
+
+            seed_booking_demo(center=people["center@kyodo.example"])
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} groups added)."))
         self.stdout.write("")
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")

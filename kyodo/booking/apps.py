@@ -1,0 +1,24 @@
+import threading
+
+from django.apps import AppConfig
+
+
+class BookingConfig(AppConfig):
+    name = "kyodo.booking"
+    label = "booking"
+    verbose_name = "活動場所の予約"
+
+    def ready(self) -> None:
+        # Building a year of Japanese holidays (the `holidays` package) takes seconds the
+        # first time; do it in the background at start-up so that the first visitor of a
+        # room calendar does not wait for it.
+        def warm() -> None:
+            import datetime as dt
+
+            from kyodo.japan.calendar import holiday_name
+
+            year = dt.date.today().year
+            for day in (dt.date(year, 1, 1), dt.date(year + 1, 1, 1)):
+                holiday_name(day)
+
+        threading.Thread(target=warm, name="holidays-warm-up", daemon=True).start()

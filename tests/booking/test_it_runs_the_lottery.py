@@ -1,0 +1,152 @@
+"""The lottery cycle: entries with a per-group cap, registered groups first, a draw that
+anyone can repeat from its stored seed, winners confirming before the deadline, unconfirmed
+wins released to first-come booking (2次予約)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from kyodo.booking import selectors, services
+from kyodo.booking.models import Booking, LotteryEntry, LotteryRound
+from kyodo.booking.rules import at
+from kyodo.core.errors import DomainError
+from kyodo.registry.models import GroupRole
+from tests import factories
+from tests.booking.conftest import NOW, block, request
+
+DAY = dt.date(2026, 6, 9)
+
+
+def make_round(room: Any, **overrides: Any) -> LotteryRound:
+    values: dict[str, Any] = {
+        "title": "6月の抽選",
+        "first_day": dt.date(2026, 6, 1),
+        "last_day": dt.date(2026, 6, 30),
+        "entries_open_at": at(dt.date(2026, 5, 1), dt.time(0)),
+        "entries_close_at": at(dt.date(2026, 5, 11), dt.time(0)),
+        "confirm_by": at(dt.date(2026, 5, 18), dt.time(0)),
+        "per_group_cap": 2,
+    }
+    values.update(overrides)
+    lottery = LotteryRound.objects.create(**values)
+    lottery.rooms.add(room)
+    return lottery
+
+
+def enter(
+    actor: Any, lottery: Any, room: Any, group: Any, day: dt.date = DAY, name: str = "evening"
+) -> LotteryEntry:
+    return services.lottery_enter(
+        actor=actor, lottery=lottery, request=request(room, group, block(day, name))
+    )
+
+
+def test_it_caps_the_entries_of_a_group(
+    clock: Any, room: Any, representative_a: Any, group_a: Any
+) -> None:
+    lottery = make_round(room)
+    enter(representative_a, lottery, room, group_a, DAY)
+    enter(representative_a, lottery, room, group_a, DAY + dt.timedelta(days=7))
+    with pytest.raises(DomainError, match="2件まで"):
+        enter(representative_a, lottery, room, group_a, DAY + dt.timedelta(days=14))
+
+
+def test_it_takes_entries_only_in_the_entry_period(
+    time_machine: Any, room: Any, representative_a: Any, group_a: Any
+) -> None:
+    lottery = make_round(room)
+    time_machine.move_to(at(dt.date(2026, 4, 30), dt.time(23, 59, 59)), tick=False)
+    with pytest.raises(DomainError, match="申込期間ではありません"):
+        enter(representative_a, lottery, room, group_a)
+    time_machine.move_to(at(dt.date(2026, 5, 10), dt.time(23, 59, 59)), tick=False)
+    assert enter(representative_a, lottery, room, group_a).tier == 1
+    time_machine.move_to(at(dt.date(2026, 5, 11), dt.time(0)), tick=False)
+    with pytest.raises(DomainError, match="申込期間ではありません"):
+        enter(representative_a, lottery, room, group_a, DAY + dt.timedelta(days=1))
+
+
+def test_it_keeps_first_come_booking_out_of_the_lottery_days_until_the_deadline(
+    time_machine: Any, room: Any, representative_a: Any, group_a: Any
+) -> None:
+    time_machine.move_to(NOW, tick=False)
+    make_round(room)
+    with pytest.raises(DomainError, match="抽選"):
+        services.booking_create(actor=representative_a, request=request(room, group_a, block(DAY)))
+    time_machine.move_to(at(dt.date(2026, 5, 18), dt.time(0)), tick=False)
+    assert services.booking_create(
+        actor=representative_a, request=request(room, group_a, block(DAY))
+    ).pk
+
+
+def test_it_draws_registered_groups_first_and_can_be_replayed_from_its_seed(
+    time_machine: Any, room: Any
+) -> None:
+    time_machine.move_to(NOW, tick=False)
+    lottery = make_round(room)
+    registered, lapsed = [], []
+    for n in range(6):
+        group = factories.CivicGroupFactory(registered=True, name=f"登録{n}", name_kana="とうろく")
+        registered.append(
+            enter(factories.member(group, GroupRole.REPRESENTATIVE), lottery, room, group)
+        )
+    old = factories.CivicGroupFactory(registered=True, name="失効する団体", name_kana="しっこう")
+    rep = factories.member(old, GroupRole.REPRESENTATIVE)
+    lapsed.append(enter(rep, lottery, room, old, DAY + dt.timedelta(days=1)))
+    LotteryEntry.objects.filter(pk=lapsed[0].pk).update(tier=2)
+    time_machine.move_to(at(dt.date(2026, 5, 11), dt.time(0, 1)), tick=False)
+    drawn = services.lottery_draw(actor=None, lottery=lottery)
+    assert drawn.seed and drawn.drawn_at
+    statuses = dict(LotteryEntry.objects.values_list("pk", "status"))
+    winners = [e for e in registered if statuses[e.pk] == "won"]
+    assert len(winners) == 1  # six entries for one evening: one wins
+    assert statuses[lapsed[0].pk] == "won"  # a different day: nobody else wanted it
+    assert [row["tier"] for row in drawn.draw_log] == sorted(row["tier"] for row in drawn.draw_log)
+    replay = services.lottery_replay(drawn)
+    assert [(r["entry"], r["number"]) for r in replay] == [
+        (r["entry"], r["number"]) for r in drawn.draw_log
+    ]
+    held = Booking.objects.get(lottery_entry__pk=winners[0].pk)
+    assert held.status == "held" and held.channel == "lottery"
+    with pytest.raises(DomainError, match="すでに"):
+        services.lottery_draw(actor=None, lottery=drawn)
+
+
+def test_it_confirms_until_the_deadline_and_then_releases_to_first_come(
+    time_machine: Any,
+    room: Any,
+    representative_a: Any,
+    group_a: Any,
+    representative_b: Any,
+    group_b: Any,
+) -> None:
+    time_machine.move_to(NOW, tick=False)
+    lottery = make_round(room)
+    confirmed = enter(representative_a, lottery, room, group_a, DAY)
+    unconfirmed = enter(representative_b, lottery, room, group_b, DAY + dt.timedelta(days=7))
+    time_machine.move_to(at(dt.date(2026, 5, 11), dt.time(9)), tick=False)
+    services.lottery_draw_due()
+    time_machine.move_to(at(dt.date(2026, 5, 17), dt.time(23, 59, 59)), tick=False)
+    confirmed.refresh_from_db()
+    services.lottery_confirm(actor=representative_a, entry=confirmed)
+    assert confirmed.status == "confirmed"
+    assert Booking.objects.get(pk=confirmed.booking_id).status == "confirmed"
+    time_machine.move_to(at(dt.date(2026, 5, 18), dt.time(0)), tick=False)
+    unconfirmed.refresh_from_db()
+    with pytest.raises(DomainError, match="期限を過ぎました"):
+        services.lottery_confirm(actor=representative_b, entry=unconfirmed)
+    assert services.lottery_release_due() == 1
+    unconfirmed.refresh_from_db()
+    assert unconfirmed.status == "released"
+    assert Booking.objects.get(pk=unconfirmed.booking_id).status == "released"
+    freed = list(selectors.freed_slots())
+    assert [(f.room_id, f.starts_at) for f in freed] == [(room.pk, unconfirmed.starts_at)]
+    # 2次予約: first come, now that the deadline has passed.
+    second = services.booking_create(
+        actor=representative_a,
+        request=request(room, group_a, (unconfirmed.starts_at, unconfirmed.ends_at)),
+    )
+    assert second.status == "confirmed"
+    assert list(selectors.freed_slots()) == []
