@@ -211,6 +211,13 @@ WORKFLOW: Workflow[Any] = Workflow(
 
 ENTERED, WON, LOST = "entered", "won", "lost"
 
+
+def _draw_booked(actor: Any, entry: Any, params: dict[str, Any]) -> Decision:
+    """The draw has booked the won time."""
+    if params.get("booking") is None:
+        return deny(_("当選した時間の予約がありません。抽選を実行してください。"))
+    return ALLOW
+
 ENTRY_WORKFLOW: Workflow[Any] = Workflow(
     key="lottery_entry",
     label=_("抽選申込"),
@@ -236,6 +243,8 @@ ENTRY_WORKFLOW: Workflow[Any] = Workflow(
                 WON,
                 permission=lambda user, entry: ALLOW,
                 by_person=False,
+                # The draw books the won time first and hands the booking to this move.
+                guards=(_draw_booked,),
                 effects=(lambda move: move.set(booking=move.params["booking"]),),
                 event="lottery.win",
             ),

@@ -43,12 +43,75 @@ def _theme(people: dict[str, Any]) -> Any:
     return pf.CityThemeFactory(call=people["call"], status="draft")
 
 
+def _booking(people: dict[str, Any]) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kyodo.booking import services as booking
+    from kyodo.booking.rules import at
+    from tests.booking.conftest import make_room
+
+    day = timezone.localdate() + dt.timedelta(days=14)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return booking.booking_create(
+        actor=people["representative"],
+        request=booking.Request(
+            room=make_room(),
+            starts_at=at(day, dt.time(13)),
+            ends_at=at(day, dt.time(17)),
+            group=people["group"],
+            purpose="定例会",
+            attendees=8,
+        ),
+    )
+
+
+def _lottery_entry(people: dict[str, Any]) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kyodo.booking import services as booking
+    from kyodo.booking.models import LotteryRound
+    from kyodo.booking.rules import at
+    from tests.booking.conftest import make_room
+
+    room = make_room()
+    today = timezone.localdate()
+    lottery = LotteryRound.objects.create(
+        title="抽選",
+        first_day=today + dt.timedelta(days=40),
+        last_day=today + dt.timedelta(days=50),
+        entries_open_at=timezone.now() - dt.timedelta(days=1),
+        entries_close_at=timezone.now() + dt.timedelta(days=5),
+        confirm_by=timezone.now() + dt.timedelta(days=10),
+    )
+    lottery.rooms.add(room)
+    day = today + dt.timedelta(days=41)
+    return booking.lottery_enter(
+        actor=people["representative"],
+        lottery=lottery,
+        request=booking.Request(
+            room=room,
+            starts_at=at(day, dt.time(18)),
+            ends_at=at(day, dt.time(21, 30)),
+            group=people["group"],
+            purpose="抽選申込",
+            attendees=8,
+        ),
+    )
+
+
 # Each registered workflow names how to make a fresh record of it here: a new workflow
 # without a row fails test_it_knows_how_to_make_a_record_of_every_workflow.
 MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "registration": _registration,
     "proposal": _proposal,
     "theme": _theme,
+    "booking": _booking,
+    "lottery_entry": _lottery_entry,
 }
 ROLES = ["representative", "member", "outsider", "office", "center", "department"]
 
