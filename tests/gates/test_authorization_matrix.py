@@ -139,6 +139,11 @@ from tests.proposals.gate_world import proposals_world  # noqa: E402
 
 WORLD_BUILDERS.append(proposals_world)
 
+# portal (inbox, mail deliveries): tests/portal/gate_world.py
+from tests.portal.gate_world import portal_world  # noqa: E402
+
+WORLD_BUILDERS.append(portal_world)
+
 
 # --- the table: one row per URL pattern -----------------------------------------------------
 MATRIX: dict[str, Rule] = {
@@ -146,6 +151,15 @@ MATRIX: dict[str, Rule] = {
     "portal:home": PUBLIC,
     "core:healthz": PUBLIC,
     "portal:dashboard": LOGIN,
+    "portal:inbox": LOGIN,
+    "portal:inbox_read_all": LOGIN.post_only(),
+    "portal:notice_open": ONLY(GROUP_A_REPRESENTATIVE).post_only().url(pk="notice_a"),
+    "portal:mail_list": STAFF(Role.OFFICE, Role.ADMIN),
+    "portal:mail_resend": STAFF(Role.OFFICE, Role.ADMIN).post_only().url(pk="failed_mail"),
+    "portal:workflow_list": STAFF(Role.CENTER, Role.OFFICE, Role.DEPARTMENT, Role.ADMIN),
+    "portal:workflow_detail": STAFF(Role.CENTER, Role.OFFICE, Role.DEPARTMENT, Role.ADMIN).url(
+        key="=proposal"
+    ),
     "set_language": PUBLIC.get_only(),  # a plain GET switch: no form token on public pages
     # accounts
     "accounts:login": PUBLIC,

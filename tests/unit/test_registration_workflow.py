@@ -12,6 +12,7 @@ from time_machine import TimeMachineFixture
 
 from kyodo.accounts.models import User
 from kyodo.core.permissions import NotAllowed, check
+from kyodo.core.workflow import TransitionRefused
 from kyodo.registry import services, workflow
 from kyodo.registry.models import CivicGroup, GroupRole, RegistrationApplication
 from tests import factories
@@ -99,10 +100,11 @@ def test_it_refuses_an_action_that_does_not_exist(new_group: CivicGroup, rep: Us
 def test_it_needs_a_reason_to_return(new_group: CivicGroup, center_staff: User) -> None:
     application = _application(new_group, "submitted")
     for blank in ("", "   ", "\u3000"):
-        with pytest.raises(ValueError):
+        with pytest.raises(TransitionRefused) as refused:
             services.application_transition(
                 application=application, action="return", actor=center_staff, reason=blank
             )
+        assert refused.value.field == "reason"
     application.refresh_from_db()
     assert application.status == "submitted"
 
