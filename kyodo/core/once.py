@@ -82,6 +82,13 @@ def _fallback(request: HttpRequest, view: Any, kwargs: dict[str, Any]) -> str:
     return resolve_url(settings.LOGIN_URL)
 
 
+def _succeeded(response: HttpResponse) -> bool:
+    """A redirect, except to the log-in page (a refusal of someone signed out)."""
+    if not (300 <= response.status_code < 400 and response.has_header("Location")):
+        return False
+    return response["Location"].split("?")[0] != resolve_url(settings.LOGIN_URL)
+
+
 class SubmitOnceMiddleware:
     """Claims the one-time token of every POST before its view runs (see the module doc).
 
@@ -95,7 +102,7 @@ class SubmitOnceMiddleware:
         response = self.get_response(request)
         claim: FormSubmission | None = getattr(request, "_once_claim", None)
         if claim is not None:
-            if 300 <= response.status_code < 400 and response.has_header("Location"):
+            if _succeeded(response):
                 FormSubmission.objects.filter(pk=claim.pk).update(
                     result_url=response["Location"][:500]
                 )

@@ -399,11 +399,11 @@ def test_it_records_the_size_of_the_matrix() -> None:
 # --- the checker itself can fail -----------------------------------------------------------
 
 
-def test_it_reports_a_row_that_expects_the_wrong_answer(world: World) -> None:
+def test_it_reports_a_row_that_expects_the_wrong_answer(shared_world: World) -> None:
     """A row that opens the staff list to everyone disagrees with the real view: the checker
     must say so, cell by cell, or the matrix would pass whatever the views do."""
     url = reverse("registry:staff_list")
-    cells, mismatches = _run_row(world, "registry:staff_list", PUBLIC)
+    cells, mismatches = _run_row(shared_world, "registry:staff_list", PUBLIC)
     assert cells == len(PERSONAS) * len(METHODS)
     assert f"GET {url} as resident: expected ok, got 403 (403 )" in mismatches
     assert any(m.startswith(f"GET {url} as anonymous: expected ok, got login") for m in mismatches)
@@ -411,7 +411,7 @@ def test_it_reports_a_row_that_expects_the_wrong_answer(world: World) -> None:
 
 
 def test_it_reports_a_view_whose_permission_is_broken(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    shared_world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The true row against a view whose predicate lets everyone in: every signed-in person
     the row refuses shows up as a mismatch."""
@@ -424,7 +424,7 @@ def test_it_reports_a_view_whose_permission_is_broken(
     )
     url = reverse("registry:staff_list")
     rule = MATRIX["registry:staff_list"]
-    _, mismatches = _run_row(world, "registry:staff_list", rule)
+    _, mismatches = _run_row(shared_world, "registry:staff_list", rule)
     refused = [p for p in PERSONAS if p not in rule.allowed and p != "anonymous"]
     assert refused
     for persona in refused:

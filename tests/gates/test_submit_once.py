@@ -86,6 +86,10 @@ FORMS: dict[str, Case] = {
     "POST accounts:role_revoke": OK,
     "POST accounts:totp_reset": OK,
     "POST accounts:user_detail": Case(data={"role": "committee"}),
+    # portal
+    "POST portal:inbox_read_all": OK,
+    "POST portal:mail_resend": OK,
+    "POST portal:notice_open": OK,
     # programmes
     "POST programmes:call_edit": OK,
     "POST programmes:call_new": Case(tick=("courses",)),
