@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the project-wide FORM_RENDERER below
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -70,9 +71,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it claims a form's one-time token after the CSRF check (kyodo.core.once).
+    "kyodo.core.once.SubmitOnceMiddleware",
 ]
 
 ROOT_URLCONF = "kyodo.urls"
+
+# Forms render through the project's templates: templates/django/forms/div.html (error
+# summary, then each field) and field.html (label, required mark, help, errors, widget).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "kyodo.wsgi.application"
 
 TEMPLATES = [
@@ -88,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kyodo.core.context_processors.site",
             ],
+            # {% csrf_token %} also renders the one-time token of kyodo.core.once.
+            "builtins": ["kyodo.core.templatetags.kyodo_once"],
         },
     }
 ]

@@ -510,16 +510,9 @@ def _run_row(world: World, name: str, rule: Rule) -> tuple[int, list[str]]:
     return cells, mismatches
 
 
-@pytest.fixture
-def matrix_world(world: World) -> World:
-    for build in WORLD_BUILDERS:
-        world.extra.update(build(world))
-    return world
-
-
 @pytest.mark.parametrize("name", sorted(n for n in MATRIX if n in PATTERNS))
-def test_it_answers_every_persona_as_the_table_says(matrix_world: World, name: str) -> None:
-    cells, mismatches = _run_row(matrix_world, name, MATRIX[name])
+def test_it_answers_every_persona_as_the_table_says(shared_world: World, name: str) -> None:
+    cells, mismatches = _run_row(shared_world, name, MATRIX[name])
     assert cells == len(PERSONAS) * len(METHODS)
     assert not mismatches, f"{name}:\n" + "\n".join(mismatches)
 
@@ -539,3 +532,38 @@ def test_it_records_the_size_of_the_matrix() -> None:
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"authorization matrix: {len(rows)} patterns × {len(PERSONAS)} personas × 2 = {cells}")
     assert cells > 0
+
+
+# --- the checker itself can fail -----------------------------------------------------------
+
+
+def test_it_reports_a_row_that_expects_the_wrong_answer(shared_world: World) -> None:
+    """A row that opens the staff list to everyone disagrees with the real view: the checker
+    must say so, cell by cell, or the matrix would pass whatever the views do."""
+    url = reverse("registry:staff_list")
+    cells, mismatches = _run_row(shared_world, "registry:staff_list", PUBLIC)
+    assert cells == len(PERSONAS) * len(METHODS)
+    assert f"GET {url} as resident: expected ok, got 403 (403 )" in mismatches
+    assert any(m.startswith(f"GET {url} as anonymous: expected ok, got login") for m in mismatches)
+    assert not any(" as center_staff:" in m for m in mismatches)  # the staff really may
+
+
+def test_it_reports_a_view_whose_permission_is_broken(
+    shared_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The true row against a view whose predicate lets everyone in: every signed-in person
+    the row refuses shows up as a mismatch."""
+    from kyodo.core import permissions
+
+    monkeypatch.setitem(
+        permissions._PREDICATES,
+        "registry.view_staff_pages",
+        lambda user, obj=None: permissions.ALLOW,
+    )
+    url = reverse("registry:staff_list")
+    rule = MATRIX["registry:staff_list"]
+    _, mismatches = _run_row(shared_world, "registry:staff_list", rule)
+    refused = [p for p in PERSONAS if p not in rule.allowed and p != "anonymous"]
+    assert refused
+    for persona in refused:
+        assert f"GET {url} as {persona}: expected 403, got ok (200 )" in mismatches
