@@ -115,7 +115,7 @@ typecheck: setup ## mypy with django-stubs
 APP_CATALOGS := $(patsubst %/locale/,%,$(dir $(wildcard kyodo/*/locale/)))
 messages: setup ## Extract and compile the translations (ja is the source; en in locale/ and kyodo/<app>/locale/)
 	DEBUG=1 $(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --no-obsolete $(foreach app,$(APP_CATALOGS),--ignore=$(app)/*)
-	@for app in $(APP_CATALOGS); do (cd $$app && DEBUG=1 DJANGO_SETTINGS_MODULE=kyodo.settings PYTHONPATH=$(CURDIR) $(CURDIR)/$(PY) -m django makemessages -l en --no-obsolete) || exit 1; done
+	@for app in $(APP_CATALOGS); do (cd $$app && DEBUG=1 DJANGO_SETTINGS_MODULE=kyodo.settings PYTHONPATH=$(CURDIR) $(CURDIR)/$(VENV)/bin/django-admin makemessages -l en --no-obsolete) || exit 1; done
 	DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=.venv --ignore=node_modules
 
 clean: ## Remove the virtual environment and local data
