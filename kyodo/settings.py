@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the project-wide FORM_RENDERER below
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
     "kyodo.programmes",
     "kyodo.proposals",
     "kyodo.review",
+    "kyodo.documents",
+    "kyodo.surveys",
+    "kyodo.stats",
     "kyodo.booking",
     "kyodo.portal",
 ]
@@ -59,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kyodo.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "kyodo.core.middleware.OutOfRangeIdMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -66,9 +71,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it claims a form's one-time token after the CSRF check (kyodo.core.once).
+    "kyodo.core.once.SubmitOnceMiddleware",
 ]
 
 ROOT_URLCONF = "kyodo.urls"
+
+# Forms render through the project's templates: templates/django/forms/div.html (error
+# summary, then each field) and field.html (label, required mark, help, errors, widget).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "kyodo.wsgi.application"
 
 TEMPLATES = [
@@ -84,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kyodo.core.context_processors.site",
             ],
+            # {% csrf_token %} also renders the one-time token of kyodo.core.once.
+            "builtins": ["kyodo.core.templatetags.kyodo_once"],
         },
     }
 ]
@@ -97,14 +110,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE avoids the
-    # "database is locked" upgrade deadlock when two requests write at once. Writers queue
-    # for the lock for up to `timeout` seconds (Python's default, 5 s, is too short when many
-    # people book the same popular room at the same moment on a loaded machine).
+    # "database is locked" upgrade deadlock when two requests write at once; the busy
+    # timeout lets a writer wait its turn behind the web server, the task workers (`make
+    # demo` runs both) and many people booking one popular room at the same moment, instead
+    # of failing after Python's default 5 s.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL;",
-            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 30),
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 30),
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -193,6 +207,9 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend"
 )
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (a staging server, or
+# the scale-out rehearsal, which counts the messages the workers wrote).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or str(BASE_DIR / "var" / "mail")
 EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""

@@ -13,7 +13,9 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings: Any, tmp_path: Any) -> None:
+def _media_root(request: pytest.FixtureRequest, settings: Any, tmp_path: Any) -> None:
+    if "shared_world" in request.fixturenames:
+        return  # its files live in the world's own directory (tests/gates/conftest.py)
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

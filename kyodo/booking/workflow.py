@@ -212,10 +212,11 @@ WORKFLOW: Workflow[Any] = Workflow(
 ENTERED, WON, LOST = "entered", "won", "lost"
 
 
-def _attach_booking(move: Move[Any]) -> None:
-    """The draw hands the winner's held booking to the move (services.lottery_draw)."""
-    if move.params.get("booking") is not None:
-        move.set(booking=move.params["booking"])
+def _draw_booked(actor: Any, entry: Any, params: dict[str, Any]) -> Decision:
+    """The draw has booked the won time."""
+    if params.get("booking") is None:
+        return deny(_("当選した時間の予約がありません。抽選を実行してください。"))
+    return ALLOW
 
 
 ENTRY_WORKFLOW: Workflow[Any] = Workflow(
@@ -243,7 +244,9 @@ ENTRY_WORKFLOW: Workflow[Any] = Workflow(
                 WON,
                 permission=lambda user, entry: ALLOW,
                 by_person=False,
-                effects=(_attach_booking,),
+                # The draw books the won time first and hands the booking to this move.
+                guards=(_draw_booked,),
+                effects=(lambda move: move.set(booking=move.params["booking"]),),
                 event="lottery.win",
             ),
             Transition(

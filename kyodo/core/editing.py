@@ -26,6 +26,8 @@ CONFLICT_MESSAGE = _(
 class EditConflict(Conflict):
     """Someone else saved the record after this person opened it."""
 
+    current: Any
+
     def __init__(self, current: models.Model):
         super().__init__(CONFLICT_MESSAGE)
         self.current = current
@@ -46,7 +48,7 @@ def expect_version(locked: Any, expected: int | None) -> list[str]:
 
 def keep_typed_after_conflict(form: forms.Form, conflict: EditConflict) -> None:
     """Keep what was typed, on top of the newer version, with the message on the form."""
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]  # a bound form's data is a QueryDict
     data["version"] = str(conflict.current.version)  # type: ignore[attr-defined]
     form.data = data
     form.add_error(None, str(conflict.message))

@@ -228,7 +228,7 @@ class Workflow(Generic[M]):
             query = manager.select_for_update(of=("self",))
             if self.lock_related:
                 query = query.select_related(*self.lock_related)
-            locked = query.get(pk=obj.pk)
+            locked: Any = query.get(pk=obj.pk)  # a model with a status field
             # Wrong state or not this person's move: refused like any page they may not use.
             decision = self._may(actor, locked, action, by_service=by_service)
             if not decision:

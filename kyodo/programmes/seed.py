@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,14 @@ def seed_programme(path: Path = KAMAKURA_TOML) -> Programme:
 
 def budget_categories(path: Path = KAMAKURA_TOML) -> tuple[list[str], list[str]]:
     """(income sources, expense categories) for the budget form."""
+    income, expense = _budget_categories(path)
+    return list(income), list(expense)
+
+
+@functools.cache
+def _budget_categories(path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # Every line of the budget form asks twice: parsing the city's TOML each time cost the
+    # budget page about half a second.
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     budget = data.get("budget", {})
-    return list(budget.get("income_sources", [])), list(budget.get("expense_categories", []))
+    return tuple(budget.get("income_sources", [])), tuple(budget.get("expense_categories", []))

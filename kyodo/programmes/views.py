@@ -19,25 +19,36 @@ from kyodo.japan.calendar import fiscal_year
 from kyodo.programmes import services
 from kyodo.programmes.forms import CallForm, CourseForm, IssueForm, ThemeForm
 from kyodo.programmes.models import Call, CityTheme, Course, DepartmentIssue, Programme, ThemeStatus
+from kyodo.registry.selectors import memberships_of
 
 # --- public ----------------------------------------------------------------------------
 
 
 def call_list(request: HttpRequest) -> HttpResponse:
-    calls = Call.objects.filter(is_published=True).select_related("programme")
+    calls = Call.objects.filter(is_published=True).select_related("programme", "committee")
     return render(request, "programmes/call_list.html", {"calls": calls})
 
 
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    call = get_object_or_404(Call.objects.select_related("programme"), pk=pk)
+    call = get_object_or_404(Call.objects.select_related("programme", "committee"), pk=pk)
     authorize(request.user, "programmes.view_call", call)
+    today = timezone.localdate()
     context = {
         "call": call,
         "courses": call.courses.all(),
         "themes": call.themes.filter(status=ThemeStatus.PUBLISHED).select_related(
             "section__division", "course"
         ),
-        "today": timezone.localdate(),
+        "today": today,
+        "call_is_open": call.is_published and call.is_open(today),
+        # The groups this person may propose for: the "propose" and "consult" buttons.
+        "my_groups": [
+            m.group
+            for m in memberships_of(user=request.user)
+            if check("registry.act_for_group", request.user, m.group)
+        ]
+        if request.user.is_authenticated
+        else [],
     }
     return render(request, "programmes/call_detail.html", context)
 

@@ -232,6 +232,20 @@ class BaseBudgetFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "years": self.years}
 
+    def _claims_too_many(self) -> bool:
+        """A form count past the maximum is tampered with: build no rows for it at all."""
+        from django.forms.formsets import TOTAL_FORM_COUNT
+
+        if not self.is_bound:
+            return False
+        claimed = str(self.data.get(self.add_prefix(TOTAL_FORM_COUNT), "0")).strip()
+        return not claimed.isdigit() or len(claimed) > 6 or int(claimed) > self.max_num
+
+    def total_form_count(self) -> int:
+        # Django refuses the count itself ("at most 200"); without this it would still
+        # build and render the 200 rows the tampered count asked for.
+        return 0 if self._claims_too_many() else super().total_form_count()
+
     def lines(self) -> list[dict[str, Any]]:
         return [
             f.cleaned_data
@@ -244,7 +258,13 @@ class BaseBudgetFormSet(forms.BaseFormSet):
 BudgetFormSet = cast(
     "type[BaseBudgetFormSet]",
     forms.formset_factory(
-        BudgetLineForm, formset=BaseBudgetFormSet, extra=4, can_delete=True, max_num=200
+        BudgetLineForm,
+        formset=BaseBudgetFormSet,
+        extra=4,
+        can_delete=True,
+        max_num=200,
+        absolute_max=200,
+        validate_max=True,
     ),
 )
 

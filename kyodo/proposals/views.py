@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
-from kyodo.core.http import AuthenticatedHttpRequest
+from kyodo.core.http import AuthenticatedHttpRequest, id_from
 from kyodo.core.permissions import authorize, check
 from kyodo.core.workflow import Transition
 from kyodo.programmes.models import Call, CityTheme
@@ -74,11 +74,7 @@ def _call_from(request: HttpRequest) -> Call:
         if call is None:
             raise Http404
         return call
-    try:
-        call_id = int(raw)
-    except ValueError as exc:
-        raise Http404 from exc
-    return get_object_or_404(Call, pk=call_id, is_published=True)
+    return get_object_or_404(Call, pk=id_from(raw), is_published=True)
 
 
 # --- consultations ---------------------------------------------------------------------
@@ -191,7 +187,7 @@ def proposal_new(request: AuthenticatedHttpRequest, group_pk: int) -> HttpRespon
     authorize(request.user, "proposals.create", group)
     call = _call_from(request)
     theme = None
-    theme_id = request.GET.get("theme") or request.POST.get("theme")
+    theme_id = id_from(request.GET.get("theme") or request.POST.get("theme"))
     if theme_id:
         theme = get_object_or_404(
             CityTheme.objects.select_related("section", "course"),

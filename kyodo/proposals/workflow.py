@@ -68,15 +68,15 @@ def _open_or_resubmission(user: Any, proposal: Any, params: dict[str, Any]) -> D
     from django.utils import timezone
 
     from kyodo.core.permissions import ALLOW, deny
-    from kyodo.japan.calendar import wareki_date
+    from kyodo.japan.calendar import wareki_or_iso
 
     today = params.get("today") or timezone.localdate()
     if proposal.version_number == 0 and not proposal.call.is_open(today):
         return deny(
             _("提案の受付期間（%(start)s〜%(end)s）ではありません。")
             % {
-                "start": wareki_date(proposal.call.opens_on),
-                "end": wareki_date(proposal.call.closes_on),
+                "start": wareki_or_iso(proposal.call.opens_on),
+                "end": wareki_or_iso(proposal.call.closes_on),
             }
         )
     return ALLOW

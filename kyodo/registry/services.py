@@ -146,7 +146,10 @@ def group_register(*, actor: User, application: RegistrationApplication) -> Civi
     registered for the first time gets its number from the locked sequence (YYYY-NNNN)."""
     group = application.group
     fields = ["registered_until"]
-    before = {"registered_until": group.registered_until, "registration_number": None}
+    before: dict[str, Any] = {
+        "registered_until": group.registered_until,
+        "registration_number": None,
+    }
     if not group.registration_number:
         group.registration_number = numbering.next_number(
             "registration",

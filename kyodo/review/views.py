@@ -278,7 +278,7 @@ def declaration_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                 actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, str(exc.message))
         else:
             messages.success(request, _("申告を取り消しました。委員が改めて申告します。"))
     else:
@@ -409,7 +409,8 @@ def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
     committee = selectors.committee_for_call(call.pk)
     if committee is None:
         raise Http404
-    authorize(request.user, "review.view_results", committee)
+    if not check("review.view_results", request.user, committee):
+        return _not_yet(request, call, _("審査結果"), call.decision_on)
     # The table is a template fragment cached under a digest of everything it shows; the
     # results are worked out only when the fragment is rendered (a cache miss).
     data = SimpleLazyObject(
@@ -428,12 +429,23 @@ def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
     return render(request, "review/public_results.html", context)
 
 
+def _not_yet(request: HttpRequest, call: Call, what: str, expected: Any) -> HttpResponse:
+    """Anyone, signed in or not, is told that it is not published yet (and when it is
+    expected), rather than sent to the log-in page."""
+    return render(
+        request,
+        "review/not_yet_published.html",
+        {"call": call, "what": what, "expected": expected},
+    )
+
+
 def public_schedule(request: HttpRequest, call_pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=call_pk)
     committee = selectors.committee_for_call(call.pk)
     if committee is None:
         raise Http404
-    authorize(request.user, "review.view_schedule", committee)
+    if not check("review.view_schedule", request.user, committee):
+        return _not_yet(request, call, _("公開プレゼンテーションの日程"), call.presentation_on)
     slots = PresentationSlot.objects.filter(committee=committee).select_related("proposal__group")
     return render(
         request,

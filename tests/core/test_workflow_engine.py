@@ -4,7 +4,6 @@ domain event, and staff can read each table as a page generated from the definit
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -12,13 +11,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kyodo.accounts.models import Role
 from kyodo.audit.models import AuditEvent
-from kyodo.booking import services as booking_services
 from kyodo.core import workflow as engine
 from kyodo.core.models import OutboxEvent
 from kyodo.core.workflow import TransitionRefused
@@ -47,35 +44,63 @@ def _theme(people: dict[str, Any]) -> Any:
 
 
 def _booking(people: dict[str, Any]) -> Any:
-    from tests.booking.conftest import block, make_room, request
+    import datetime as dt
 
-    room = make_room(needs_approval=True)  # stays 承認待ち, the workflow's initial state
-    day = timezone.localdate() + dt.timedelta(days=10)
-    return booking_services.booking_create(
-        actor=people["representative"], request=request(room, people["group"], block(day))
+    from django.utils import timezone
+
+    from kyodo.booking import services as booking
+    from kyodo.booking.rules import at
+    from tests.booking.conftest import make_room
+
+    day = timezone.localdate() + dt.timedelta(days=14)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return booking.booking_create(
+        actor=people["representative"],
+        request=booking.Request(
+            room=make_room(),
+            starts_at=at(day, dt.time(13)),
+            ends_at=at(day, dt.time(17)),
+            group=people["group"],
+            purpose="定例会",
+            attendees=8,
+        ),
     )
 
 
 def _lottery_entry(people: dict[str, Any]) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kyodo.booking import services as booking
     from kyodo.booking.models import LotteryRound
-    from tests.booking.conftest import block, make_room, request
+    from kyodo.booking.rules import at
+    from tests.booking.conftest import make_room
 
     room = make_room()
     today = timezone.localdate()
     lottery = LotteryRound.objects.create(
         title="抽選",
-        first_day=today + dt.timedelta(days=30),
-        last_day=today + dt.timedelta(days=40),
+        first_day=today + dt.timedelta(days=40),
+        last_day=today + dt.timedelta(days=50),
         entries_open_at=timezone.now() - dt.timedelta(days=1),
-        entries_close_at=timezone.now() + dt.timedelta(days=1),
-        confirm_by=timezone.now() + dt.timedelta(days=7),
+        entries_close_at=timezone.now() + dt.timedelta(days=5),
+        confirm_by=timezone.now() + dt.timedelta(days=10),
     )
     lottery.rooms.add(room)
-    day = today + dt.timedelta(days=31)
-    return booking_services.lottery_enter(
+    day = today + dt.timedelta(days=41)
+    return booking.lottery_enter(
         actor=people["representative"],
         lottery=lottery,
-        request=request(room, people["group"], block(day, "evening")),
+        request=booking.Request(
+            room=room,
+            starts_at=at(day, dt.time(18)),
+            ends_at=at(day, dt.time(21, 30)),
+            group=people["group"],
+            purpose="抽選申込",
+            attendees=8,
+        ),
     )
 
 

@@ -4,13 +4,19 @@
 invitation) and group B, one person per persona, and a logged-in test client for each.
 Gates that touch every URL use `world.cell(...)`: one request inside a transaction that is
 rolled back afterwards, so a POST by one persona never changes what the next one sees.
+
+`shared_world` is the same world with every app's objects (WORLD_BUILDERS), built once per
+test module and xdist worker instead of once per test: the gates that run one case per URL
+or per form would otherwise spend most of their time building it again. It lives in a
+transaction that is never committed; each test runs in a savepoint inside it (the `db`
+fixture), so what one case changes is gone before the next.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +24,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from kyodo.accounts.models import Role, RoleAssignment, User
@@ -201,8 +207,36 @@ def world(db: None) -> World:
 @pytest.fixture
 def full_world(world: World) -> World:
     """The world with every app's objects too (the builders the matrix module lists)."""
+    return build_full_world(world)
+
+
+def build_full_world(world: World) -> World:
     from tests.gates.test_authorization_matrix import WORLD_BUILDERS
 
     for build in WORLD_BUILDERS:
         world.extra.update(build(world))
     return world
+
+
+@pytest.fixture(scope="module")
+def _shared_world(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    media = tmp_path_factory.mktemp("gate-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_full_world(make_world())
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_world(_shared_world: World, db: None) -> Iterator[World]:
+    """The full world, built once per module and worker (see the module docstring)."""
+    from django.core.cache import cache
+
+    cache.clear()  # built before this test's cache was emptied: nothing of it may leak
+    yield _shared_world

@@ -139,10 +139,25 @@ from tests.proposals.gate_world import proposals_world  # noqa: E402
 
 WORLD_BUILDERS.append(proposals_world)
 
+# documents (PDF and Word): tests/documents/gate_world.py (uses the review world's objects)
+from tests.documents.gate_world import documents_world  # noqa: E402
+
+WORLD_BUILDERS.append(documents_world)
+
 # portal (inbox, mail deliveries): tests/portal/gate_world.py
 from tests.portal.gate_world import portal_world  # noqa: E402
 
 WORLD_BUILDERS.append(portal_world)
+# surveys (questionnaires, answers, results): tests/surveys/gate_world.py
+from tests.surveys.gate_world import surveys_world  # noqa: E402
+
+WORLD_BUILDERS.append(surveys_world)
+
+# stats (NPO corporations, the city's yearly figures): tests/stats/gate_world.py
+from tests.stats.gate_world import stats_world  # noqa: E402
+
+WORLD_BUILDERS.append(stats_world)
+SURVEY_STAFF = (Role.OFFICE, Role.CENTER)
 
 # booking (rooms, bookings, the lottery): tests/booking/gate_world.py
 from tests.booking.gate_world import booking_world  # noqa: E402
@@ -291,6 +306,81 @@ MATRIX: dict[str, Rule] = {
     "proposals:fourparty_record": STAFF(Role.OFFICE).post_only().url(pk="fourparty_a"),
     "proposals:staff_list": STAFF(Role.OFFICE, Role.CENTER, Role.DEPARTMENT),
     "proposals:staff_consultations": STAFF(Role.OFFICE, Role.CENTER, Role.DEPARTMENT),
+    # documents: each record's paper copy follows the record's own predicate
+    "documents:certificate": OWNER_OR_STAFF(GROUP_A_MEMBERS, *REGISTRY_STAFF)
+    .get_only()
+    .url(pk="group_a", fmt="=pdf"),
+    "documents:group_profile": OWNER_OR_STAFF(GROUP_A_MEMBERS, *REGISTRY_STAFF)
+    .get_only()
+    .url(pk="group_a", fmt="=docx"),
+    "documents:consultation": OWNER_OR_STAFF(
+        GROUP_A_MEMBERS, Role.OFFICE, Role.CENTER, Role.DEPARTMENT
+    )
+    .get_only()
+    .url(pk="consultation_a", fmt="=pdf"),
+    "documents:proposal": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE)
+    .get_only()
+    .url(pk="proposal_a", fmt="=pdf"),
+    # the four-party proposal is one the center helps with (proposals.view lets it in)
+    "documents:fourparty": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.CENTER)
+    .get_only()
+    .url(pk="fourparty_a", fmt="=docx"),
+    "documents:score_sheet": OWNER_OR_STAFF(COMMITTEE_WITHOUT_CONFLICT, Role.OFFICE)
+    .get_only()
+    .url(pk="score_sheet_a", fmt="=pdf"),
+    "documents:results": PUBLIC.get_only().url(pk="review_call", fmt="=pdf"),
+    "documents:notice": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE)
+    .get_only()
+    .url(pk="decided_a", fmt="=pdf"),
+    "documents:forms": PUBLIC.get_only(),
+    "documents:blank": PUBLIC.get_only().url(key="=proposal", fmt="=docx"),
+    "documents:committee_pack": STAFF(Role.OFFICE, Role.COMMITTEE)
+    .post_only()
+    .url(call_pk="review_call"),
+    "documents:dossier": STAFF(Role.OFFICE).post_only().url(pk="review_a"),
+    "documents:bundle": ONLY(frozenset({"office_staff"})).get_only().url(pk="bundle_office"),
+    "documents:bundle_file": ONLY(frozenset({"office_staff"})).get_only().url(pk="bundle_office"),
+    # surveys: respondents (the world's edition is open and its results published)
+    "surveys:public_list": PUBLIC,
+    "surveys:answer_start": PUBLIC.url(pk="survey_edition"),
+    "surveys:public_results": PUBLIC.url(pk="survey_edition"),
+    "surveys:answer": PUBLIC.url(token="survey_draft.resume_token"),
+    "surveys:answer_done": PUBLIC.url(token="survey_draft.resume_token"),
+    # surveys: the office and the center build, key, import and read every result
+    "surveys:staff_index": STAFF(*SURVEY_STAFF),
+    "surveys:survey_new": STAFF(*SURVEY_STAFF),
+    "surveys:edition_new": STAFF(*SURVEY_STAFF)
+    .post_only()
+    .url(survey_pk="survey_edition.survey_id"),
+    "surveys:edition": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:edition_step": STAFF(*SURVEY_STAFF)
+    .post_only()
+    .url(pk="survey_edition", step="=publish"),
+    "surveys:section_new": STAFF(*SURVEY_STAFF)
+    .post_only()
+    .url(pk="survey_draft_edition")
+    .posting(title="あなたのことについて"),
+    "surveys:question_new": STAFF(*SURVEY_STAFF).url(pk="survey_draft_edition"),
+    "surveys:edition_method": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:invitations": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:keying": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:keying_second": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:mismatches": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:mismatch_resolve": STAFF(*SURVEY_STAFF)
+    .post_only()
+    .url(pk="survey_keying", keep="=first"),
+    "surveys:import": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:results": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:cell": STAFF(*SURVEY_STAFF).url(question_pk="survey_q1"),
+    "surveys:export": STAFF(*SURVEY_STAFF).url(pk="survey_edition", fmt="=xlsx"),
+    "surveys:report": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:free_text": STAFF(*SURVEY_STAFF).url(pk="survey_edition"),
+    "surveys:free_text_publish": STAFF(*SURVEY_STAFF).post_only().url(pk="survey_free_text"),
+    # stats: the public 「市民活動の現状」; imports and yearly figures by the office and center
+    "stats:current_state": PUBLIC,
+    "stats:staff_index": STAFF(*SURVEY_STAFF),
+    "stats:import_detail": STAFF(*SURVEY_STAFF).url(pk="npo_import"),
+    "stats:city_years": STAFF(*SURVEY_STAFF),
     # booking: public rooms, calendars and feeds (the room feed has no personal data; the
     # group feed is reachable only by its secret token)
     "booking:rooms": PUBLIC,
@@ -420,16 +510,9 @@ def _run_row(world: World, name: str, rule: Rule) -> tuple[int, list[str]]:
     return cells, mismatches
 
 
-@pytest.fixture
-def matrix_world(world: World) -> World:
-    for build in WORLD_BUILDERS:
-        world.extra.update(build(world))
-    return world
-
-
 @pytest.mark.parametrize("name", sorted(n for n in MATRIX if n in PATTERNS))
-def test_it_answers_every_persona_as_the_table_says(matrix_world: World, name: str) -> None:
-    cells, mismatches = _run_row(matrix_world, name, MATRIX[name])
+def test_it_answers_every_persona_as_the_table_says(shared_world: World, name: str) -> None:
+    cells, mismatches = _run_row(shared_world, name, MATRIX[name])
     assert cells == len(PERSONAS) * len(METHODS)
     assert not mismatches, f"{name}:\n" + "\n".join(mismatches)
 
@@ -449,3 +532,38 @@ def test_it_records_the_size_of_the_matrix() -> None:
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"authorization matrix: {len(rows)} patterns × {len(PERSONAS)} personas × 2 = {cells}")
     assert cells > 0
+
+
+# --- the checker itself can fail -----------------------------------------------------------
+
+
+def test_it_reports_a_row_that_expects_the_wrong_answer(shared_world: World) -> None:
+    """A row that opens the staff list to everyone disagrees with the real view: the checker
+    must say so, cell by cell, or the matrix would pass whatever the views do."""
+    url = reverse("registry:staff_list")
+    cells, mismatches = _run_row(shared_world, "registry:staff_list", PUBLIC)
+    assert cells == len(PERSONAS) * len(METHODS)
+    assert f"GET {url} as resident: expected ok, got 403 (403 )" in mismatches
+    assert any(m.startswith(f"GET {url} as anonymous: expected ok, got login") for m in mismatches)
+    assert not any(" as center_staff:" in m for m in mismatches)  # the staff really may
+
+
+def test_it_reports_a_view_whose_permission_is_broken(
+    shared_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The true row against a view whose predicate lets everyone in: every signed-in person
+    the row refuses shows up as a mismatch."""
+    from kyodo.core import permissions
+
+    monkeypatch.setitem(
+        permissions._PREDICATES,
+        "registry.view_staff_pages",
+        lambda user, obj=None: permissions.ALLOW,
+    )
+    url = reverse("registry:staff_list")
+    rule = MATRIX["registry:staff_list"]
+    _, mismatches = _run_row(shared_world, "registry:staff_list", rule)
+    refused = [p for p in PERSONAS if p not in rule.allowed and p != "anonymous"]
+    assert refused
+    for persona in refused:
+        assert f"GET {url} as {persona}: expected 403, got ok (200 )" in mismatches

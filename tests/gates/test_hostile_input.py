@@ -1,8 +1,10 @@
 """Gate: every form in Kyodo takes hostile input without a 500, and shows it back escaped.
 
-The forms are discovered, not listed: every page of the authorization matrix is opened as
-a persona who may see it (and as an anonymous visitor where allowed), and every <form> in
-its HTML is collected with its fields. Each form is then sent a battery of inputs —
+The forms are discovered (tests/gates/forms.py): every page of the authorization matrix is
+opened as a persona who may see it (and as an anonymous visitor where allowed), and every
+<form> in its HTML is collected with its fields. Each form is one test case (FORMS names
+them, so that the cases spread over the xdist workers; the discovery fails the gate when a
+page shows a form FORMS lacks). Each form is sent a battery of inputs —
 empty, 10,000+ characters, full-width digits, half-width kana, emoji with ZWJ sequences,
 right-to-left marks, NUL bytes, <script> and HTML, SQL fragments, 和暦 and Western dates,
 negative and huge yen amounts — in every text field at once, each request inside a
@@ -18,11 +20,10 @@ from __future__ import annotations
 
 import copy
 import unicodedata
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
+import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
@@ -30,10 +31,9 @@ from django.db.models import Q
 from django.test import Client
 from django.urls import resolve
 
-from kyodo.core.once import FIELD as ONCE_FIELD
 from kyodo.japan.text import clean_text
 from tests.gates.conftest import PDF_BYTES, World
-from tests.gates.test_authorization_matrix import MATRIX, PATTERNS, _url
+from tests.gates.forms import Form, by_key, discover_forms
 
 SCRIPT = "<script>alert('kyodo')</script><b onmouseover=alert(1)>太字</b>"
 BATTERY: dict[str, str] = {
@@ -55,8 +55,6 @@ BATTERY: dict[str, str] = {
     "huge yen": "99999999999999999999999",
     "yen in man": "５０万円",
 }
-SKIP_FIELDS = {"csrfmiddlewaretoken", ONCE_FIELD, "next"}
-TEXT_TYPES = {"text", "email", "url", "number", "tel", "date", "search", "password", "hidden", ""}
 # Forms whose success stores nothing typed, by URL name, and why.
 NO_STORAGE = {
     "set_language": "sets a cookie",
@@ -81,115 +79,6 @@ CONVERTED = {
     "huge yen",
     "yen in man",
 }
-PERSONA_PREFERENCE = [
-    "representative_a",
-    "center_staff",
-    "office_staff",
-    "administrator",
-    "department_staff",
-    "committee_member",
-    "resident",
-    "anonymous",
-]
-
-
-@dataclass
-class Form:
-    page: str
-    persona: str
-    method: str
-    action: str
-    text: list[str] = field(default_factory=list)
-    choices: dict[str, list[str]] = field(default_factory=dict)
-    multi: set[str] = field(default_factory=set)
-    checkboxes: dict[str, str] = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)
-    fixed: dict[str, str] = field(default_factory=dict)
-    buttons: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def key(self) -> tuple[Any, ...]:
-        return (self.persona, self.method, self.action, tuple(sorted(self.text)))
-
-
-class FormParser(HTMLParser):
-    def __init__(self, page: str, persona: str) -> None:
-        super().__init__()
-        self.page, self.persona = page, persona
-        self.forms: list[Form] = []
-        self.current: Form | None = None
-        self.select: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "option":
-            if self.current is not None and self.select is not None and a.get("value"):
-                self.current.choices[self.select].append(a["value"])
-            return
-        if tag == "form":
-            action = urljoin(self.page, a.get("action") or self.page)
-            self.current = Form(self.page, self.persona, (a.get("method") or "get").upper(), action)
-            self.forms.append(self.current)
-            return
-        form, name = self.current, a.get("name", "")
-        if form is None or not name:
-            return
-        if tag == "button" and a.get("type", "submit") == "submit":
-            form.buttons.append((name, a.get("value", "")))
-            return
-        if tag == "textarea":
-            form.text.append(name)
-        elif tag == "select":
-            self.select = name
-            form.choices.setdefault(name, [])
-            if "multiple" in a:
-                form.multi.add(name)
-        elif tag == "input":
-            kind = a.get("type", "").lower()
-            if name in SKIP_FIELDS:
-                if name != ONCE_FIELD:
-                    form.fixed[name] = a.get("value", "")
-            elif kind in ("checkbox", "radio"):
-                form.checkboxes.setdefault(name, a.get("value", "on"))
-            elif kind == "file":
-                form.files.append(name)
-            elif kind in ("submit", "image"):
-                form.buttons.append((name, a.get("value", "")))
-            elif kind in ("button", "reset"):
-                pass
-            elif kind in TEXT_TYPES:
-                form.text.append(name)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.current = None
-        elif tag == "select":
-            self.select = None
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-
-def discover_forms(world: World) -> list[Form]:
-    forms: dict[tuple[Any, ...], Form] = {}
-    for name in sorted(n for n, r in MATRIX.items() if n in PATTERNS and "GET" in r.methods):
-        rule = MATRIX[name]
-        url = _url(world, name, rule)
-        personas = [p for p in PERSONA_PREFERENCE if p in rule.allowed][:1]
-        if "anonymous" in rule.allowed:
-            personas.append("anonymous")
-        for persona in dict.fromkeys(personas):
-            response = world.cell(persona, "GET", url, None, rule.prepare)
-            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-                continue
-            parser = FormParser(url, persona)
-            parser.feed(response.content.decode())
-            for form in parser.forms:
-                if urlsplit(form.action).path in ("/accounts/logout/",):
-                    continue
-                if form.text or form.files:
-                    forms.setdefault(form.key, form)
-    return list(forms.values())
 
 
 def _payload(form: Form, value: str, button: tuple[str, str] | None) -> dict[str, Any]:
@@ -284,13 +173,75 @@ def _check(
     return problems
 
 
-def test_it_survives_hostile_input_in_every_form(full_world: World) -> None:
-    world = full_world
-    forms = discover_forms(world)
-    actions = {urlsplit(f.action).path for f in forms}
+# Every form that takes typed text or a file, by its key (tests/gates/forms.py): one test
+# case each, so the cases spread over the workers. A new form fails
+# `test_it_knows_every_form_that_takes_input` with the line to add.
+FORMS = [
+    "GET accounts:user_list",
+    "GET audit:event_list",
+    "GET proposals:staff_list",
+    "GET registry:directory",
+    "GET registry:staff_list",
+    "POST accounts:login",
+    "POST accounts:otp_setup",
+    "POST accounts:password_reset",
+    "POST accounts:sign_up",
+    "POST programmes:call_edit",
+    "POST programmes:call_new",
+    "POST programmes:course_edit",
+    "POST programmes:issue_new",
+    "POST programmes:theme_edit",
+    "POST programmes:theme_new",
+    "POST proposals:attachment_upload",
+    "POST proposals:budget",
+    "POST proposals:consultation_new",
+    "POST proposals:edit",
+    "POST proposals:new",
+    "POST registry:document_upload",
+    "POST registry:group_edit",
+    "POST registry:group_new",
+    "POST registry:invite",
+    "POST registry:staff_application",
+    "POST registry:staff_import",
+    "POST review:committee_act[step=budget]",
+    "POST review:committee_act[step=deadlines]",
+    "POST review:committee_act[step=member]",
+    "POST review:committee_act[step=publish]",
+    "POST review:declaration_revoke",
+    "POST review:declare",
+    "POST review:score",
+    "POST review:staff_index",
+    "POST review:staff_proposal_act[step=advice]",
+    "POST review:staff_proposal_act[step=slot]",
+]
+
+
+def _input_forms(world: World) -> dict[str, list[Form]]:
+    return by_key(
+        [
+            form
+            for form in discover_forms(world)
+            if (form.text or form.files) and urlsplit(form.action).path != "/accounts/logout/"
+        ]
+    )
+
+
+def test_it_knows_every_form_that_takes_input(shared_world: World) -> None:
+    found = _input_forms(shared_world)
+    actions = {urlsplit(f.action).path for forms in found.values() for f in forms}
     # The discovery must find the product's forms, not silently nothing.
     for expected in ("/accounts/login/", "/accounts/signup/", "/my/groups/new/", "/groups/"):
         assert expected in actions, f"form at {expected} not discovered: {sorted(actions)}"
+    missing = sorted(set(found) - set(FORMS))
+    assert not missing, "forms not in FORMS; add:\n" + "\n".join(f'    "{k}",' for k in missing)
+    assert not sorted(set(FORMS) - set(found)), "FORMS lists forms no page shows any more"
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_it_survives_hostile_input(shared_world: World, key: str) -> None:
+    world = shared_world
+    forms = _input_forms(world).get(key)
+    assert forms, f"no page shows {key} any more: remove it from FORMS"
     problems: list[str] = []
     known: list[str] = []
     sent = 0
@@ -301,7 +252,8 @@ def test_it_survives_hostile_input_in_every_form(full_world: World) -> None:
                 found = _check(world, form, label, value, button)
                 (known if view_name in KNOWN_ISSUES else problems).extend(found)
                 sent += 1
-    print(f"hostile input: {len(forms)} forms, {sent} requests")
+    print(f"hostile input: {key}: {len(forms)} forms, {sent} requests")
     for line in known:
         print(f"KNOWN ISSUE: {line}")
+    assert sent >= len(BATTERY)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)

@@ -133,7 +133,11 @@ def test_it_runs_the_committee_from_declaration_to_public_results(
 
     # Public results: not before publication, then with totals, means and 講評.
     url = reverse("review:results", args=[scene.call.pk])
-    assert Client().get(url).status_code == 302  # anonymous: log in
+    # Anyone is told the results are not out yet (not sent to the log-in page), and sees none.
+    before = Client().get(url)
+    assert before.status_code == 200
+    assert "審査結果はまだ公表されていません" in before.content.decode()
+    assert p1.title not in before.content.decode()
     assert (
         office.post(
             reverse("review:committee_act", args=[scene.call.pk, "publish"]),

@@ -1,31 +1,14 @@
-"""Fixtures for the unit suite: a frozen "today" and a way to read a page's parts."""
+"""Fixtures for the unit suite: a day to freeze the clock at (with time_machine)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from zoneinfo import ZoneInfo
 
-import pytest
-from django.utils import timezone
-
-_real_localdate = timezone.localdate
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 
-@pytest.fixture
-def freeze_today(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.date], None]:
-    """freeze_today(day): every `timezone.localdate()` without arguments returns `day`.
-
-    Kyodo calls `timezone.localdate()` through the module (never `from … import
-    localdate`), so patching the module attribute reaches models, selectors, views and
-    permission predicates alike."""
-
-    def _freeze(day: dt.date) -> None:
-        def fake(value: Any = None, timezone: Any = None) -> dt.date:
-            if value is None:
-                return day
-            return _real_localdate(value, timezone)
-
-        monkeypatch.setattr("django.utils.timezone.localdate", fake)
-
-    return _freeze
+def at_noon(day: dt.date) -> dt.datetime:
+    """Noon in Kamakura on `day`: `time_machine.move_to(at_noon(day), tick=False)` freezes
+    the date and the clock alike (timezone.now(), localdate(), date.today())."""
+    return dt.datetime.combine(day, dt.time(12), tzinfo=TOKYO)

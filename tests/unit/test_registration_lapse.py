@@ -7,12 +7,14 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from time_machine import TimeMachineFixture
 
 from kyodo.accounts.models import User
 from kyodo.core.permissions import check
 from kyodo.registry import services
 from kyodo.registry.models import ApplicationKind, CivicGroup, GroupRole, RegistrationApplication
 from tests import factories
+from tests.unit.conftest import at_noon
 
 pytestmark = pytest.mark.django_db
 
@@ -58,14 +60,14 @@ def test_it_is_neither_registered_nor_lapsed_before_first_approval() -> None:
 
 
 def test_it_drops_a_lapsed_group_from_the_public_directory_on_1_april(
-    client: Client, group_fy: CivicGroup, freeze_today: Callable[[dt.date], None]
+    client: Client, group_fy: CivicGroup, time_machine: TimeMachineFixture
 ) -> None:
-    freeze_today(LAST_DAY)
+    time_machine.move_to(at_noon(LAST_DAY), tick=False)
     assert "由比ガ浜クリーン隊" in [g.name for g in client.get("/groups/").context["page"]]
     assert "由比ガ浜クリーン隊" in client.get("/groups/export.csv").content.decode("utf-8-sig")
     assert client.get(f"/groups/{group_fy.pk}/").status_code == 200
 
-    freeze_today(FIRST_DAY_AFTER)
+    time_machine.move_to(at_noon(FIRST_DAY_AFTER), tick=False)
     assert "由比ガ浜クリーン隊" not in [g.name for g in client.get("/groups/").context["page"]]
     assert "由比ガ浜クリーン隊" not in client.get("/groups/export.csv").content.decode("utf-8-sig")
 
@@ -74,9 +76,9 @@ def test_it_refuses_the_public_page_of_a_lapsed_group_with_the_reason(
     as_user: Callable[[User], Client],
     resident: User,
     group_fy: CivicGroup,
-    freeze_today: Callable[[dt.date], None],
+    time_machine: TimeMachineFixture,
 ) -> None:
-    freeze_today(FIRST_DAY_AFTER)
+    time_machine.move_to(at_noon(FIRST_DAY_AFTER), tick=False)
     response = as_user(resident).get(f"/groups/{group_fy.pk}/")
     assert response.status_code == 403
     assert "この団体は現在、公開されていません。" in response.content.decode()
@@ -86,17 +88,17 @@ def test_it_marks_lapsed_groups_for_staff(
     as_user: Callable[[User], Client],
     center_staff: User,
     group_fy: CivicGroup,
-    freeze_today: Callable[[dt.date], None],
+    time_machine: TimeMachineFixture,
 ) -> None:
     client = as_user(center_staff)
-    freeze_today(LAST_DAY)
+    time_machine.move_to(at_noon(LAST_DAY), tick=False)
     assert [
         g.name for g in client.get("/staff/registry/", {"status": "lapsed"}).context["page"]
     ] == []
     page = client.get("/staff/registry/").content.decode()
     assert "失効" not in page.split("<tbody>")[1]
 
-    freeze_today(FIRST_DAY_AFTER)
+    time_machine.move_to(at_noon(FIRST_DAY_AFTER), tick=False)
     lapsed = client.get("/staff/registry/", {"status": "lapsed"})
     assert [g.name for g in lapsed.context["page"]] == ["由比ガ浜クリーン隊"]
     assert "失効" in lapsed.content.decode().split("<tbody>")[1]
@@ -108,13 +110,13 @@ def test_it_marks_lapsed_groups_for_staff(
 
 
 def test_it_takes_group_only_rights_away_on_1_april_with_the_lapse_reason(
-    plain_member: User, rep: User, group_fy: CivicGroup, freeze_today: Callable[[dt.date], None]
+    plain_member: User, rep: User, group_fy: CivicGroup, time_machine: TimeMachineFixture
 ) -> None:
-    freeze_today(LAST_DAY)
+    time_machine.move_to(at_noon(LAST_DAY), tick=False)
     assert check("registry.act_for_group", plain_member, group_fy)
     assert check("registry.act_for_group", rep, group_fy)
 
-    freeze_today(FIRST_DAY_AFTER)
+    time_machine.move_to(at_noon(FIRST_DAY_AFTER), tick=False)
     for person in (plain_member, rep):
         decision = check("registry.act_for_group", person, group_fy)
         assert not decision
@@ -123,9 +125,9 @@ def test_it_takes_group_only_rights_away_on_1_april_with_the_lapse_reason(
 
 
 def test_it_refuses_group_only_rights_to_outsiders_and_to_unapproved_groups(
-    resident: User, freeze_today: Callable[[dt.date], None]
+    resident: User, time_machine: TimeMachineFixture
 ) -> None:
-    freeze_today(LAST_DAY)
+    time_machine.move_to(at_noon(LAST_DAY), tick=False)
     pending = factories.CivicGroupFactory()
     member = factories.member(pending, GroupRole.REPRESENTATIVE)
     assert "まだ承認されていません" in str(check("registry.act_for_group", member, pending).reason)
@@ -139,9 +141,9 @@ def test_it_lets_the_representative_renew_a_lapsed_group_for_the_current_year(
     rep: User,
     center_staff: User,
     group_fy: CivicGroup,
-    freeze_today: Callable[[dt.date], None],
+    time_machine: TimeMachineFixture,
 ) -> None:
-    freeze_today(dt.date(FY + 1, 4, 10))
+    time_machine.move_to(at_noon(dt.date(FY + 1, 4, 10)), tick=False)
     client = as_user(rep)
     my_page = client.get(f"/my/groups/{group_fy.pk}/").content.decode()
     assert "失効しました" in my_page
@@ -173,9 +175,9 @@ def test_it_renews_for_the_next_year_when_started_in_march_while_still_registere
     rep: User,
     center_staff: User,
     group_fy: CivicGroup,
-    freeze_today: Callable[[dt.date], None],
+    time_machine: TimeMachineFixture,
 ) -> None:
-    freeze_today(dt.date(FY + 1, 3, 15))
+    time_machine.move_to(at_noon(dt.date(FY + 1, 3, 15)), tick=False)
     assert as_user(rep).post(f"/my/groups/{group_fy.pk}/renew/").status_code == 302
     application = RegistrationApplication.objects.get(group=group_fy)
     assert application.fiscal_year == FY + 1
@@ -193,9 +195,9 @@ def test_it_refuses_a_second_renewal_while_one_is_open_and_renewal_by_plain_memb
     rep: User,
     plain_member: User,
     group_fy: CivicGroup,
-    freeze_today: Callable[[dt.date], None],
+    time_machine: TimeMachineFixture,
 ) -> None:
-    freeze_today(FIRST_DAY_AFTER)
+    time_machine.move_to(at_noon(FIRST_DAY_AFTER), tick=False)
     decision = check("registry.start_renewal", plain_member, group_fy)
     assert not decision and "代表者" in str(decision.reason)
     services.renewal_start(actor=rep, group=group_fy)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.core import mail
 from django.test import Client
+from time_machine import TimeMachineFixture
 
 from kyodo.accounts.models import User
 from kyodo.core.permissions import NotAllowed, check
@@ -15,6 +16,7 @@ from kyodo.core.workflow import TransitionRefused
 from kyodo.registry import services, workflow
 from kyodo.registry.models import CivicGroup, GroupRole, RegistrationApplication
 from tests import factories
+from tests.unit.conftest import at_noon
 
 pytestmark = pytest.mark.django_db
 
@@ -154,9 +156,9 @@ def test_it_shows_the_return_reason_to_the_group(
 
 
 def test_it_assigns_the_next_registration_number_and_31_march_on_approval(
-    center_staff: User, freeze_today: Callable[[dt.date], None]
+    center_staff: User, time_machine: TimeMachineFixture
 ) -> None:
-    freeze_today(dt.date(2025, 6, 1))
+    time_machine.move_to(at_noon(dt.date(2025, 6, 1)), tick=False)
     factories.CivicGroupFactory(
         registration_number="2025-0009", registered_until=dt.date(2026, 3, 31)
     )

@@ -1,0 +1,367 @@
+"""Gate: every POST form of Kyodo makes one effect however often the same submission arrives.
+
+The forms are discovered (tests/gates/forms.py: every page of the authorization matrix, as
+every persona who may open it), not listed by hand; FORMS below only says, per form, what a
+valid submission needs beyond what the page fills in, so that the first POST really changes
+something. Each form is then sent twice with the same one-time token, inside a transaction
+that is rolled back:
+
+  - every POST form carries exactly one one-time token (kyodo.core.once);
+  - the first answer is never a 500; a redirect means it succeeded, and then the second
+    answer is a redirect to the same place and changes nothing: no row and no audit event
+    more than after the first;
+  - an answer that is not a redirect (the form again with a message) changes nothing, and
+    releases the token, so the corrected form can be sent;
+  - at least one persona's submission of each form succeeds with an effect, unless FORMS
+    says why it cannot in the gates' world.
+
+A new form fails `test_it_knows_every_post_form` with the line to add.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+
+from kyodo.audit.models import AuditEvent
+from kyodo.core.models import FormSubmission
+from kyodo.core.once import FIELD, new_token
+from tests.gates.conftest import PDF_BYTES, World
+from tests.gates.forms import Form, by_key, discover_forms
+from tests.gates.test_authorization_matrix import MATRIX, PATTERNS
+
+
+@dataclass(frozen=True)
+class Case:
+    data: dict[str, Any] = field(default_factory=dict)  # beyond what the page fills in
+    # Objects a valid submission needs, made inside the case's transaction: → more data.
+    given: Callable[[World], dict[str, Any]] | None = None
+    tick: tuple[str, ...] = ()  # check boxes to tick (the first of each group)
+    no_effect: str = ""  # why no submission in the gates' world changes a row
+    writes_on_page: str = ""  # why an answer that is not a redirect writes rows
+
+
+def _new_committee_member(world: World) -> dict[str, Any]:
+    from kyodo.accounts.models import Role
+    from tests import factories
+
+    user = factories.UserFactory(roles=[Role.COMMITTEE], email="gate-committee@example.jp")
+    return {"email": user.email}
+
+
+OK = Case()
+FORMS: dict[str, Case] = {
+    # accounts
+    "POST accounts:login": Case(no_effect="the gates' personas have no password to type"),
+    "POST accounts:logout": Case(no_effect="ends the session; no row of Kyodo changes"),
+    "POST accounts:otp_setup": Case(
+        no_effect="needs the six digits of a real authenticator",
+        writes_on_page="the page keeps the person's unconfirmed device for the next try",
+    ),
+    "POST accounts:otp_verify": Case(no_effect="needs the six digits of a real authenticator"),
+    "POST accounts:password_reset": Case(
+        data={"email": "nobody@example.jp"},
+        no_effect="sends mail only to an address that exists, and never says which",
+    ),
+    "POST accounts:sign_up": Case(
+        writes_on_page="'check your mail' is a page; a repeat finds the address taken",
+        data={
+            "email": "gate-new@example.jp",
+            "full_name": "新規 登録",
+            "full_name_kana": "しんき とうろく",
+            "password1": "a-long-gate-password-2026",
+            "password2": "a-long-gate-password-2026",
+        },
+    ),
+    "POST accounts:role_revoke": OK,
+    "POST accounts:totp_reset": OK,
+    "POST accounts:user_detail": Case(data={"role": "committee"}),
+    # portal
+    "POST portal:inbox_read_all": OK,
+    "POST portal:mail_resend": OK,
+    "POST portal:notice_open": OK,
+    # programmes
+    "POST programmes:call_edit": OK,
+    "POST programmes:call_new": Case(tick=("courses",)),
+    "POST programmes:course_edit": OK,
+    "POST programmes:issue_new": OK,
+    "POST programmes:theme_edit": OK,
+    "POST programmes:theme_new": Case(data={"budget_ceiling": "500000"}),
+    # proposals
+    "POST proposals:action[action=submit]": Case(
+        no_effect="the gates' draft lacks what a submission needs: refused with a message"
+    ),
+    "POST proposals:action[action=withdraw]": OK,
+    "POST proposals:assign": OK,
+    "POST proposals:attachment_delete": OK,
+    "POST proposals:attachment_upload": OK,
+    "POST proposals:budget": Case(
+        data={
+            "form-0-kind": "income",
+            "form-0-category": "市の負担金・補助金",
+            "form-0-description": "ゲートの内訳",
+            "form-0-amount": "10000",
+            "form-0-unit_price": "1000",
+            "form-0-quantity": "10",
+        }
+    ),
+    "POST proposals:consultation_manage[step=assign]": OK,
+    "POST proposals:consultation_manage[step=conclude]": OK,
+    "POST proposals:consultation_manage[step=meeting]": OK,
+    "POST proposals:consultation_new": OK,
+    "POST proposals:edit": Case(data={"title": "ゲートで直した事業名"}),
+    "POST proposals:new": OK,
+    # registry
+    "POST registry:application_action[action=approve]": OK,
+    "POST registry:application_action[action=return]": Case(
+        no_effect="returning needs a reason, which only the staff application page asks for"
+    ),
+    "POST registry:application_action[action=withdraw]": OK,
+    "POST registry:document_delete": OK,
+    "POST registry:document_upload": OK,
+    "POST registry:group_edit": OK,
+    "POST registry:group_new": Case(data={"legal_form": "voluntary"}, tick=("fields",)),
+    "POST registry:invite": Case(data={"email": "gate-invitee@example.jp"}),
+    "POST registry:membership_update": OK,
+    "POST registry:staff_application": OK,
+    "POST registry:staff_import": Case(
+        no_effect="the upload only shows a preview; its confirmation makes the rows"
+    ),
+    # review
+    "POST review:committee_act[step=budget]": OK,
+    "POST review:committee_act[step=deadlines]": OK,
+    "POST review:committee_act[step=member]": Case(given=_new_committee_member),
+    "POST review:committee_act[step=publish]": OK,
+    "POST review:committee_act[step=publish_schedule]": OK,
+    "POST review:declaration_revoke": Case(data={"reason": "委員からの申出"}),
+    "POST review:declare": OK,
+    "POST review:score": OK,
+    "POST review:staff_index": OK,
+    "POST review:staff_proposal_act[step=advice]": OK,
+    "POST review:staff_proposal_act[step=slot]": OK,
+}
+# Models whose rows are bookkeeping, not an effect of the form: the token itself, sessions,
+# failed log-in counters, queued background work.
+NOT_EFFECTS = {
+    "core.formsubmission",
+    "sessions.session",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "django_tasks_db.dbtaskresult",
+}
+GENERIC: dict[str, str] = {
+    "email": "gate@example.jp",
+    "number": "1",
+    "date": "2026-05-01",
+    "url": "https://example.jp/",
+    "tel": "0467-00-0000",
+    "password": "a-long-gate-password-2026",
+}
+
+
+# A required field the page leaves empty gets a value that fits its name, else its type.
+BY_NAME: list[tuple[str, str]] = [
+    (r"(_on|^day|deadline|_date)$", "2026-05-01"),
+    (r"kana$", "げーとのにゅうりょく"),
+    (r"postal_code$", "248-0006"),
+    (r"phone$", "0467-00-0000"),
+    (r"^starts$", "10:00"),
+    (r"^ends$", "11:00"),
+    (r"(count|year|years|_members|_officers)$", "3"),
+]
+
+
+def _filler(form: Form, name: str) -> str:
+    for pattern, value in BY_NAME:
+        if re.search(pattern, name):
+            return value
+    return GENERIC.get(form.types.get(name, ""), "ゲートの入力")
+
+
+def effects() -> dict[str, str]:
+    """Per model: its row count and a digest of every row (so an edit counts too); and the
+    number of audit events."""
+    state: dict[str, str] = {}
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if label in NOT_EFFECTS:
+            continue
+        rows = list(model._base_manager.order_by("pk").values_list())
+        digest = hashlib.sha1(repr(rows).encode(), usedforsecurity=False).hexdigest()[:10]
+        state[label] = f"{len(rows)} rows {digest}"
+    state["audit events"] = str(AuditEvent.objects.count())
+    return state
+
+
+def _valid(form: Form, case: Case) -> dict[str, Any]:
+    data: dict[str, Any] = dict(form.fixed)
+    if form.buttons:
+        data[form.buttons[0][0]] = form.buttons[0][1]
+    for name in form.text:
+        data[name] = form.values.get(name, "")
+        if not data[name] and name in form.required:
+            data[name] = _filler(form, name)
+    for name, options in form.choices.items():
+        # What a browser sends: the selected options, else a single select's first option;
+        # a required select left at "choose…" gets its first real option.
+        real = [o for o in options if o]
+        chosen = form.selected.get(name) or ([] if name in form.multi else options[:1])
+        if name in form.required and not any(chosen):
+            chosen = real[:1]
+        if chosen:
+            data[name] = chosen if name in form.multi else chosen[0]
+    for name, value in form.checkboxes.items():
+        ticked = form.checked.get(name) or (
+            [value] if name in form.required or name in case.tick else []
+        )
+        if ticked:
+            data[name] = ticked
+    for name in form.files:
+        data[name] = SimpleUploadedFile("gate.pdf", PDF_BYTES)
+    data.update({k: v() if callable(v) else v for k, v in case.data.items()})
+    return data
+
+
+def _answer(response: Any) -> str:
+    """The status and any messages beside fields: why a submission did not go through."""
+    if response.streaming or not response.content:
+        return str(response.status_code)
+    body = response.content.decode("utf-8", "replace")
+    errors = re.findall(r'<ul class="errorlist"[^>]*>(.*?)</ul>', body, re.S)
+    ids = re.findall(r'<ul class="errorlist" id="([^"]+)"', body)
+    text = "; ".join(f"{i}: {re.sub('<[^>]+>', '', e)}" for i, e in zip(ids, errors, strict=False))
+    return f"{response.status_code} {response.get('Location', '')} {text}"[:600]
+
+
+def _twice(world: World, form: Form, case: Case) -> tuple[bool, list[str], str]:
+    """Send the form twice with one token: (did the first change something, problems, and
+    what the first answer was)."""
+    client: Client = world.client_for(form.persona)
+    cookies = copy.deepcopy(client.cookies)
+    where = f"{form.key} as {form.persona} (from {form.page})"
+    problems: list[str] = []
+    changed = False
+    answer = ""
+    try:
+        with transaction.atomic():
+            if form.prepare is not None:
+                form.prepare(world)
+            given = case.given(world) if case.given else {}
+            token = new_token()
+            before = effects()
+            first = client.post(form.action, {**_valid(form, case), **given, FIELD: token})
+            after_first = effects()
+            second = client.post(form.action, {**_valid(form, case), **given, FIELD: token})
+            after_second = effects()
+            answer = f"{where}: {_answer(first)}"
+            if first.status_code >= 500:
+                problems.append(f"{where}: the first POST answered {first.status_code}")
+            elif 300 <= first.status_code < 400:
+                changed = after_first != before
+                if second.status_code != first.status_code or second.get("Location") != first.get(
+                    "Location"
+                ):
+                    problems.append(
+                        f"{where}: the repeat answered {second.status_code} "
+                        f"{second.get('Location', '')}, not the first's {first['Location']}"
+                    )
+                if after_second != after_first:
+                    problems.append(
+                        f"{where}: the repeat changed {_diff(after_first, after_second)}"
+                    )
+                if not FormSubmission.objects.filter(token=token).exclude(result_url="").exists():
+                    problems.append(f"{where}: the token was not kept with where it led")
+            else:
+                changed = after_first != before
+                if changed and not case.writes_on_page:
+                    problems.append(
+                        f"{where}: answered {first.status_code} but changed "
+                        f"{_diff(before, after_first)} (success answers with a redirect)"
+                    )
+                if changed and after_second != after_first:
+                    problems.append(
+                        f"{where}: the repeat changed {_diff(after_first, after_second)}"
+                    )
+                if FormSubmission.objects.filter(token=token).exists() and second.status_code < 300:
+                    problems.append(f"{where}: a form sent back was not released")
+            transaction.set_rollback(True)
+    finally:
+        client.cookies = cookies
+    return changed, problems, answer
+
+
+def _diff(a: dict[str, str], b: dict[str, str]) -> str:
+    return ", ".join(f"{k} {a[k]}→{b[k]}" for k in a if a[k] != b.get(k))
+
+
+def _post_forms(world: World) -> dict[str, list[Form]]:
+    forms = [f for f in discover_forms(world, every_persona=True) if f.method == "POST"]
+    return by_key(forms)
+
+
+def test_it_knows_every_post_form(shared_world: World) -> None:
+    found = _post_forms(shared_world)
+    missing = sorted(set(found) - set(FORMS))
+    gone = sorted(set(FORMS) - set(found))
+    assert not missing, "POST forms not in FORMS; add:\n" + "\n".join(
+        f'    "{key}": OK,' for key in missing
+    )
+    assert not gone, f"FORMS lists forms no page shows any more: {gone}"
+    # The discovery finds the product's forms, not silently nothing.
+    assert len(found) >= 40
+
+
+def test_it_carries_one_token_in_every_post_form(shared_world: World) -> None:
+    without = [
+        f"{form.key} on {form.page} as {form.persona}: {form.once_tokens} tokens"
+        for forms in _post_forms(shared_world).values()
+        for form in forms
+        if form.once_tokens != 1
+    ]
+    assert not without, "\n".join(without)
+
+
+def test_it_names_every_post_only_url_in_a_form() -> None:
+    """POST-only URLs are reached through forms; each is one the gate sends twice, or FORMS
+    lacks a page that shows its form (say so in UNREACHED)."""
+    post_only = {n for n, r in MATRIX.items() if n in PATTERNS and r.methods == {"POST"}}
+    named = {key.split(" ", 1)[1].split("[")[0] for key in FORMS}
+    assert post_only - named - set(UNREACHED) == set()
+
+
+# POST-only URLs whose form the discovery's pages do not show in the gates' world, and why.
+UNREACHED = {
+    "registry:renewal_start": "group A's registration is current: no renewal button yet",
+    "programmes:theme_publish": "the matrix opens the published theme, which has no button",
+    "proposals:fourparty_schedule": "shown on an accepted proposal's page; the matrix opens "
+    "the draft's",
+    "proposals:fourparty_record": "shown on a proposal in consultation; the matrix opens the "
+    "draft's",
+}
+
+
+@pytest.mark.parametrize("key", sorted(FORMS))
+def test_it_makes_one_effect_of_two_identical_posts(shared_world: World, key: str) -> None:
+    forms = _post_forms(shared_world).get(key)
+    assert forms, f"no page shows {key} any more: remove it from FORMS"
+    case = FORMS[key]
+    results = [_twice(shared_world, form, case) for form in forms]
+    problems = [p for _, found, _ in results for p in found]
+    assert not problems, "\n".join(problems)
+    if not case.no_effect:
+        assert any(changed for changed, _, _ in results), (
+            f"{key}: no persona's submission changed anything, so the gate proves nothing: "
+            "give FORMS the data a valid submission needs. The answers:\n"
+            + "\n".join(answer for _, _, answer in results)
+        )
