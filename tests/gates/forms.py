@@ -68,9 +68,18 @@ class Form:
         return (self.persona, self.method, self.action, tuple(sorted(self.text)))
 
 
+# URL arguments that are secrets made afresh for each world (an answer link's token): the
+# key names the argument, not its value, so that it is the same in every run.
+SECRET_ARGUMENTS = {"token", "secret", "code"}
+
+
 def form_key(method: str, action: str) -> str:
     match = resolve(urlsplit(action).path)
-    words = [f"{k}={v}" for k, v in sorted(match.kwargs.items()) if not str(v).isdigit()]
+    words = [
+        f"{k}=*" if k in SECRET_ARGUMENTS else f"{k}={v}"
+        for k, v in sorted(match.kwargs.items())
+        if not str(v).isdigit()
+    ]
     return f"{method} {match.view_name}" + (f"[{','.join(words)}]" if words else "")
 
 
