@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: help setup demo serve migrate seed test test-fast test-browser browser-deps lint format typecheck messages totp clean bench
+.PHONY: help setup demo serve migrate seed test test-fast test-browser test-scaleout scaleout browser-deps fonts lint format typecheck messages totp clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,26 +31,62 @@ migrate: setup ## Apply database migrations
 seed: migrate ## Load the Kamakura demo data (idempotent) and print the demo log-ins
 	DEBUG=1 $(PY) manage.py seed_demo
 
-serve: ## Serve the app at http://$(HOST):$(PORT) (development server)
+# The task worker runs in the background beside the development server and is stopped with
+# it (Ctrl-C, or any exit): mail and other background work go through the database queue,
+# as in production. --no-reload: the autoreloader's child would outlive a stopped parent.
+WORKER_QUEUES := default,mail,documents,imports
+serve: ## Serve the app at http://$(HOST):$(PORT) with a task worker beside it (log: var/worker.log)
+	@mkdir -p var
+	@DEBUG=1 $(PY) manage.py db_worker --queue-name $(WORKER_QUEUES) --no-reload >>var/worker.log 2>&1 & \
+	worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "task worker stopped"' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo "task worker started (pid $$worker, queues $(WORKER_QUEUES)); its output goes to var/worker.log"; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-demo: seed serve ## Set everything up on SQLite and serve the demo at http://127.0.0.1:8000
+demo: fonts seed serve ## Set everything up on SQLite and serve the demo at http://127.0.0.1:8000, with a task worker
 
-test: test-fast test-browser ## Set up and run the whole test suite (unit, integration and browser)
+test: test-fast test-browser test-scaleout ## Set up and run the whole test suite (unit, integration, browser, scale-out)
 
-test-fast: setup ## Run the fast suite (no browser), in parallel
+test-fast: setup fonts ## Run the fast suite (no browser), in parallel
 	KYODO_TESTING=1 $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q
 
 test-browser: setup browser-deps ## Run the end-to-end tests in Debian's Chromium
 	KYODO_TESTING=1 $(VENV)/bin/pytest -m browser -q -p no:randomly
 
+test-scaleout: setup ## Scale-out rehearsal: 2 gunicorns + 2 task workers on PostgreSQL and Redis (skips without them)
+	KYODO_TESTING=1 $(VENV)/bin/pytest -m scaleout -q -p no:randomly -n 0 -rs tests/scaleout
+
+scaleout: setup ## The scale-out rehearsal on its own, each step narrated
+	KYODO_TESTING=1 $(VENV)/bin/pytest -m scaleout -p no:randomly -n 0 -s -v -rs tests/scaleout
+
 browser-deps: node_modules/.kyodo-installed ## Debian's Chromium and IPAex fonts (apt, as root) and the npm test tools (axe-core, vnu-jar)
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-ipaexfont; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-ipaexfont $(FONT_PACKAGES); \
 	  else \
 	    echo "The browser tests need Debian's Chromium and the IPAex fonts. As root, run:" >&2; \
 	    echo "  apt-get update && apt-get install -y chromium fonts-ipaexfont" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+# The documents (kyodo/documents/fonts.py) are printed in BIZ UD明朝/ゴシック, with IPAex and
+# IPAmj明朝 (𠮷 and the other family-register kanji) taking the glyphs they lack; the PDF
+# tests read them back with poppler-utils (pdftotext, pdftoppm, pdffonts).
+FONT_PACKAGES := fonts-morisawa-bizud-mincho fonts-morisawa-bizud-gothic fonts-ipaexfont fonts-ipamj-mincho poppler-utils
+FONT_FILES := /usr/share/fonts/truetype/bizud-mincho/BIZUDMincho-Regular.ttf \
+  /usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf \
+  /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf \
+  /usr/share/fonts/truetype/ipamj/ipamjm.ttf /usr/bin/pdftotext
+fonts: ## The fonts documents are printed in, and poppler-utils for their tests (apt, as root)
+	@missing=""; for f in $(FONT_FILES); do [ -e "$$f" ] || missing="$$missing $$f"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(FONT_PACKAGES); \
+	  else \
+	    echo "Documents (PDF and Word) need these Debian packages, missing:$$missing. As root, run:" >&2; \
+	    echo "  apt-get update && apt-get install -y $(FONT_PACKAGES)" >&2; \
 	    exit 1; \
 	  fi; \
 	fi
@@ -74,8 +110,12 @@ format: setup ## Format the code with ruff
 typecheck: setup ## mypy with django-stubs
 	KYODO_TESTING=1 $(VENV)/bin/mypy kyodo
 
-messages: setup ## Extract and compile the translations (ja is the source; en in locale/)
-	DEBUG=1 $(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --no-obsolete
+# Apps with a catalog of their own (kyodo/<app>/locale) keep their strings there: the
+# project's catalog leaves them out, and each is extracted from inside its app.
+APP_CATALOGS := $(patsubst %/locale/,%,$(dir $(wildcard kyodo/*/locale/)))
+messages: setup ## Extract and compile the translations (ja is the source; en in locale/ and kyodo/<app>/locale/)
+	DEBUG=1 $(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --no-obsolete $(foreach app,$(APP_CATALOGS),--ignore=$(app)/*)
+	@for app in $(APP_CATALOGS); do (cd $$app && DEBUG=1 DJANGO_SETTINGS_MODULE=kyodo.settings PYTHONPATH=$(CURDIR) $(CURDIR)/$(PY) -m django makemessages -l en --no-obsolete) || exit 1; done
 	DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=.venv --ignore=node_modules
 
 clean: ## Remove the virtual environment and local data
@@ -87,10 +127,12 @@ totp: setup ## Print the current second-factor code of a demo staff account (EMA
 BENCH_DB ?= sqlite,postgres
 BENCH_SCALES ?= 400,50000
 BENCH_THROUGHPUT_SECONDS ?= 5
-bench: setup ## Time the pages on SQLite and PostgreSQL at 400 and 50,000 groups; writes bench/results/latest.json
+BENCH_TASKS ?= 1000
+bench: setup ## Time the pages (400 and 50,000 groups) and the task queue (1,000 tasks, 2 workers) on SQLite and PostgreSQL
 	$(PY) -m bench.run --db $(BENCH_DB) --scales $(BENCH_SCALES)
 	$(PY) -m bench.surveys --db $(if $(filter sqlite postgres,$(BENCH_DB)),$(BENCH_DB),both)
 	$(PY) -m bench.throughput --seconds $(BENCH_THROUGHPUT_SECONDS)
+	$(PY) -m bench.tasks --db $(BENCH_DB) --tasks $(BENCH_TASKS)
 
 .PHONY: audit
 # pip-audit asks PyPI for each pinned version's advisories; where that per-version service is

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kyodo.programmes",
     "kyodo.proposals",
     "kyodo.review",
+    "kyodo.documents",
     "kyodo.surveys",
     "kyodo.stats",
     "kyodo.portal",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kyodo.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "kyodo.core.middleware.OutOfRangeIdMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -98,9 +100,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE avoids the
-    # "database is locked" upgrade deadlock when two requests write at once.
+    # "database is locked" upgrade deadlock when two requests write at once; the busy
+    # timeout lets a writer wait its turn behind the web server and the task workers
+    # (`make demo` runs both) instead of failing after Python's default 5 s.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20),
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -188,6 +196,9 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend"
 )
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (a staging server, or
+# the scale-out rehearsal, which counts the messages the workers wrote).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or str(BASE_DIR / "var" / "mail")
 EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kyodo.accounts.models import Role, RoleAssignment, Section, User
 from kyodo.audit.services import audit_record
-from kyodo.core.notify import mail_subject, notify
+from kyodo.core.events import mail_subject, notify, people
 
 EMAIL_TOKEN_SALT = "kyodo.accounts.verify-email"  # noqa: S105 (a salt, not a secret)
 EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
@@ -36,7 +36,7 @@ def user_sign_up(*, email: str, password: str, full_name: str, full_name_kana: s
     RoleAssignment.objects.create(user=user, role=Role.RESIDENT)
     audit_record(actor=user, action="user.sign_up", target=user)
     notify(
-        to=[user.email],
+        to=[people(user)],
         subject=mail_subject(gettext_noop("【協働】メールアドレスの確認")),
         template="accounts/email/verify.txt",
         context={

@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
 
         autodiscover_modules("permissions")
         autodiscover_modules("navigation")
+        # …and its audiences module who its roles are, for notifications (kyodo.core.events).
+        autodiscover_modules("audiences")
+        # …and its handlers module what its domain events set off.
+        autodiscover_modules("handlers")

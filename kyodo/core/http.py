@@ -35,3 +35,18 @@ def acting_user(request: HttpRequest) -> User:
     if not user.is_authenticated:
         raise NotAllowed(deny(_("ログインが必要です。")))
     return user
+
+
+def id_from(value: str | None) -> int | None:
+    """An object id from a query parameter: None when absent; a 404 when it is no id at all
+    (letters, a 20-digit number), never an error from the database."""
+    from django.http import Http404
+
+    from kyodo.core.middleware import LARGEST_ID
+
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or int(text) > LARGEST_ID:
+        raise Http404
+    return int(text)

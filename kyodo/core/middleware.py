@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -64,3 +65,28 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+# The largest id a database column holds (a signed 64-bit integer on both databases).
+LARGEST_ID = 2**63 - 1
+
+
+class OutOfRangeIdMiddleware:
+    """A URL whose number no row can have (a 20-digit id typed or tampered with) is a 404,
+    before any view hands it to the database, which would refuse it with an error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: dict[str, Any]
+    ) -> HttpResponse | None:
+        from django.http import Http404
+
+        for value in [*args, *kwargs.values()]:
+            if isinstance(value, int) and not -LARGEST_ID <= value <= LARGEST_ID:
+                raise Http404
+        return None

@@ -9,19 +9,24 @@ and two callers never get the same one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 
 from kyodo.core.models import NumberSequence
 
 
-def next_value(kind: str, fiscal_year: int) -> int:
-    """The next integer of the (kind, fiscal_year) sequence, starting at 1."""
+def next_value(kind: str, fiscal_year: int, *, start_after: Callable[[], int] | None = None) -> int:
+    """The next integer of the (kind, fiscal_year) sequence, starting at 1 — or above
+    `start_after()` (numbers issued before the counter existed) when the counter is new."""
     with transaction.atomic():
         row = NumberSequence.objects.select_for_update().filter(kind=kind, year=fiscal_year).first()
         if row is None:
             try:
                 with transaction.atomic():
-                    row = NumberSequence.objects.create(kind=kind, year=fiscal_year, last=0)
+                    row = NumberSequence.objects.create(
+                        kind=kind, year=fiscal_year, last=start_after() if start_after else 0
+                    )
             except IntegrityError:  # another transaction created it first: lock theirs
                 row = NumberSequence.objects.select_for_update().get(kind=kind, year=fiscal_year)
         row.last += 1
@@ -29,9 +34,15 @@ def next_value(kind: str, fiscal_year: int) -> int:
         return row.last
 
 
-def next_number(kind: str, fiscal_year: int, *, width: int = 4) -> str:
+def next_number(
+    kind: str,
+    fiscal_year: int,
+    *,
+    width: int = 4,
+    start_after: Callable[[], int] | None = None,
+) -> str:
     """'2026-0001' style: the fiscal year, a hyphen and the zero-padded counter."""
-    return f"{fiscal_year}-{next_value(kind, fiscal_year):0{width}d}"
+    return f"{fiscal_year}-{next_value(kind, fiscal_year, start_after=start_after):0{width}d}"
 
 
 def seed_from(kind: str, fiscal_year: int, highest: int) -> None:

@@ -56,6 +56,15 @@ def wareki_date(day: dt.date) -> str:
     return f"{era}{_year_label(number)}年{day.month}月{day.day}日"
 
 
+def wareki_or_iso(day: dt.date) -> str:
+    """和暦 where there is one; a date before Meiji (a typo, an old import) as 1800-01-01,
+    so that any stored date can be shown without failing the page."""
+    try:
+        return wareki_date(day)
+    except ValueError:
+        return day.isoformat()
+
+
 def wareki_fiscal_year(year: int) -> str:
     """2025 → 令和7年度. A fiscal year takes the newest era that began in its first calendar
     year: FY2019 is 令和元年度 (though it opened in 平成31年), FY1988 is 昭和63年度."""

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.japan.calendar import parse_date
+from kyodo.japan.calendar import parse_date, wareki_or_iso
 from kyodo.japan.numbers import parse_int, parse_yen
 from kyodo.japan.postal import normalize_postal_code
 from kyodo.japan.text import clean_text, is_kana_reading, normalize_reading
@@ -22,12 +22,46 @@ class CleanCharField(forms.CharField):
         return clean_text(result) if result else result
 
 
+# Without a range of its own, a date field takes what any record of Kyodo can mean: from the
+# Meiji era (the oldest 和暦 Kyodo writes) to the end of this century.
+EARLIEST_DATE = dt.date(1868, 10, 23)
+LATEST_DATE = dt.date(2099, 12, 31)
+
+
 class JapaneseDateField(forms.DateField):
-    """Accepts 2025-04-01, 2025/4/1, 2025年4月1日, 令和7年4月1日 and R7.4.1."""
+    """Accepts 2025-04-01, 2025/4/1, 2025年4月1日, 令和7年4月1日 and R7.4.1, within
+    `earliest`…`latest` (a sensible range for what the date means)."""
 
     default_error_messages = {
         "invalid": _("日付を「2025-04-01」または「令和7年4月1日」の形で入力してください。"),
     }
+
+    def __init__(
+        self,
+        *,
+        earliest: dt.date | None = None,
+        latest: dt.date | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.earliest = earliest or EARLIEST_DATE
+        self.latest = latest or LATEST_DATE
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        if value < self.earliest:
+            raise forms.ValidationError(
+                _("%(date)s より前の日付は入力できません。")
+                % {"date": wareki_or_iso(self.earliest)},
+                code="too_early",
+            )
+        if value > self.latest:
+            raise forms.ValidationError(
+                _("%(date)s より後の日付は入力できません。") % {"date": wareki_or_iso(self.latest)},
+                code="too_late",
+            )
 
     def to_python(self, value: Any) -> dt.date | None:
         if value in self.empty_values:
@@ -40,7 +74,21 @@ class JapaneseDateField(forms.DateField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
 
-class LooseIntegerField(forms.IntegerField):
+# Counts and amounts are never negative unless a field says so, and never larger than the
+# database's integer columns hold: a 20-digit number gets a message, not a 500.
+LARGEST_NUMBER = 2_000_000_000
+
+
+class _BoundedNumber(forms.IntegerField):
+    def __init__(self, *, min_value: int | None = 0, max_value: int | None = None, **kwargs: Any):
+        super().__init__(
+            min_value=min_value,
+            max_value=LARGEST_NUMBER if max_value is None else max_value,
+            **kwargs,
+        )
+
+
+class LooseIntegerField(_BoundedNumber):
     """An integer field that accepts full-width digits and thousands separators."""
 
     widget = forms.TextInput(attrs={"inputmode": "numeric"})
@@ -56,8 +104,8 @@ class LooseIntegerField(forms.IntegerField):
             ) from exc
 
 
-class YenField(forms.IntegerField):
-    """Yen typed as 500,000 / 500000円 / ５０万円 / 50万."""
+class YenField(_BoundedNumber):
+    """Yen typed as 500,000 / 500000円 / ５０万円 / 50万 / ３千円."""
 
     widget = forms.TextInput(attrs={"inputmode": "numeric"})
 

@@ -9,7 +9,9 @@ from kyodo.japan.text import nfkc
 # Thousands separators, when present, must group by three: "50,00" or "1,0,0" is a typo
 # (or a decimal comma) that would otherwise be read as a quite different amount.
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
-_YEN = re.compile(r"^(?P<sign>-)?(?:(?P<man>\d+(?:\.\d+)?)万)?(?P<rest>\d*)円?$")
+_YEN = re.compile(
+    r"^(?P<sign>-)?(?:(?P<man>\d+(?:\.\d+)?)万)?(?:(?P<sen>\d+(?:\.\d+)?)千)?(?P<rest>\d*)円?$"
+)
 
 
 def _drop_separators(value: str, text: str) -> str:
@@ -33,14 +35,15 @@ def parse_yen(text: str) -> int:
     value = _drop_separators(value, text)
     value = value.replace("−", "-").replace("ー", "-") if value[:1] in "−ー" else value
     match = _YEN.match(value)
-    if not value or not match or not (match["man"] or match["rest"]):
+    if not value or not match or not (match["man"] or match["sen"] or match["rest"]):
         raise ValueError(text)
     amount = 0
-    if match["man"]:
-        man = float(match["man"]) * 10_000
-        if man != int(man):
-            raise ValueError(text)
-        amount += int(man)
+    for group, unit in (("man", 10_000), ("sen", 1_000)):
+        if match[group]:
+            part = float(match[group]) * unit
+            if part != int(part):
+                raise ValueError(text)
+            amount += int(part)
     if match["rest"]:
         amount += int(match["rest"])
     return -amount if match["sign"] else amount

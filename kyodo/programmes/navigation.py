@@ -9,4 +9,11 @@ register_menu(
     MenuEntry(
         _("募集の設定"), "programmes:staff_overview", permission="programmes.configure", order=90
     ),
+    MenuEntry(
+        _("市提案テーマ"),
+        "programmes:theme_list",
+        permission="programmes.draft_theme",
+        order=85,
+        current=("programmes:theme_new", "programmes:theme_edit"),
+    ),
 )

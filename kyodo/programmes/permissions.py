@@ -55,11 +55,9 @@ def can_edit_theme(user: Any, theme: CityTheme) -> Decision:
 
 @predicate("programmes.publish_theme")
 def can_publish_theme(user: Any, theme: CityTheme) -> Decision:
-    if not is_office(user):
-        return deny(_("テーマの公開は、協働担当課が行います。"))
-    if theme.status != ThemeStatus.DRAFT:
-        return deny(_("このテーマは下書きではありません。"))
-    return ALLOW
+    from kyodo.programmes.workflow import THEME
+
+    return THEME.check(user, theme, "publish")
 
 
 @predicate("programmes.view_theme")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record, diff
 from kyodo.core.permissions import NotAllowed, authorize, deny
-from kyodo.programmes.models import Call, CityTheme, Course, DepartmentIssue, ThemeStatus
+from kyodo.programmes import workflow
+from kyodo.programmes.models import Call, CityTheme, Course, DepartmentIssue
 
 THEME_FIELDS = [
     "call",
@@ -100,6 +100,9 @@ def theme_save(*, actor: User, data: dict[str, Any], theme: CityTheme | None = N
     for name in THEME_FIELDS:
         if name in data:
             setattr(theme, name, data[name])
+    problem = workflow.theme_course_problem(theme)
+    if problem is not None:
+        raise problem
     theme.save()
     audit_record(
         actor=actor,
@@ -110,20 +113,13 @@ def theme_save(*, actor: User, data: dict[str, Any], theme: CityTheme | None = N
     return theme
 
 
-@transaction.atomic
+def theme_transition(*, actor: User, theme: CityTheme, action: str) -> CityTheme:
+    """Publish or close a theme (kyodo.programmes.workflow)."""
+    return workflow.THEME.transition(actor=actor, obj=theme, action=action)
+
+
 def theme_publish(*, actor: User, theme: CityTheme) -> CityTheme:
-    locked = CityTheme.objects.select_for_update().get(pk=theme.pk)
-    authorize(actor, "programmes.publish_theme", locked)
-    locked.status = ThemeStatus.PUBLISHED
-    locked.published_at = timezone.now()
-    locked.save(update_fields=["status", "published_at", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="theme.publish",
-        target=locked,
-        changes={"status": [ThemeStatus.DRAFT, ThemeStatus.PUBLISHED]},
-    )
-    return locked
+    return theme_transition(actor=actor, theme=theme, action="publish")
 
 
 @transaction.atomic

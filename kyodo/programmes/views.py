@@ -11,31 +11,44 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kyodo.core.errors import DomainError, form_error
 from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
+from kyodo.core.workflow import TransitionRefused
 from kyodo.japan.calendar import fiscal_year
 from kyodo.programmes import services
 from kyodo.programmes.forms import CallForm, CourseForm, IssueForm, ThemeForm
 from kyodo.programmes.models import Call, CityTheme, Course, DepartmentIssue, Programme, ThemeStatus
+from kyodo.registry.selectors import memberships_of
 
 # --- public ----------------------------------------------------------------------------
 
 
 def call_list(request: HttpRequest) -> HttpResponse:
-    calls = Call.objects.filter(is_published=True).select_related("programme")
+    calls = Call.objects.filter(is_published=True).select_related("programme", "committee")
     return render(request, "programmes/call_list.html", {"calls": calls})
 
 
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    call = get_object_or_404(Call.objects.select_related("programme"), pk=pk)
+    call = get_object_or_404(Call.objects.select_related("programme", "committee"), pk=pk)
     authorize(request.user, "programmes.view_call", call)
+    today = timezone.localdate()
     context = {
         "call": call,
         "courses": call.courses.all(),
         "themes": call.themes.filter(status=ThemeStatus.PUBLISHED).select_related(
             "section__division", "course"
         ),
-        "today": timezone.localdate(),
+        "today": today,
+        "call_is_open": call.is_published and call.is_open(today),
+        # The groups this person may propose for: the "propose" and "consult" buttons.
+        "my_groups": [
+            m.group
+            for m in memberships_of(user=request.user)
+            if check("registry.act_for_group", request.user, m.group)
+        ]
+        if request.user.is_authenticated
+        else [],
     }
     return render(request, "programmes/call_detail.html", context)
 
@@ -140,11 +153,15 @@ def theme_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Http
         initial = {"years": 1}
     form = ThemeForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
-        theme = services.theme_save(actor=request.user, data=form.cleaned_data, theme=theme)
-        messages.success(
-            request, _("テーマの下書きを保存しました。協働担当課が確認して公開します。")
-        )
-        return redirect("programmes:theme", pk=theme.pk)
+        try:
+            saved = services.theme_save(actor=request.user, data=form.cleaned_data, theme=theme)
+        except DomainError as refused:
+            form_error(form, refused)
+        else:
+            messages.success(
+                request, _("テーマの下書きを保存しました。協働担当課が確認して公開します。")
+            )
+            return redirect("programmes:theme", pk=saved.pk)
     return render(request, "programmes/theme_form.html", {"form": form, "theme": theme})
 
 
@@ -152,8 +169,12 @@ def theme_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Http
 @login_required
 def theme_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     theme = get_object_or_404(CityTheme, pk=pk)
-    services.theme_publish(actor=request.user, theme=theme)
-    messages.success(request, _("テーマを公開しました。"))
+    try:
+        services.theme_publish(actor=request.user, theme=theme)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("テーマを公開しました。"))
     return redirect("programmes:theme", pk=theme.pk)
 
 

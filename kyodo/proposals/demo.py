@@ -13,7 +13,7 @@ from kyodo.japan.calendar import fiscal_year, wareki_fiscal_year
 from kyodo.programmes import services as programme_services
 from kyodo.programmes.models import Call, CityTheme, DepartmentIssue
 from kyodo.programmes.seed import seed_programme
-from kyodo.proposals import services
+from kyodo.proposals import consultations, fourparty, services
 from kyodo.proposals.models import Proposal
 from kyodo.registry.models import CivicGroup
 
@@ -166,7 +166,7 @@ def seed_proposal_demo(*, office: User, rep: User, center: User, group: CivicGro
     if Proposal.objects.filter(group=group).exists():
         return "proposals already there"
     _prepare_group(group, today)
-    services.consultation_create(
+    consultations.consultation_create(
         actor=rep,
         group=group,
         call=call,
@@ -192,7 +192,7 @@ def seed_proposal_demo(*, office: User, rep: User, center: User, group: CivicGro
     )
     services.proposal_transition(actor=rep, proposal=on_theme, action="submit")
     services.proposal_transition(actor=office, proposal=on_theme, action="accept")
-    services.fourparty_schedule(
+    fourparty.fourparty_schedule(
         actor=office,
         proposal=on_theme,
         scheduled_at=timezone.now() + dt.timedelta(days=5),

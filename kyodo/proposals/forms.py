@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Section
+from kyodo.core.editing import VersionField
 from kyodo.japan.forms import CleanCharField, JapaneseDateField, LooseIntegerField, YenField
 from kyodo.programmes.models import Call, CityTheme, Course, Track
 from kyodo.programmes.seed import budget_categories
@@ -120,6 +121,7 @@ class PlanForm(forms.Form):
     appeal_public_benefit = _text(_("アピール：公益性"), rows=3)
     appeal_collaboration = _text(_("アピール：協働の効果"), rows=3)
     years = LooseIntegerField(label=_("事業年数"), min_value=1, max_value=10)
+    version = VersionField()
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -132,7 +134,7 @@ class PlanForm(forms.Form):
         return [self[f"schedule_{m}"] for m in FISCAL_MONTHS]
 
     def plan_fields(self) -> list[Any]:
-        return [f for f in self if not f.name.startswith("schedule_")]
+        return [f for f in self if not f.name.startswith("schedule_") and f.name != "version"]
 
     @staticmethod
     def initial_for(proposal: Any) -> dict[str, Any]:
@@ -156,10 +158,15 @@ class PlanForm(forms.Form):
         }
         for item in proposal.schedule or []:
             initial[f"schedule_{item['month']}"] = item.get("activity", "")
+        initial["version"] = proposal.version
         return initial
 
     def plan_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("schedule_")}
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if not k.startswith("schedule_") and k != "version"
+        }
         data["schedule"] = [
             {"month": m, "activity": self.cleaned_data.get(f"schedule_{m}") or ""}
             for m in FISCAL_MONTHS
@@ -225,6 +232,20 @@ class BaseBudgetFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "years": self.years}
 
+    def _claims_too_many(self) -> bool:
+        """A form count past the maximum is tampered with: build no rows for it at all."""
+        from django.forms.formsets import TOTAL_FORM_COUNT
+
+        if not self.is_bound:
+            return False
+        claimed = str(self.data.get(self.add_prefix(TOTAL_FORM_COUNT), "0")).strip()
+        return not claimed.isdigit() or len(claimed) > 6 or int(claimed) > self.max_num
+
+    def total_form_count(self) -> int:
+        # Django refuses the count itself ("at most 200"); without this it would still
+        # build and render the 200 rows the tampered count asked for.
+        return 0 if self._claims_too_many() else super().total_form_count()
+
     def lines(self) -> list[dict[str, Any]]:
         return [
             f.cleaned_data
@@ -237,7 +258,13 @@ class BaseBudgetFormSet(forms.BaseFormSet):
 BudgetFormSet = cast(
     "type[BaseBudgetFormSet]",
     forms.formset_factory(
-        BudgetLineForm, formset=BaseBudgetFormSet, extra=4, can_delete=True, max_num=200
+        BudgetLineForm,
+        formset=BaseBudgetFormSet,
+        extra=4,
+        can_delete=True,
+        max_num=200,
+        absolute_max=200,
+        validate_max=True,
     ),
 )
 

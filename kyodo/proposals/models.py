@@ -104,6 +104,9 @@ class ConsultationMeeting(models.Model):
 
 class Proposal(models.Model):
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals")
+    # Bumped by every save of the plan: a save made on a stale copy is refused
+    # (kyodo.core.editing), so two editors never overwrite each other unseen.
+    version = models.PositiveIntegerField(default=1, editable=False)
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="proposals")
     group = models.ForeignKey(CivicGroup, on_delete=models.PROTECT, related_name="proposals")
     track = models.CharField(
@@ -227,6 +230,9 @@ class ProposalAttachment(StoredUpload):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("書類の種類"), max_length=20, choices=AttachmentKind.choices)
     file = models.FileField(_("ファイル"), upload_to="proposals/%Y/%m/")
+    # The version that froze this file with the rest of the proposal; a frozen file belongs
+    # to that version's record and is never removed.
+    frozen_in_version = models.PositiveIntegerField(_("固定された版"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "-uploaded_at"]

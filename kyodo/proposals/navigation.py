@@ -20,5 +20,11 @@ register_menu(
     MenuEntry(
         _("協働事業の提案"), "proposals:staff_list", permission="proposals.staff_list", order=80
     ),
+    MenuEntry(
+        _("事前相談"),
+        "proposals:staff_consultations",
+        permission="proposals.manage_consultation",
+        order=81,
+    ),
 )
 register_panel(DashboardPanel("proposals", "proposals/_inbox.html", _inbox, 20))

@@ -15,7 +15,6 @@ from kyodo.accounts.models import Role
 from kyodo.accounts.permissions import LOGIN_REQUIRED, is_person
 from kyodo.core.permissions import ALLOW, Decision, check, deny, predicate
 from kyodo.proposals.models import ConsultationSheet, Proposal
-from kyodo.proposals.workflow import TRANSITIONS
 from kyodo.registry.permissions import membership_role
 
 NOT_YOURS = _("この提案を見る権限がありません。")
@@ -74,7 +73,7 @@ def can_edit(user: Any, proposal: Proposal) -> Decision:
     decision = check("registry.act_for_group", user, proposal.group)
     if not decision:
         return decision
-    if not proposal.state.editable_by_group:
+    if not proposal.state.editable_by_owner:
         return deny(
             _("「%(state)s」の提案は編集できません。") % {"state": proposal.state.group_label}
         )
@@ -109,16 +108,22 @@ def can_consult(user: Any, proposal: Proposal | None = None) -> Decision:
 
 @predicate("proposals.transition")
 def can_transition(user: Any, target: tuple[Proposal, str]) -> Decision:
+    """May this person start this move on the proposal from a page now (its workflow decides)?"""
+    from kyodo.proposals.workflow import PROPOSAL
+
     proposal, action = target
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        return deny(_("この操作はありません。"))
-    if proposal.status not in transition.sources:
-        return deny(
-            _("「%(state)s」の提案には、この操作はできません。")
-            % {"state": proposal.state.staff_label}
-        )
-    return check(transition.permission, user, proposal)
+    return PROPOSAL.check(user, proposal, action)
+
+
+@predicate("proposals.schedule_fourparty")
+def can_schedule_fourparty(user: Any, proposal: Proposal) -> Decision:
+    """Setting a four-party meeting: the first one moves an accepted proposal into
+    consultation (the workflow's "schedule"), later ones are added during it."""
+    from kyodo.proposals.workflow import CONSULTATION, PROPOSAL
+
+    if proposal.status == CONSULTATION:
+        return can_consult(user, proposal)
+    return PROPOSAL.check(user, proposal, "schedule", by_service=True)
 
 
 # --- consultations ---------------------------------------------------------------------

@@ -19,10 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kyodo.core.http import AuthenticatedHttpRequest
+from kyodo.core.editing import EditConflict, keep_typed_after_conflict
+from kyodo.core.errors import DomainError, form_error
+from kyodo.core.http import AuthenticatedHttpRequest, id_from
 from kyodo.core.permissions import authorize, check
+from kyodo.core.workflow import Transition
 from kyodo.programmes.models import Call, CityTheme
-from kyodo.proposals import selectors, services, workflow
+from kyodo.proposals import consultations, fourparty, selectors, services, workflow
 from kyodo.proposals.forms import (
     AssignForm,
     AttachmentForm,
@@ -44,7 +47,9 @@ from kyodo.proposals.models import (
     Proposal,
     ProposalAttachment,
 )
+from kyodo.proposals.versions import proposal_snapshot, snapshot_rows, version_diff
 from kyodo.registry.models import CivicGroup, LegalForm
+from kyodo.registry.services import group_profile
 
 
 def _proposal(request: HttpRequest, pk: int) -> Proposal:
@@ -69,11 +74,7 @@ def _call_from(request: HttpRequest) -> Call:
         if call is None:
             raise Http404
         return call
-    try:
-        call_id = int(raw)
-    except ValueError as exc:
-        raise Http404 from exc
-    return get_object_or_404(Call, pk=call_id, is_published=True)
+    return get_object_or_404(Call, pk=id_from(raw), is_published=True)
 
 
 # --- consultations ---------------------------------------------------------------------
@@ -86,7 +87,7 @@ def consultation_new(request: AuthenticatedHttpRequest, group_pk: int) -> HttpRe
     call = _call_from(request)
     form = ConsultationForm(request.POST or None, call=call)
     if request.method == "POST" and form.is_valid():
-        sheet = services.consultation_create(
+        sheet = consultations.consultation_create(
             actor=request.user, group=group, call=call, data=form.cleaned_data
         )
         messages.success(
@@ -133,11 +134,13 @@ def consultation_manage(request: AuthenticatedHttpRequest, pk: int, step: str) -
     if form.is_valid():
         data = form.cleaned_data
         if step == "assign":
-            services.consultation_assign(actor=request.user, sheet=sheet, section=data["section"])
+            consultations.consultation_assign(
+                actor=request.user, sheet=sheet, section=data["section"]
+            )
         elif step == "meeting":
-            services.consultation_record_meeting(actor=request.user, sheet=sheet, data=data)
+            consultations.consultation_record_meeting(actor=request.user, sheet=sheet, data=data)
         else:
-            services.consultation_conclude(
+            consultations.consultation_conclude(
                 actor=request.user, sheet=sheet, outcome=data["outcome"], note=data["note"]
             )
         messages.success(request, _("記録しました。"))
@@ -184,7 +187,7 @@ def proposal_new(request: AuthenticatedHttpRequest, group_pk: int) -> HttpRespon
     authorize(request.user, "proposals.create", group)
     call = _call_from(request)
     theme = None
-    theme_id = request.GET.get("theme") or request.POST.get("theme")
+    theme_id = id_from(request.GET.get("theme") or request.POST.get("theme"))
     if theme_id:
         theme = get_object_or_404(
             CityTheme.objects.select_related("section", "course"),
@@ -204,8 +207,8 @@ def proposal_new(request: AuthenticatedHttpRequest, group_pk: int) -> HttpRespon
                 theme=theme,
                 consultation=form.cleaned_data.get("consultation"),
             )
-        except services.TransitionRefused as exc:
-            form.add_error(None, exc.message)
+        except DomainError as exc:
+            form_error(form, exc)
         else:
             messages.success(request, _("提案書の下書きを作りました。"))
             return redirect("proposals:edit", pk=proposal.pk)
@@ -213,13 +216,10 @@ def proposal_new(request: AuthenticatedHttpRequest, group_pk: int) -> HttpRespon
     return render(request, "proposals/proposal_new.html", context)
 
 
-def _actions(user: Any, proposal: Proposal) -> list[workflow.Transition]:
-    return [
-        t
-        for t in workflow.allowed_actions(proposal.status)
-        if t.action not in ("schedule", "proceed", "revise", "stop")
-        and check(t.permission, user, proposal)
-    ]
+def _actions(user: Any, proposal: Proposal) -> list[Transition]:
+    """The moves this person may start from the proposal's page (the four-party and committee
+    steps have their own forms)."""
+    return workflow.PROPOSAL.actions_for(user, proposal)
 
 
 def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
@@ -227,7 +227,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
     is_staff_view = check("proposals.staff_list", user)
     report = (
         services.proposal_eligibility(proposal)
-        if proposal.state.editable_by_group or proposal.status == workflow.SUBMITTED
+        if proposal.state.editable_by_owner or proposal.status == workflow.SUBMITTED
         else None
     )
     versions = list(proposal.versions.order_by("-number"))
@@ -236,16 +236,14 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "is_staff_view": is_staff_view,
         "state_label": proposal.state.staff_label if is_staff_view else proposal.state.group_label,
         "report": report,
-        "rows": services.snapshot_rows(
-            versions[0].snapshot if versions else services.proposal_snapshot(proposal)
-        ),
+        "rows": snapshot_rows(versions[0].snapshot if versions else proposal_snapshot(proposal)),
         "versions": versions,
         "budgets": services.year_budgets(proposal),
         "attachments": proposal.attachments.all(),
         "actions": _actions(user, proposal),
         "can_edit": check("proposals.edit", user, proposal),
         "can_intake": check("proposals.transition", user, (proposal, "return")),
-        "can_schedule": check("proposals.transition", user, (proposal, "schedule")),
+        "can_schedule": check("proposals.schedule_fourparty", user, proposal),
         "fourparty": proposal.four_party_consultations.all(),
         "can_record": bool(check("proposals.consult", user, proposal))
         and proposal.status == workflow.CONSULTATION,
@@ -272,19 +270,29 @@ def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     authorize(request.user, "proposals.edit", proposal)
     form = PlanForm(request.POST or None, initial=PlanForm.initial_for(proposal))
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        proposal = services.proposal_update(
-            actor=request.user, proposal=proposal, data=form.plan_data()
-        )
-        messages.success(request, _("下書きを保存しました。"))
-        if "to_budget" in request.POST:
-            return redirect("proposals:budget", pk=proposal.pk)
-        return redirect("proposals:edit", pk=proposal.pk)
+        try:
+            proposal = services.proposal_update(
+                actor=request.user,
+                proposal=proposal,
+                data=form.plan_data(),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except EditConflict as exc:
+            conflict = exc.current
+            keep_typed_after_conflict(form, exc)
+        else:
+            messages.success(request, _("下書きを保存しました。"))
+            if "to_budget" in request.POST:
+                return redirect("proposals:budget", pk=proposal.pk)
+            return redirect("proposals:edit", pk=proposal.pk)
     context = {
         "proposal": proposal,
         "form": form,
+        "conflict_rows": snapshot_rows(proposal_snapshot(conflict)) if conflict else None,
         "report": services.proposal_eligibility(proposal),
-        "profile": services.group_profile(proposal.group),
+        "profile": group_profile(proposal.group),
     }
     return render(request, "proposals/proposal_edit.html", context)
 
@@ -339,8 +347,12 @@ def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(ProposalAttachment.objects.select_related("proposal"), pk=pk)
     authorize(request.user, "proposals.view", attachment.proposal)
-    services.attachment_delete(actor=request.user, attachment=attachment)
-    messages.success(request, _("書類を削除しました。"))
+    try:
+        services.attachment_delete(actor=request.user, attachment=attachment)
+    except DomainError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("書類を削除しました。"))
     return redirect("proposals:detail", pk=attachment.proposal_id)
 
 
@@ -362,7 +374,7 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
 @login_required
 def proposal_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     proposal = _proposal(request, pk)
-    if action not in workflow.TRANSITIONS or action in ("schedule", "proceed", "revise", "stop"):
+    if action not in workflow.TRANSITIONS or not workflow.TRANSITIONS[action].by_person:
         raise Http404
     authorize(request.user, "proposals.transition", (proposal, action))
     reason = ""
@@ -376,10 +388,11 @@ def proposal_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
         services.proposal_transition(
             actor=request.user, proposal=proposal, action=action, reason=reason
         )
-    except services.TransitionRefused as exc:
-        messages.error(request, exc.message)
-        if exc.report:
-            for failure in exc.report.blocking:
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        report = exc.extra.get("report")
+        if report:
+            for failure in report.blocking:
                 messages.error(request, failure.reason)
     else:
         messages.success(
@@ -396,7 +409,7 @@ def proposal_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     authorize(request.user, "proposals.intake", proposal)
     form = AssignForm(request.POST, prefix="assign")
     if form.is_valid():
-        services.proposal_assign_section(
+        consultations.proposal_assign_section(
             actor=request.user, proposal=proposal, section=form.cleaned_data["section"]
         )
         messages.success(request, _("担当課を決めました。"))
@@ -408,10 +421,10 @@ def proposal_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def fourparty_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
-    authorize(request.user, "proposals.transition", (proposal, "schedule"))
+    authorize(request.user, "proposals.schedule_fourparty", proposal)
     form = FourPartyScheduleForm(request.POST, prefix="schedule")
     if form.is_valid():
-        services.fourparty_schedule(
+        fourparty.fourparty_schedule(
             actor=request.user,
             proposal=proposal,
             scheduled_at=form.scheduled_at(),
@@ -432,15 +445,15 @@ def fourparty_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     form = FourPartyRecordForm(request.POST, prefix="record")
     if form.is_valid():
         try:
-            services.fourparty_record(
+            fourparty.fourparty_record(
                 actor=request.user,
                 meeting=meeting,
                 minutes=form.cleaned_data["minutes"],
                 outcome=form.cleaned_data["outcome"],
                 reason=form.cleaned_data["reason"],
             )
-        except services.TransitionRefused as exc:
-            messages.error(request, exc.message)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
         else:
             messages.success(request, _("4者協議の結果を記録しました。"))
         return redirect("proposals:detail", pk=proposal.pk)
@@ -465,7 +478,7 @@ def proposal_versions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         raise Http404 from exc
     by_number = {v.number: v for v in versions}
     diffs = (
-        services.version_diff(by_number[a].snapshot, by_number[b].snapshot)
+        version_diff(by_number[a].snapshot, by_number[b].snapshot)
         if a in by_number and b in by_number
         else []
     )

@@ -1,41 +1,19 @@
-"""A proposal's states and the moves between them, as one table.
+"""A proposal's states and the moves between them, as one table on the workflow engine
+(kyodo.core.workflow). `PROPOSAL.transition(...)` is the only way a status changes.
 
-Only `proposals.services.proposal_transition` changes a proposal's status. Each state has
-a label for staff and one for the group; `public_label` is what the public may read once
-results are published (the committee and decision states of the next stage add rows here:
-the table is the only place to extend).
+Each state has a label for staff, one for the group and one the public may read once results
+are published. The selection committee's moves (advice and decision) are started only by the
+review app's services, which write the record that justifies them first (by_person=False).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-
-@dataclass(frozen=True)
-class State:
-    key: str
-    staff_label: str | Promise
-    group_label: str | Promise
-    public_label: str | Promise
-    editable_by_group: bool = False
-    final: bool = False
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str | Promise
-    sources: frozenset[str]
-    target: str
-    permission: str  # name of the predicate in proposals.permissions
-    needs_reason: bool = False
-    # False when the service that drives the move sends its own message (the committee's
-    # decisions send the notice letter instead of the generic "status changed" mail).
-    notify: bool = True
-
+from kyodo.core.permissions import Decision
+from kyodo.core.workflow import Move, State, Transition, TransitionRefused, Workflow, states, table
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -54,45 +32,6 @@ ADOPTED = "adopted"
 ADOPTED_WITH_CONDITIONS = "adopted_with_conditions"
 NOT_ADOPTED = "not_adopted"
 
-STATES: dict[str, State] = {
-    s.key: s
-    for s in [
-        State(DRAFT, _("作成中"), _("作成中（未提出）"), _("非公開"), editable_by_group=True),
-        State(SUBMITTED, _("形式審査待ち"), _("提出済み（市で確認しています）"), _("非公開")),
-        State(
-            RETURNED,
-            _("差戻し中"),
-            _("差戻し（修正して再提出してください）"),
-            _("非公開"),
-            editable_by_group=True,
-        ),
-        State(ACCEPTED, _("受理（4者協議の日程調整中）"), _("受理されました"), _("非公開")),
-        State(CONSULTATION, _("4者協議"), _("4者協議中"), _("非公開")),
-        State(
-            REVISING,
-            _("4者協議を受けて修正中"),
-            _("修正して再提出してください（4者協議）"),
-            _("非公開"),
-            editable_by_group=True,
-        ),
-        State(READY_FOR_REVIEW, _("審査待ち"), _("審査に進みます"), _("審査中")),
-        State(STOPPED, _("中止"), _("中止（理由をご確認ください）"), _("非公開"), final=True),
-        State(WITHDRAWN, _("取下げ"), _("取下げ"), _("非公開"), final=True),
-        State(IN_REVIEW, _("選考委員会で審査中"), _("審査中"), _("審査中")),
-        State(ADVISED, _("答申済み（市の決定待ち）"), _("審査中"), _("審査中")),
-        State(ADOPTED, _("採択"), _("採択"), _("採択"), final=True),
-        State(
-            ADOPTED_WITH_CONDITIONS,
-            _("条件付き採択"),
-            _("条件付き採択（条件をご確認ください）"),
-            _("条件付き採択"),
-            final=True,
-        ),
-        State(
-            NOT_ADOPTED, _("不採択"), _("不採択（理由をご確認ください）"), _("不採択"), final=True
-        ),
-    ]
-}
 
 # States before the selection committee's decision: the group may still withdraw.
 BEFORE_DECISION = frozenset(
@@ -108,115 +47,264 @@ DECIDED_STATES = frozenset({ADOPTED, ADOPTED_WITH_CONDITIONS, NOT_ADOPTED})
 # States in which the office has work to do.
 OFFICE_QUEUE = frozenset({SUBMITTED, ACCEPTED, CONSULTATION})
 
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
-        Transition(
-            "submit",
-            _("提出する"),
-            frozenset({DRAFT, RETURNED, REVISING}),
-            SUBMITTED,
-            "proposals.submit",
-        ),
-        Transition(
-            "return",
-            _("差し戻す"),
-            frozenset({SUBMITTED}),
-            RETURNED,
-            "proposals.intake",
-            needs_reason=True,
-        ),
-        Transition("accept", _("受理する"), frozenset({SUBMITTED}), ACCEPTED, "proposals.intake"),
-        Transition(
-            "schedule",
-            _("4者協議を設定する"),
-            frozenset({ACCEPTED}),
-            CONSULTATION,
-            "proposals.consult",
-        ),
-        Transition(
-            "proceed",
-            _("審査に進める"),
-            frozenset({CONSULTATION}),
-            READY_FOR_REVIEW,
-            "proposals.consult",
-        ),
-        Transition(
-            "revise",
-            _("修正を求める"),
-            frozenset({CONSULTATION}),
-            REVISING,
-            "proposals.consult",
-            needs_reason=True,
-        ),
-        Transition(
-            "stop",
-            _("中止とする"),
-            frozenset({ACCEPTED, CONSULTATION}),
-            STOPPED,
-            "proposals.consult",
-            needs_reason=True,
-        ),
-        # The selection committee (review.services drives these; the office acts). The
-        # advice and decision predicates allow the move only once review.services has
-        # written the Advice / CityDecision record in the same transaction.
-        Transition(
-            "review_start",
-            _("選考委員会の審査を始める"),
-            frozenset({READY_FOR_REVIEW}),
-            IN_REVIEW,
-            "review.start",
-        ),
-        Transition(
-            "advise",
-            _("答申を記録する"),
-            frozenset({IN_REVIEW}),
-            ADVISED,
-            "review.advise",
-            notify=False,
-        ),
-        Transition(
-            "adopt", _("採択とする"), frozenset({ADVISED}), ADOPTED, "review.decide", notify=False
-        ),
-        Transition(
-            "adopt_with_conditions",
-            _("条件付きで採択とする"),
-            frozenset({ADVISED}),
-            ADOPTED_WITH_CONDITIONS,
-            "review.decide",
-            needs_reason=True,
-            notify=False,
-        ),
-        Transition(
-            "not_adopt",
-            _("不採択とする"),
-            frozenset({ADVISED}),
-            NOT_ADOPTED,
-            "review.decide",
-            needs_reason=True,
-            notify=False,
-        ),
-        Transition(
-            "withdraw",
-            _("取り下げる"),
-            BEFORE_DECISION,
-            WITHDRAWN,
-            "proposals.withdraw",
-        ),
-    ]
-}
+
+def _rule(name: str) -> Any:
+    """The predicate of kyodo.proposals.permissions / kyodo.review.permissions named `name`,
+    looked up when first called (those modules import this one)."""
+
+    def decide(user: Any, proposal: Any) -> Decision:
+        from kyodo.core.permissions import registered
+
+        return registered()[name](user, proposal)
+
+    decide.__name__ = decide.__qualname__ = name
+    return decide
 
 
-def allowed_actions(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if status in t.sources]
+# --- guards and effects -----------------------------------------------------------------
 
 
-def reachable_states(start: str = DRAFT) -> set[str]:
-    seen, todo = {start}, [start]
-    while todo:
-        current = todo.pop()
-        for t in allowed_actions(current):
-            if t.target not in seen:
-                seen.add(t.target)
-                todo.append(t.target)
-    return seen
+def _open_or_resubmission(user: Any, proposal: Any, params: dict[str, Any]) -> Decision:
+    from django.utils import timezone
+
+    from kyodo.core.permissions import ALLOW, deny
+    from kyodo.japan.calendar import wareki_or_iso
+
+    today = params.get("today") or timezone.localdate()
+    if proposal.version_number == 0 and not proposal.call.is_open(today):
+        return deny(
+            _("提案の受付期間（%(start)s〜%(end)s）ではありません。")
+            % {
+                "start": wareki_or_iso(proposal.call.opens_on),
+                "end": wareki_or_iso(proposal.call.closes_on),
+            }
+        )
+    return ALLOW
+
+
+def _freeze_version(move: Move[Any]) -> None:
+    """Submission checks eligibility and freezes the group profile; the version row follows."""
+    from kyodo.audit.services import jsonable
+    from kyodo.proposals.services import proposal_eligibility
+    from kyodo.registry.services import group_profile
+
+    proposal = move.obj
+    report = proposal_eligibility(proposal, move.params.get("today"))
+    if not report.ok:
+        raise TransitionRefused(
+            _("応募の要件を満たしていないため、提出できません。"), report=report
+        )
+    move.set(
+        version_number=proposal.version_number + 1,
+        submitted_at=move.now,
+        group_profile=jsonable(group_profile(proposal.group)),
+        return_reason="",
+    )
+
+
+def _save_version(move: Move[Any]) -> None:
+    from kyodo.proposals.versions import proposal_version_save
+
+    proposal_version_save(proposal=move.obj, actor=move.actor, at=move.now)
+
+
+def _record_return_reason(move: Move[Any]) -> None:
+    move.set(return_reason=move.reason)
+
+
+def _record_stop_reason(move: Move[Any]) -> None:
+    move.set(stop_reason=move.reason)
+
+
+def _center_joins(move: Move[Any]) -> None:
+    # The center is one of the four parties: from here on it follows the proposal.
+    move.set(center_involved=True)
+
+
+PROPOSAL: Workflow[Any] = Workflow(
+    key="proposal",
+    label=_("協働事業の提案"),
+    model_label="proposals.Proposal",
+    noun=_("提案"),
+    audit_prefix="proposal",
+    lock_related=("group", "course", "call", "theme"),
+    touch=("updated_at",),
+    initial=DRAFT,
+    states=states(
+        [
+            State(DRAFT, _("作成中"), _("作成中（未提出）"), _("非公開"), editable_by_owner=True),
+            State(SUBMITTED, _("形式審査待ち"), _("提出済み（市で確認しています）"), _("非公開")),
+            State(
+                RETURNED,
+                _("差戻し中"),
+                _("差戻し（修正して再提出してください）"),
+                _("非公開"),
+                editable_by_owner=True,
+            ),
+            State(ACCEPTED, _("受理（4者協議の日程調整中）"), _("受理されました"), _("非公開")),
+            State(CONSULTATION, _("4者協議"), _("4者協議中"), _("非公開")),
+            State(
+                REVISING,
+                _("4者協議を受けて修正中"),
+                _("修正して再提出してください（4者協議）"),
+                _("非公開"),
+                editable_by_owner=True,
+            ),
+            State(READY_FOR_REVIEW, _("審査待ち"), _("審査に進みます"), _("審査中")),
+            State(STOPPED, _("中止"), _("中止（理由をご確認ください）"), _("非公開"), final=True),
+            State(WITHDRAWN, _("取下げ"), _("取下げ"), _("非公開"), final=True),
+            State(IN_REVIEW, _("選考委員会で審査中"), _("審査中"), _("審査中")),
+            State(ADVISED, _("答申済み（市の決定待ち）"), _("審査中"), _("審査中")),
+            State(ADOPTED, _("採択"), _("採択"), _("採択"), final=True),
+            State(
+                ADOPTED_WITH_CONDITIONS,
+                _("条件付き採択"),
+                _("条件付き採択（条件をご確認ください）"),
+                _("条件付き採択"),
+                final=True,
+            ),
+            State(
+                NOT_ADOPTED,
+                _("不採択"),
+                _("不採択（理由をご確認ください）"),
+                _("不採択"),
+                final=True,
+            ),
+        ]
+    ),
+    transitions=table(
+        [
+            Transition(
+                "submit",
+                _("提出する"),
+                frozenset({DRAFT, RETURNED, REVISING}),
+                SUBMITTED,
+                _rule("proposals.submit"),
+                guards=(_open_or_resubmission,),
+                effects=(_freeze_version,),
+                after=(_save_version,),
+                event="proposal.submit",
+            ),
+            Transition(
+                "return",
+                _("差し戻す"),
+                frozenset({SUBMITTED}),
+                RETURNED,
+                _rule("proposals.intake"),
+                needs_reason=True,
+                effects=(_record_return_reason,),
+                event="proposal.return",
+            ),
+            Transition(
+                "accept",
+                _("受理する"),
+                frozenset({SUBMITTED}),
+                ACCEPTED,
+                _rule("proposals.intake"),
+                event="proposal.accept",
+            ),
+            Transition(
+                "schedule",
+                _("4者協議を設定する"),
+                frozenset({ACCEPTED}),
+                CONSULTATION,
+                _rule("proposals.consult"),
+                by_person=False,  # proposals.services.fourparty_schedule writes the meeting first
+                effects=(_center_joins,),
+                event="proposal.schedule",
+            ),
+            Transition(
+                "proceed",
+                _("審査に進める"),
+                frozenset({CONSULTATION}),
+                READY_FOR_REVIEW,
+                _rule("proposals.consult"),
+                by_person=False,  # fourparty_record writes the meeting's outcome first
+                event="proposal.proceed",
+            ),
+            Transition(
+                "revise",
+                _("修正を求める"),
+                frozenset({CONSULTATION}),
+                REVISING,
+                _rule("proposals.consult"),
+                needs_reason=True,
+                by_person=False,
+                effects=(_record_return_reason,),
+                event="proposal.revise",
+            ),
+            Transition(
+                "stop",
+                _("中止とする"),
+                frozenset({ACCEPTED, CONSULTATION}),
+                STOPPED,
+                _rule("proposals.consult"),
+                needs_reason=True,
+                by_person=False,
+                effects=(_record_stop_reason,),
+                event="proposal.stop",
+            ),
+            Transition(
+                "review_start",
+                _("選考委員会の審査を始める"),
+                frozenset({READY_FOR_REVIEW}),
+                IN_REVIEW,
+                _rule("review.start"),
+                event="proposal.review_start",
+            ),
+            # The committee's advice and the city's decision: review.services writes the
+            # Advice / CityDecision record and sends the notice letter, then moves the proposal.
+            Transition(
+                "advise",
+                _("答申を記録する"),
+                frozenset({IN_REVIEW}),
+                ADVISED,
+                _rule("review.manage"),
+                by_person=False,
+                event="proposal.decision",
+            ),
+            Transition(
+                "adopt",
+                _("採択とする"),
+                frozenset({ADVISED}),
+                ADOPTED,
+                _rule("review.manage"),
+                by_person=False,
+                event="proposal.decision",
+            ),
+            Transition(
+                "adopt_with_conditions",
+                _("条件付きで採択とする"),
+                frozenset({ADVISED}),
+                ADOPTED_WITH_CONDITIONS,
+                _rule("review.manage"),
+                needs_reason=True,
+                by_person=False,
+                event="proposal.decision",
+            ),
+            Transition(
+                "not_adopt",
+                _("不採択とする"),
+                frozenset({ADVISED}),
+                NOT_ADOPTED,
+                _rule("review.manage"),
+                needs_reason=True,
+                by_person=False,
+                event="proposal.decision",
+            ),
+            Transition(
+                "withdraw",
+                _("取り下げる"),
+                frozenset(BEFORE_DECISION),
+                WITHDRAWN,
+                _rule("proposals.withdraw"),
+                event="proposal.withdraw",
+            ),
+        ]
+    ),
+)
+
+STATES = PROPOSAL.states
+TRANSITIONS = PROPOSAL.transitions
+allowed_actions = PROPOSAL.allowed_actions
+reachable_states = PROPOSAL.reachable_states

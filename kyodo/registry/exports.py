@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyodo.core.exports import csv_response, xlsx_response
+from kyodo.core.snapshots import Row, SnapshotSpec, compare
 from kyodo.japan.calendar import wareki_date
 from kyodo.registry.models import PUBLISHABLE_ITEMS, ActivityField, CivicGroup, LegalForm
 from kyodo.registry.services import PROFILE_FIELDS
@@ -121,30 +122,24 @@ def staff_export(groups: Iterable[CivicGroup], fmt: str) -> HttpResponse:
     return csv_response(filename=name, header=header, rows=rows)
 
 
-def snapshot_rows(
-    snapshot: dict[str, Any], previous: dict[str, Any] | None
-) -> list[dict[str, Any]]:
-    """Rows for the review page: each item as submitted and, for a renewal, last year's."""
-    labels = {
-        f.name: f.verbose_name for f in CivicGroup._meta.get_fields() if hasattr(f, "verbose_name")
-    }
-    labels["fields"] = _("活動分野")
+def snapshot_rows(snapshot: dict[str, Any], previous: dict[str, Any] | None) -> list[Row]:
+    """Rows for the review page: each item as submitted and, for a renewal, last year's
+    (the shared snapshot-and-compare mechanism, kyodo.core.snapshots)."""
     field_names = dict(ActivityField.objects.values_list("number", "short_name"))
-    rows = []
-    for key in [*PROFILE_FIELDS, "fields"]:
-        value = snapshot.get(key)
-        before = previous.get(key) if previous else None
-        rows.append(
-            {
-                "label": labels.get(key, key),
-                "value": value,
-                "previous": before,
-                "shown": _snapshot_text(key, value, field_names),
-                "shown_previous": _snapshot_text(key, before, field_names),
-                "changed": previous is not None and before != value,
-            }
-        )
-    return rows
+
+    def labels() -> dict[str, Any]:
+        names = {
+            f.name: f.verbose_name
+            for f in CivicGroup._meta.get_fields()
+            if hasattr(f, "verbose_name")
+        }
+        names["fields"] = _("活動分野")
+        return {key: names.get(key, key) for key in [*PROFILE_FIELDS, "fields"]}
+
+    spec = SnapshotSpec(
+        labels=labels, text=lambda key, value: _snapshot_text(key, value, field_names)
+    )
+    return compare(spec, previous, snapshot)
 
 
 def _snapshot_text(key: str, value: Any, field_names: dict[int, str]) -> str:

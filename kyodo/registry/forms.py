@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kyodo.core.editing import VersionField
 from kyodo.japan.forms import (
     CleanCharField,
     JapaneseDateField,
@@ -96,7 +97,7 @@ class GroupForm(forms.Form):
             "チェックした項目だけが団体紹介ページに載ります。団体名・ふりがな・法人格・活動分野・活動地域・登録番号は常に公開されます。"
         ),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def clean_corporate_number(self) -> str:
         value = nfkc(self.cleaned_data["corporate_number"]).replace("-", "").strip()

@@ -14,9 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kyodo.accounts.models import Role, RoleAssignment, User
-from kyodo.audit.services import audit_record, diff, jsonable
-from kyodo.core.notify import mail_subject, notify
+from kyodo.accounts.models import User
+from kyodo.audit.services import audit_record, diff
+from kyodo.core import numbering
+from kyodo.core.editing import expect_version
+from kyodo.core.errors import DomainError
+from kyodo.core.events import address, mail_subject, notify
 from kyodo.core.permissions import authorize
 from kyodo.japan.calendar import fiscal_year, fiscal_year_end
 from kyodo.registry import selectors, workflow
@@ -56,14 +59,6 @@ PROFILE_FIELDS = [
     "public_items",
 ]
 INVITATION_DAYS = 14
-
-
-class EditConflict(Exception):
-    """Someone else saved the record after this person opened it."""
-
-    def __init__(self, current: CivicGroup):
-        super().__init__("edit conflict")
-        self.current = current
 
 
 def group_profile(group: CivicGroup) -> dict[str, Any]:
@@ -110,11 +105,9 @@ def group_update(
 ) -> CivicGroup:
     locked = CivicGroup.objects.select_for_update().get(pk=group.pk)
     authorize(actor, "registry.edit_group", locked)
-    if locked.version != expected_version:
-        raise EditConflict(locked)
+    expect_version(locked, expected_version)
     before = group_profile(locked)
     _apply(locked, data)
-    locked.version += 1
     locked.save()
     locked.fields.set(fields)
     selectors.directory_changed()
@@ -148,113 +141,58 @@ def renewal_start(*, actor: User, group: CivicGroup) -> RegistrationApplication:
     return application
 
 
-def _next_registration_number(year: int) -> str:
-    prefix = f"{year}-"
-    numbers = CivicGroup.objects.filter(registration_number__startswith=prefix).values_list(
+def group_register(*, actor: User, application: RegistrationApplication) -> CivicGroup:
+    """An approved application registers its group until the end of the fiscal year; a group
+    registered for the first time gets its number from the locked sequence (YYYY-NNNN)."""
+    group = application.group
+    fields = ["registered_until"]
+    before: dict[str, Any] = {
+        "registered_until": group.registered_until,
+        "registration_number": None,
+    }
+    if not group.registration_number:
+        group.registration_number = numbering.next_number(
+            "registration",
+            application.fiscal_year,
+            start_after=lambda: _highest_registration_number(application.fiscal_year),
+        )
+        group.first_registered_on = timezone.localdate()
+        fields += ["registration_number", "first_registered_on"]
+    else:
+        before["registration_number"] = group.registration_number
+    group.registered_until = fiscal_year_end(application.fiscal_year)
+    group.save(update_fields=fields)
+    selectors.directory_changed()
+    audit_record(
+        actor=actor,
+        action="group.register",
+        target=group,
+        changes={
+            "registered_until": [before["registered_until"], group.registered_until],
+            "registration_number": [before["registration_number"], group.registration_number],
+        },
+    )
+    return group
+
+
+def _highest_registration_number(year: int) -> int:
+    """Numbers issued before the sequence existed (imported registers): start above them."""
+    numbers = CivicGroup.objects.filter(registration_number__startswith=f"{year}-").values_list(
         "registration_number", flat=True
     )
-    # startswith never matches a NULL number, so every n is a string.
-    highest = max((int(n.split("-", 1)[1]) for n in numbers if n is not None), default=0)
-    return f"{prefix}{highest + 1:04d}"
-
-
-def _group_recipients(group: CivicGroup) -> list[str]:
-    people = group.memberships.filter(role=GroupRole.REPRESENTATIVE).values_list(
-        "user__email", flat=True
-    )
-    return [*people, group.email]
-
-
-def _staff_recipients() -> list[str]:
-    return list(
-        RoleAssignment.objects.filter(role=Role.CENTER).values_list("user__email", flat=True)
+    return max(
+        (int(n.split("-", 1)[1]) for n in numbers if n and n.split("-", 1)[1].isdigit()), default=0
     )
 
 
-@transaction.atomic
 def application_transition(
     *, application: RegistrationApplication, action: str, actor: User, reason: str = ""
 ) -> RegistrationApplication:
-    locked = (
-        RegistrationApplication.objects.select_for_update()
-        .select_related("group")
-        .get(pk=application.pk)
+    """Move an application (kyodo.registry.workflow); notices follow its events
+    (kyodo.registry.handlers)."""
+    return workflow.REGISTRATION.transition(
+        actor=actor, obj=application, action=action, reason=reason
     )
-    authorize(actor, "registry.transition", (locked, action))
-    transition = workflow.TRANSITIONS[action]
-    if transition.needs_reason and not reason.strip():
-        raise ValueError("a reason is required")
-    group = locked.group
-    before = locked.status
-    now = timezone.now()
-    fields = ["status"]
-    locked.status = transition.target
-    if action == "submit":
-        locked.submitted_at = now
-        locked.snapshot = jsonable(group_profile(group))
-        locked.return_reason = ""
-        fields += ["submitted_at", "snapshot", "return_reason"]
-    elif action == "return":
-        locked.return_reason = reason.strip()
-        locked.decided_by = actor
-        fields += ["return_reason", "decided_by"]
-    elif action == "approve":
-        locked.decided_at = now
-        locked.decided_by = actor
-        fields += ["decided_at", "decided_by"]
-        group_fields = ["registered_until"]
-        if not group.registration_number:
-            group.registration_number = _next_registration_number(locked.fiscal_year)
-            group.first_registered_on = timezone.localdate()
-            group_fields += ["registration_number", "first_registered_on"]
-        group.registered_until = fiscal_year_end(locked.fiscal_year)
-        group.save(update_fields=group_fields)
-        selectors.directory_changed()
-        audit_record(
-            actor=actor,
-            action="group.register",
-            target=group,
-            changes={
-                "registered_until": [None, group.registered_until],
-                "registration_number": [None, group.registration_number],
-            },
-        )
-    locked.save(update_fields=fields)
-    audit_record(
-        actor=actor,
-        action=f"registration.{action}",
-        target=locked,
-        summary=reason.strip(),
-        changes={"status": [before, locked.status]},
-    )
-    context = {
-        "application": locked,
-        "group": group,
-        "reason": reason.strip(),
-        "path": reverse("registry:my_group", args=[group.pk]),
-    }
-    if action == "submit":
-        notify(
-            to=_staff_recipients(),
-            subject=mail_subject(
-                gettext_noop("【協働】団体登録の申請が届きました：%(name)s"), name=group.name
-            ),
-            template="registry/email/submitted.txt",
-            context={**context, "path": reverse("registry:staff_application", args=[locked.pk])},
-        )
-    elif action in ("return", "approve"):
-        subject = (
-            mail_subject(gettext_noop("【協働】団体登録の申請が差し戻されました"))
-            if action == "return"
-            else mail_subject(gettext_noop("【協働】団体登録が承認されました"))
-        )
-        notify(
-            to=_group_recipients(group),
-            subject=subject,
-            template=f"registry/email/{action}.txt",
-            context=context,
-        )
-    return locked
 
 
 @transaction.atomic
@@ -275,7 +213,7 @@ def invitation_create(*, actor: User, group: CivicGroup, email: str, role: str) 
         changes={"invited": [None, f"{email} ({role})"]},
     )
     notify(
-        to=[invitation.email],
+        to=[address(invitation.email)],
         subject=mail_subject(gettext_noop("【協働】%(name)s への招待"), name=group.name),
         template="registry/email/invitation.txt",
         context={
@@ -341,7 +279,7 @@ def membership_set_role(*, actor: User, membership: GroupMembership, role: str) 
     if membership.role == role:
         return membership
     if _is_last_representative(membership):
-        raise ValueError("a group keeps at least one representative")
+        raise DomainError(_("団体には少なくとも1人の代表者が必要です。"), field="role")
     before = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
@@ -359,7 +297,7 @@ def membership_remove(*, actor: User, membership: GroupMembership) -> None:
     authorize(actor, "registry.manage_members", membership.group)
     membership = _lock_for_member_change(membership)
     if _is_last_representative(membership):
-        raise ValueError("a group keeps at least one representative")
+        raise DomainError(_("団体には少なくとも1人の代表者が必要です。"), field="role")
     group, label = membership.group, f"{membership.user} ({membership.role})"
     membership.delete()
     audit_record(

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kyodo.core.caching import anonymous_page_cache
+from kyodo.core.editing import EditConflict, keep_typed_after_conflict
+from kyodo.core.errors import DomainError
 from kyodo.core.http import AuthenticatedHttpRequest, acting_user
 from kyodo.core.once import once_per_submit
 from kyodo.core.pagination import IdsFirstPaginator
@@ -162,11 +164,7 @@ def _my_group_context(
     context: dict[str, Any] = {
         "group": group,
         "application": application,
-        "actions": [
-            t
-            for t in workflow.allowed_actions(application.status)
-            if check(t.permission, request.user, application)
-        ]
+        "actions": workflow.REGISTRATION.actions_for(request.user, application)
         if application
         else [],
         "history": group.applications.select_related("decided_by").order_by("-created_at"),
@@ -199,19 +197,11 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     fields=form.cleaned_data["fields"],
                     expected_version=form.cleaned_data.get("version") or 0,
                 )
-            except services.EditConflict as exc:
-                conflict = exc.current
+            except EditConflict as exc:
                 # Keep what this person typed; show the other save beside it and let them
                 # save again on top of the newer version.
-                data = request.POST.copy()
-                data["version"] = str(conflict.version)
-                form.data = data
-                form.add_error(
-                    None,
-                    _(
-                        "あなたが編集している間に、別の人がこの団体の情報を保存しました。下の内容を見比べて、もう一度保存してください。"
-                    ),
-                )
+                conflict = exc.current
+                keep_typed_after_conflict(form, exc)
             else:
                 messages.success(request, _("団体の情報を保存しました。"))
                 return redirect("registry:my_group", pk=group.pk)
@@ -231,7 +221,7 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def application_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     application = get_object_or_404(RegistrationApplication, pk=pk)
     authorize(request.user, "registry.transition", (application, action))
-    if workflow.TRANSITIONS[action].needs_reason:
+    if workflow.TRANSITIONS[action].needs_reason:  # _may() above: the action exists
         # This button-only form has no reason field: the review page asks for it.
         messages.error(request, _("差し戻す理由を入力してください。"))
         return redirect("registry:staff_application", pk=application.pk)
@@ -320,8 +310,8 @@ def membership_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                     actor=request.user, membership=membership, role=form.cleaned_data["role"]
                 )
                 messages.success(request, _("役割を変更しました。"))
-    except ValueError:
-        messages.error(request, _("団体には少なくとも1人の代表者が必要です。"))
+    except DomainError as refused:
+        messages.error(request, str(refused.message))
     return redirect("registry:my_group", pk=membership.group_id)
 
 

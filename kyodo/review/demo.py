@@ -9,6 +9,7 @@ import datetime as dt
 from django.utils import timezone
 
 from kyodo.accounts.models import Role, RoleAssignment, User
+from kyodo.proposals import fourparty as proposal_fourparty
 from kyodo.proposals import services as proposal_services
 from kyodo.proposals.demo import _call, _prepare_group, _proposal
 from kyodo.registry.models import CivicGroup
@@ -58,10 +59,10 @@ def seed_review_demo(
         proposal = _proposal(rep=rep, group=group, call=call, title=title)
         proposal_services.proposal_transition(actor=rep, proposal=proposal, action="submit")
         proposal_services.proposal_transition(actor=office, proposal=proposal, action="accept")
-        meeting = proposal_services.fourparty_schedule(
+        meeting = proposal_fourparty.fourparty_schedule(
             actor=office, proposal=proposal, scheduled_at=timezone.now() - dt.timedelta(days=3)
         )
-        proposal_services.fourparty_record(
+        proposal_fourparty.fourparty_record(
             actor=office, meeting=meeting, minutes="役割分担を確認した。", outcome="proceed"
         )
         services.review_start(actor=office, proposal=proposal)

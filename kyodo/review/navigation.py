@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kyodo.core.navigation import DashboardPanel, register_panel
+from django.utils.translation import gettext_lazy as _
+
+from kyodo.core.navigation import DashboardPanel, MenuEntry, register_menu, register_panel
 from kyodo.core.permissions import check
 
 
@@ -24,4 +26,20 @@ def _review(user: Any) -> dict[str, Any] | None:
     return context
 
 
+register_menu(
+    MenuEntry(
+        _("選考委員会"),
+        "review:staff_index",
+        permission="review.manage",
+        order=86,
+        current=("review:committee", "review:staff_results", "review:staff_proposal"),
+    ),
+    MenuEntry(
+        _("審査（委員）"),
+        "review:member_home",
+        permission="review.member_area",
+        order=52,
+        current=("review:proposal", "review:declare", "review:score"),
+    ),
+)
 register_panel(DashboardPanel("review", "review/_dashboard.html", _review, 30))

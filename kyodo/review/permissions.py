@@ -46,11 +46,9 @@ def seat_for(user: Any, call_id: int) -> Any:
 
 
 def standing_declaration(member: Any, proposal: Proposal) -> Any:
-    from kyodo.review.models import ConflictDeclaration
+    from kyodo.review.conflicts import standing_declaration as declared
 
-    return ConflictDeclaration.objects.filter(
-        member=member, proposal=proposal, revoked_at__isnull=True
-    ).first()
+    return declared(member, proposal)
 
 
 def in_proposing_group(user: Any, proposal: Proposal) -> bool:
@@ -145,12 +143,17 @@ def can_open_proposal(user: Any, proposal: Proposal) -> Decision:
     seat, decision = _member_on(user, proposal)
     if not decision:
         return decision
-    if in_proposing_group(user, proposal):
+    from kyodo.review.conflicts import Standing, standing
+
+    found = standing(
+        in_group=in_proposing_group(user, proposal),
+        declaration=standing_declaration(seat, proposal),
+    )
+    if found is Standing.GROUP_MEMBER:
         return deny(_("提案団体の構成員のため、この提案の審査には加われません。"))
-    declaration = standing_declaration(seat, proposal)
-    if declaration is None:
+    if found is Standing.UNDECLARED:
         return deny(_("提案を開く前に、利害関係の有無を申告してください。"))
-    if declaration.has_conflict:
+    if found is Standing.DECLARED_CONFLICT:
         return deny(_("利害関係を申告したため、この提案の審査には加われません。"))
     return ALLOW
 

@@ -22,6 +22,7 @@ from kyodo.proposals import workflow
 from kyodo.proposals.models import Proposal
 from kyodo.registry.models import GroupMembership
 from kyodo.review import results
+from kyodo.review.conflicts import conflicted_pairs, sql_conflict, standing
 from kyodo.review.models import (
     Committee,
     CommitteeMember,
@@ -59,23 +60,8 @@ def committee_for_call(call_id: int) -> Committee | None:
 
 
 def conflicts_of(committee: Committee, proposals: list[Proposal], members: list[Any]) -> set:
-    """(proposal_id, member_id) pairs that never count: standing declared conflicts and
-    membership of the proposing group. Two queries."""
-    pairs = set(
-        ConflictDeclaration.objects.filter(
-            member__committee=committee, has_conflict=True, revoked_at__isnull=True
-        ).values_list("proposal_id", "member_id")
-    )
-    member_by_user = {m.user_id: m.pk for m in members}
-    groups: dict[int, list[int]] = defaultdict(list)
-    for p in proposals:
-        groups[p.group_id].append(p.pk)
-    for user_id, group_id in GroupMembership.objects.filter(
-        user_id__in=member_by_user, group_id__in=groups
-    ).values_list("user_id", "group_id"):
-        for proposal_id in groups[group_id]:
-            pairs.add((proposal_id, member_by_user[user_id]))
-    return pairs
+    """(proposal_id, member_id) pairs that never count (kyodo.review.conflicts)."""
+    return conflicted_pairs(committee, proposals, members)
 
 
 def _counted(committee: Committee, states: frozenset[str], prefix: str) -> dict[str, Any]:
@@ -84,18 +70,9 @@ def _counted(committee: Committee, states: frozenset[str], prefix: str) -> dict[
     committee's members, on the call's proposals in `states`; except a member's on a
     proposal they declared a standing conflict with or whose group they belong to (the
     same pairs as `conflicts_of`, here as NOT EXISTS anti-joins)."""
-    declared = ConflictDeclaration.objects.filter(
-        member_id=OuterRef(f"{prefix}member_id"),
-        proposal_id=OuterRef(f"{prefix}proposal_id"),
-        has_conflict=True,
-        revoked_at__isnull=True,
-    )
-    in_group = GroupMembership.objects.filter(
-        user_id=OuterRef(f"{prefix}member__user_id"),
-        group_id=OuterRef(f"{prefix}proposal__group_id"),
-    )
+    declared, in_group = sql_conflict(prefix)
     return {
-        "args": (~Exists(declared), ~Exists(in_group)),
+        "args": (~declared, ~in_group),
         "kwargs": {
             f"{prefix}proposal__call_id": committee.call_id,
             f"{prefix}proposal__status__in": states,
@@ -399,9 +376,7 @@ class InboxItem:
 
     @property
     def may_open(self) -> bool:
-        return (
-            not self.in_group and self.declaration is not None and not self.declaration.has_conflict
-        )
+        return standing(in_group=self.in_group, declaration=self.declaration).may_open
 
 
 def member_inbox(user: Any) -> list[tuple[CommitteeMember, list[InboxItem]]]:

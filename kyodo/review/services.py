@@ -1,8 +1,9 @@
 """Every write of the selection committee's work.
 
-Status changes of proposals go through proposals.services.proposal_transition (the table
-in proposals.workflow); the records that justify them (Advice, CityDecision) are written
-first, in the same transaction, and the transition predicates require them.
+Status changes of proposals go through the workflow engine (the table in
+kyodo.proposals.workflow); the committee's moves (advice, decision) can be started only by
+these services (by_person=False), which write the record that justifies them (Advice,
+CityDecision) first, in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from django.utils.translation import gettext_noop
 
 from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record
-from kyodo.core.notify import mail_subject, notify
+from kyodo.core.errors import DomainError, create_once
+from kyodo.core.events import audience, mail_subject, notify, people
 from kyodo.core.permissions import authorize
 from kyodo.programmes.models import Call
 from kyodo.proposals import workflow
 from kyodo.proposals.models import Proposal
-from kyodo.proposals.services import _group_recipients, proposal_transition
+from kyodo.proposals.services import proposal_transition
 from kyodo.registry.models import GroupMembership
 from kyodo.review.models import (
     Advice,
@@ -43,13 +45,11 @@ from kyodo.review.models import (
 from kyodo.review.permissions import seat_for
 
 
-class ReviewRefused(Exception):
-    """A write that cannot happen now; `message` (and `errors` per field) say why."""
+class ReviewRefused(DomainError):
+    """A committee write that cannot happen now; `message` (and `errors` per field) say why."""
 
-    def __init__(self, message: str, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+    def __init__(self, message: Any, errors: dict[str, Any] | None = None):
+        super().__init__(message, errors=errors)
 
 
 # --- the committee ---------------------------------------------------------------------
@@ -69,13 +69,16 @@ def committee_create(
     authorize(actor, "review.manage")
     if Committee.objects.filter(call=call).exists():
         raise ReviewRefused(_("この募集の選考委員会はすでにあります。"))
-    committee = Committee.objects.create(
-        call=call,
-        criteria_set=criteria_set,
-        name=name or _("%(call)s 選考委員会") % {"call": call.title},
-        document_deadline=document_deadline,
-        presentation_deadline=presentation_deadline,
-        presentation_place=presentation_place,
+    committee = create_once(
+        lambda: Committee.objects.create(
+            call=call,
+            criteria_set=criteria_set,
+            name=name or _("%(call)s 選考委員会") % {"call": call.title},
+            document_deadline=document_deadline,
+            presentation_deadline=presentation_deadline,
+            presentation_place=presentation_place,
+        ),
+        message=_("この募集の選考委員会はすでにあります。"),
     )
     audit_record(actor=actor, action="committee.create", target=committee)
     return committee
@@ -105,12 +108,16 @@ def committee_add_member(
         raise ReviewRefused(_("この方はすでに委員です。"), {"user": _("この方はすでに委員です。")})
     if is_chair:
         CommitteeMember.objects.filter(committee=committee, is_chair=True).update(is_chair=False)
-    member = CommitteeMember.objects.create(
-        committee=committee,
-        user=user,
-        kind=kind,
-        is_chair=is_chair,
-        order=committee.members.count() + 1,
+    member = create_once(
+        lambda: CommitteeMember.objects.create(
+            committee=committee,
+            user=user,
+            kind=kind,
+            is_chair=is_chair,
+            order=committee.members.count() + 1,
+        ),
+        message=_("この方はすでに委員です。"),
+        field="user",
     )
     audit_record(
         actor=actor,
@@ -215,12 +222,15 @@ def declaration_make(
             _("利害関係の内容を書いてください。"),
             {"reason": _("利害関係の内容を書いてください。")},
         )
-    declaration = ConflictDeclaration.objects.create(
-        member=member,
-        proposal=proposal,
-        has_conflict=has_conflict,
-        reason=reason if has_conflict else "",
-        automatic=automatic,
+    declaration = create_once(
+        lambda: ConflictDeclaration.objects.create(
+            member=member,
+            proposal=proposal,
+            has_conflict=has_conflict,
+            reason=reason if has_conflict else "",
+            automatic=automatic,
+        ),
+        message=_("この提案の利害関係は申告済みです。"),
     )
     audit_record(
         actor=actor,
@@ -257,7 +267,7 @@ def declaration_revoke(
         changes={"declaration": [locked.has_conflict, None], "member": [str(locked.member), None]},
     )
     notify(
-        to=[locked.member.user.email],
+        to=[people(locked.member.user)],
         subject=mail_subject(gettext_noop("【協働】利害関係の申告が取り消されました")),
         template="review/email/declaration_revoked.txt",
         context={
@@ -421,7 +431,7 @@ def advice_record(
         review_comment=review_comment.strip(),
         recorded_by=actor,
     )
-    proposal_transition(actor=actor, proposal=locked, action="advise", reason=note)
+    proposal_transition(actor=actor, proposal=locked, action="advise", reason=note, by_service=True)
     return advice
 
 
@@ -460,13 +470,14 @@ def decision_record(
         decided_by=actor,
     )
     proposal_transition(
+        by_service=True,
         actor=actor,
         proposal=locked,
         action=OUTCOME_ACTIONS[outcome],
         reason=conditions or reason,
     )
     notify(
-        to=_group_recipients(locked.group),
+        to=[audience("group", locked.group)],
         subject=mail_subject(
             gettext_noop("【協働】提案「%(title)s」の審査結果のお知らせ"), title=locked.title
         ),
@@ -504,7 +515,7 @@ def budget_passed(*, actor: User, committee: Committee, passed_on: dt.date) -> i
             changes={"provisional": [True, False]},
         )
         notify(
-            to=_group_recipients(decision.proposal.group),
+            to=[audience("group", decision.proposal.group)],
             subject=mail_subject(
                 gettext_noop("【協働】提案「%(title)s」の決定が確定しました"),
                 title=decision.proposal.title,

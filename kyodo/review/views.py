@@ -14,12 +14,13 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kyodo.core.errors import DomainError, form_error
 from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
 from kyodo.programmes.models import Call
 from kyodo.proposals import workflow
 from kyodo.proposals.models import Proposal, ProposalVersion
-from kyodo.proposals.services import snapshot_rows
+from kyodo.proposals.versions import snapshot_rows
 from kyodo.review import selectors, services
 from kyodo.review.forms import (
     AdviceForm,
@@ -49,13 +50,6 @@ def _committee(call_pk: int) -> Committee:
     return committee
 
 
-def _form_errors(form: Any, exc: services.ReviewRefused) -> None:
-    for field, message in exc.errors.items():
-        form.add_error(field if field in form.fields else None, message)
-    if not exc.errors:
-        form.add_error(None, exc.message)
-
-
 # --- committee members ---------------------------------------------------------------------
 
 
@@ -80,8 +74,8 @@ def declare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 has_conflict=form.cleaned_data["has_conflict"],
                 reason=form.cleaned_data["reason"],
             )
-        except services.ReviewRefused as exc:
-            _form_errors(form, exc)
+        except DomainError as exc:
+            form_error(form, exc)
         else:
             if declaration.has_conflict:
                 messages.success(
@@ -137,8 +131,8 @@ def score(request: AuthenticatedHttpRequest, pk: int, round_number: int) -> Http
                     comment=form.cleaned_data["comment"],
                     submit=submit,
                 )
-            except services.ReviewRefused as exc:
-                _form_errors(form, exc)
+            except DomainError as exc:
+                form_error(form, exc)
             else:
                 messages.success(
                     request, _("採点を提出しました。") if submit else _("下書きを保存しました。")
@@ -170,8 +164,8 @@ def staff_index(request: AuthenticatedHttpRequest) -> HttpResponse:
                 criteria_set=form.cleaned_data["criteria_set"],
                 name=form.cleaned_data["name"],
             )
-        except services.ReviewRefused as exc:
-            _form_errors(form, exc)
+        except DomainError as exc:
+            form_error(form, exc)
         else:
             messages.success(request, _("選考委員会を設けました。"))
             return redirect("review:committee", call_pk=committee.call_id)
@@ -263,8 +257,8 @@ def committee_act(request: AuthenticatedHttpRequest, call_pk: int, step: str) ->
                 services.results_publish(
                     actor=actor, committee=committee, general_comment=d["general_comment"]
                 )
-        except services.ReviewRefused as exc:
-            _form_errors(form, exc)
+        except DomainError as exc:
+            form_error(form, exc)
         else:
             messages.success(request, _("記録しました。"))
             return redirect("review:committee", call_pk=call_pk)
@@ -283,8 +277,8 @@ def declaration_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             services.declaration_revoke(
                 actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
             )
-        except services.ReviewRefused as exc:
-            messages.error(request, exc.message)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
         else:
             messages.success(request, _("申告を取り消しました。委員が改めて申告します。"))
     else:
@@ -378,8 +372,8 @@ def staff_proposal_act(request: AuthenticatedHttpRequest, pk: int, step: str) ->
                     conditions=d["conditions"],
                     reason=d["reason"],
                 )
-        except services.ReviewRefused as exc:
-            _form_errors(form, exc)
+        except DomainError as exc:
+            form_error(form, exc)
         else:
             messages.success(request, _("記録しました。"))
             return redirect("review:staff_proposal", pk=proposal.pk)
@@ -415,7 +409,8 @@ def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
     committee = selectors.committee_for_call(call.pk)
     if committee is None:
         raise Http404
-    authorize(request.user, "review.view_results", committee)
+    if not check("review.view_results", request.user, committee):
+        return _not_yet(request, call, _("審査結果"), call.decision_on)
     # The table is a template fragment cached under a digest of everything it shows; the
     # results are worked out only when the fragment is rendered (a cache miss).
     data = SimpleLazyObject(
@@ -434,12 +429,23 @@ def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
     return render(request, "review/public_results.html", context)
 
 
+def _not_yet(request: HttpRequest, call: Call, what: str, expected: Any) -> HttpResponse:
+    """Anyone, signed in or not, is told that it is not published yet (and when it is
+    expected), rather than sent to the log-in page."""
+    return render(
+        request,
+        "review/not_yet_published.html",
+        {"call": call, "what": what, "expected": expected},
+    )
+
+
 def public_schedule(request: HttpRequest, call_pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=call_pk)
     committee = selectors.committee_for_call(call.pk)
     if committee is None:
         raise Http404
-    authorize(request.user, "review.view_schedule", committee)
+    if not check("review.view_schedule", request.user, committee):
+        return _not_yet(request, call, _("公開プレゼンテーションの日程"), call.presentation_on)
     slots = PresentationSlot.objects.filter(committee=committee).select_related("proposal__group")
     return render(
         request,

@@ -85,7 +85,7 @@ def crawl(
     rendered is not rendered again (only fetched, for its status): the roles' own pages get
     the budget."""
     from kyodo.accounts.models import User
-    from kyodo.registry.management.commands.seed_demo import DEMO_PASSWORD
+    from kyodo.portal.management.commands.seed_demo import DEMO_PASSWORD
 
     user = User.objects.get(email=email)
     page = tools.new_page()
@@ -210,7 +210,7 @@ def test_it_does_a_staff_journey_with_the_keyboard_alone(
     demo: str, browser_tools: BrowserTools
 ) -> None:
     from kyodo.accounts.models import User
-    from kyodo.registry.management.commands.seed_demo import DEMO_PASSWORD
+    from kyodo.portal.management.commands.seed_demo import DEMO_PASSWORD
     from kyodo.registry.models import RegistrationApplication
 
     staff = User.objects.get(email=ROLES["center_staff"])

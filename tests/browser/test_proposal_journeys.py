@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from kyodo.accounts.models import Role
-from kyodo.proposals import services
+from kyodo.proposals import fourparty, services
 from kyodo.proposals.models import Proposal
 from kyodo.registry.models import DocumentKind, GroupDocument, GroupRole
 from tests import factories
@@ -290,7 +290,7 @@ def test_it_shows_the_group_why_its_proposal_was_stopped(
     pf.balanced_budget(proposal, city=200_000, own=20_000)
     services.proposal_transition(actor=p["rep"], proposal=proposal, action="submit")
     services.proposal_transition(actor=p["office"], proposal=proposal, action="accept")
-    services.fourparty_schedule(
+    fourparty.fourparty_schedule(
         actor=p["office"], proposal=proposal, scheduled_at=timezone.now() + dt.timedelta(days=1)
     )
     office = page

@@ -139,6 +139,15 @@ from tests.proposals.gate_world import proposals_world  # noqa: E402
 
 WORLD_BUILDERS.append(proposals_world)
 
+# documents (PDF and Word): tests/documents/gate_world.py (uses the review world's objects)
+from tests.documents.gate_world import documents_world  # noqa: E402
+
+WORLD_BUILDERS.append(documents_world)
+
+# portal (inbox, mail deliveries): tests/portal/gate_world.py
+from tests.portal.gate_world import portal_world  # noqa: E402
+
+WORLD_BUILDERS.append(portal_world)
 # surveys (questionnaires, answers, results): tests/surveys/gate_world.py
 from tests.surveys.gate_world import surveys_world  # noqa: E402
 
@@ -157,6 +166,15 @@ MATRIX: dict[str, Rule] = {
     "portal:home": PUBLIC,
     "core:healthz": PUBLIC,
     "portal:dashboard": LOGIN,
+    "portal:inbox": LOGIN,
+    "portal:inbox_read_all": LOGIN.post_only(),
+    "portal:notice_open": ONLY(GROUP_A_REPRESENTATIVE).post_only().url(pk="notice_a"),
+    "portal:mail_list": STAFF(Role.OFFICE, Role.ADMIN),
+    "portal:mail_resend": STAFF(Role.OFFICE, Role.ADMIN).post_only().url(pk="failed_mail"),
+    "portal:workflow_list": STAFF(Role.CENTER, Role.OFFICE, Role.DEPARTMENT, Role.ADMIN),
+    "portal:workflow_detail": STAFF(Role.CENTER, Role.OFFICE, Role.DEPARTMENT, Role.ADMIN).url(
+        key="=proposal"
+    ),
     "set_language": PUBLIC.get_only(),  # a plain GET switch: no form token on public pages
     # accounts
     "accounts:login": PUBLIC,
@@ -282,6 +300,40 @@ MATRIX: dict[str, Rule] = {
     "proposals:fourparty_record": STAFF(Role.OFFICE).post_only().url(pk="fourparty_a"),
     "proposals:staff_list": STAFF(Role.OFFICE, Role.CENTER, Role.DEPARTMENT),
     "proposals:staff_consultations": STAFF(Role.OFFICE, Role.CENTER, Role.DEPARTMENT),
+    # documents: each record's paper copy follows the record's own predicate
+    "documents:certificate": OWNER_OR_STAFF(GROUP_A_MEMBERS, *REGISTRY_STAFF)
+    .get_only()
+    .url(pk="group_a", fmt="=pdf"),
+    "documents:group_profile": OWNER_OR_STAFF(GROUP_A_MEMBERS, *REGISTRY_STAFF)
+    .get_only()
+    .url(pk="group_a", fmt="=docx"),
+    "documents:consultation": OWNER_OR_STAFF(
+        GROUP_A_MEMBERS, Role.OFFICE, Role.CENTER, Role.DEPARTMENT
+    )
+    .get_only()
+    .url(pk="consultation_a", fmt="=pdf"),
+    "documents:proposal": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE)
+    .get_only()
+    .url(pk="proposal_a", fmt="=pdf"),
+    # the four-party proposal is one the center helps with (proposals.view lets it in)
+    "documents:fourparty": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.CENTER)
+    .get_only()
+    .url(pk="fourparty_a", fmt="=docx"),
+    "documents:score_sheet": OWNER_OR_STAFF(COMMITTEE_WITHOUT_CONFLICT, Role.OFFICE)
+    .get_only()
+    .url(pk="score_sheet_a", fmt="=pdf"),
+    "documents:results": PUBLIC.get_only().url(pk="review_call", fmt="=pdf"),
+    "documents:notice": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE)
+    .get_only()
+    .url(pk="decided_a", fmt="=pdf"),
+    "documents:forms": PUBLIC.get_only(),
+    "documents:blank": PUBLIC.get_only().url(key="=proposal", fmt="=docx"),
+    "documents:committee_pack": STAFF(Role.OFFICE, Role.COMMITTEE)
+    .post_only()
+    .url(call_pk="review_call"),
+    "documents:dossier": STAFF(Role.OFFICE).post_only().url(pk="review_a"),
+    "documents:bundle": ONLY(frozenset({"office_staff"})).get_only().url(pk="bundle_office"),
+    "documents:bundle_file": ONLY(frozenset({"office_staff"})).get_only().url(pk="bundle_office"),
     # surveys: respondents (the world's edition is open and its results published)
     "surveys:public_list": PUBLIC,
     "surveys:answer_start": PUBLIC.url(pk="survey_edition"),

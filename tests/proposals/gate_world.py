@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from kyodo.programmes.models import DepartmentIssue
-from kyodo.proposals import services
+from kyodo.proposals import fourparty, services
 from kyodo.proposals.models import ConsultationSheet, ProposalAttachment
 from kyodo.registry.models import DocumentKind
 
@@ -72,7 +72,7 @@ def proposals_world(world: Any) -> dict[str, Any]:
 
     accepted = submitted_and_accepted("ゲートの受理済み")
     in_consultation = submitted_and_accepted("ゲートの4者協議")
-    meeting = services.fourparty_schedule(
+    meeting = fourparty.fourparty_schedule(
         actor=office, proposal=in_consultation, scheduled_at=timezone.now() + dt.timedelta(days=3)
     )
     return {

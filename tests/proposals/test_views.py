@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kyodo.proposals import selectors, services, workflow
+from kyodo.proposals import consultations, selectors, services, workflow
 from kyodo.proposals.models import BudgetLine, ConsultationSheet, Proposal
 from tests import factories
 from tests.proposals import factories as pf
@@ -293,7 +293,7 @@ def test_it_sends_proposals_drafted_from_a_consultation_to_its_department(
 ) -> None:
     from kyodo.audit.models import AuditEvent
 
-    sheet = services.consultation_create(
+    sheet = consultations.consultation_create(
         actor=representative_a, group=group_a, call=call, data={"idea": "案", "issue": "課題"}
     )
     proposal = services.proposal_create(
@@ -306,7 +306,7 @@ def test_it_sends_proposals_drafted_from_a_consultation_to_its_department(
     )
     assert proposal.section is None and proposal.center_involved
     section = department_staff.role_assignments.get().section
-    services.consultation_assign(actor=center_staff, sheet=sheet, section=section)
+    consultations.consultation_assign(actor=center_staff, sheet=sheet, section=section)
     proposal.refresh_from_db()
     assert proposal.section == section
     assert AuditEvent.objects.filter(

@@ -10,8 +10,10 @@ import pytest
 from django.core import mail
 
 from kyodo.audit.models import AuditEvent
+from kyodo.core.errors import DomainError
 from kyodo.core.permissions import NotAllowed
-from kyodo.proposals import services, workflow
+from kyodo.core.workflow import TransitionRefused
+from kyodo.proposals import fourparty, services, versions, workflow
 from kyodo.proposals.models import Proposal, ProposalVersion
 from tests.proposals import factories as pf
 
@@ -34,7 +36,7 @@ def test_it_reaches_ready_for_review_from_draft_and_nothing_leaves_a_final_state
             assert workflow.allowed_actions(key) == []
 
 
-def test_it_assigns_status_only_in_the_transition_service() -> None:
+def test_it_assigns_status_only_through_the_workflow_engine() -> None:
     pattern = re.compile(r"\.status\s*=(?!=)")
     offenders = []
     for path in (ROOT / "kyodo" / "proposals").rglob("*.py"):
@@ -43,10 +45,11 @@ def test_it_assigns_status_only_in_the_transition_service() -> None:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if pattern.search(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}")
-    assert offenders == ["kyodo/proposals/services.py:" + offenders[0].rsplit(":", 1)[1]]
+    assert offenders == []
+    assert workflow.PROPOSAL.model is Proposal
     source = (ROOT / "kyodo/proposals/services.py").read_text(encoding="utf-8")
     body = source.split("def proposal_transition(", 1)[1].split("\ndef ", 1)[0]
-    assert "locked.status = transition.target" in body
+    assert "workflow.PROPOSAL.transition(" in body
 
 
 def test_it_submits_freezes_a_version_and_writes_an_audit_event(
@@ -75,7 +78,7 @@ def test_it_refuses_to_submit_a_proposal_that_fails_a_hard_rule(
     group = draft.group
     group.citizen_member_count = 3
     group.save(update_fields=["citizen_member_count"])
-    with pytest.raises(services.TransitionRefused) as exc:
+    with pytest.raises(TransitionRefused) as exc:
         services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
     reasons = [r.reason for r in exc.value.report.blocking]
     assert reasons == ["市民の構成員が5人以上必要です（現在3人）"]
@@ -104,7 +107,7 @@ def test_it_returns_with_a_reason_and_reopens_editing(
     draft: Proposal, representative_a: Any, office_staff: Any
 ) -> None:
     services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(TransitionRefused):
         services.proposal_transition(actor=office_staff, proposal=draft, action="return")
     services.proposal_transition(
         actor=office_staff, proposal=draft, action="return", reason="予算の内訳を詳しく"
@@ -117,7 +120,7 @@ def test_it_returns_with_a_reason_and_reopens_editing(
     draft.refresh_from_db()
     assert draft.version_number == 2
     v1, v2 = draft.versions.order_by("number")
-    diffs = services.version_diff(v1.snapshot, v2.snapshot)
+    diffs = versions.version_diff(v1.snapshot, v2.snapshot)
     assert [d.key for d in diffs] == ["purpose"]
     assert ("insert", "新しい目的") in diffs[0].segments or any(
         op == "insert" for op, _t in diffs[0].segments
@@ -141,12 +144,12 @@ def test_it_runs_the_four_party_consultation_to_ready_for_review(
 
     services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
     services.proposal_transition(actor=office_staff, proposal=draft, action="accept")
-    meeting = services.fourparty_schedule(
+    meeting = fourparty.fourparty_schedule(
         actor=office_staff, proposal=draft, scheduled_at=timezone.now() + dt.timedelta(days=7)
     )
     draft.refresh_from_db()
     assert draft.status == workflow.CONSULTATION and draft.center_involved
-    services.fourparty_record(
+    fourparty.fourparty_record(
         actor=office_staff, meeting=meeting, minutes="役割分担を確認", outcome="proceed"
     )
     draft.refresh_from_db()
@@ -160,10 +163,10 @@ def test_it_stops_with_a_reason_the_group_can_read(
 
     services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
     services.proposal_transition(actor=office_staff, proposal=draft, action="accept")
-    meeting = services.fourparty_schedule(
+    meeting = fourparty.fourparty_schedule(
         actor=office_staff, proposal=draft, scheduled_at=timezone.now()
     )
-    services.fourparty_record(
+    fourparty.fourparty_record(
         actor=office_staff,
         meeting=meeting,
         minutes="議論",
@@ -191,7 +194,7 @@ def test_it_refuses_a_first_submission_outside_the_call_window(
     import datetime as dt
 
     call = draft.call
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(TransitionRefused):
         services.proposal_transition(
             actor=representative_a,
             proposal=draft,
@@ -219,7 +222,7 @@ def test_it_lets_several_groups_bid_on_one_theme(
 
 def test_it_refuses_a_bid_on_a_draft_theme(call: Any, group_a: Any, representative_a: Any) -> None:
     draft_theme = pf.CityThemeFactory(call=call, status="draft")
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(DomainError) as refused:
         services.proposal_create(
             actor=representative_a,
             group=group_a,
@@ -228,6 +231,7 @@ def test_it_refuses_a_bid_on_a_draft_theme(call: Any, group_a: Any, representati
             title="未公開テーマへの応募",
             theme=draft_theme,
         )
+    assert refused.value.field == "theme"
 
 
 def test_it_mails_the_group_the_reason_when_returned_after_commit(
@@ -245,9 +249,10 @@ def test_it_mails_the_group_the_reason_when_returned_after_commit(
     assert mail.outbox == []  # nothing is sent before the commit
     for callback in callbacks:
         callback()
-    [message] = mail.outbox
-    assert representative_a.email in message.to
-    assert "収支を見直してください" in message.body
+    # One mail per recipient: the representative and the group's own address.
+    to = sorted(m.to[0] for m in mail.outbox)
+    assert to == sorted([representative_a.email, draft.group.email])
+    assert all(len(m.to) == 1 and "収支を見直してください" in m.body for m in mail.outbox)
 
 
 def test_it_freezes_the_group_profile_at_submission(draft: Proposal, representative_a: Any) -> None:

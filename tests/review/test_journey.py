@@ -102,7 +102,14 @@ def test_it_runs_the_committee_from_declaration_to_public_results(
     assert p1.status == workflow.ADOPTED_WITH_CONDITIONS and p2.status == workflow.NOT_ADOPTED
     assert p1.decision.provisional
     notices = [m for m in mail.outbox if "審査結果" in m.subject]
-    assert len(notices) == 2
+    # One mail per recipient: each group's representatives and the group's own address.
+    expected = []
+    for proposal in (p1, p2):
+        group = proposal.group
+        expected += [m.user.email for m in group.memberships.filter(role="representative")]
+        expected += [group.email] if group.email else []
+    assert sorted(a for m in notices for a in m.to) == sorted(expected)
+    assert all(len(m.to) == 1 for m in notices)
     assert any("保険に加入すること" in m.body for m in notices)
     assert any("実施体制が具体的でない" in m.body for m in notices)
 
@@ -126,7 +133,11 @@ def test_it_runs_the_committee_from_declaration_to_public_results(
 
     # Public results: not before publication, then with totals, means and 講評.
     url = reverse("review:results", args=[scene.call.pk])
-    assert Client().get(url).status_code == 302  # anonymous: log in
+    # Anyone is told the results are not out yet (not sent to the log-in page), and sees none.
+    before = Client().get(url)
+    assert before.status_code == 200
+    assert "審査結果はまだ公表されていません" in before.content.decode()
+    assert p1.title not in before.content.decode()
     assert (
         office.post(
             reverse("review:committee_act", args=[scene.call.pk, "publish"]),

@@ -52,7 +52,7 @@ def test_it_shows_the_second_saver_the_conflict_and_keeps_their_input(
     response = second.post(f"/my/groups/{group_a.pk}/edit/", typed)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "別の人がこの団体の情報を保存しました" in html
+    assert "別の人がこの内容を保存しました" in html
     # Both versions on the page: the saved one (with the other person's phone)…
     assert response.context["conflict_profile"]["phone"] == "0467-11-1111"
     assert "0467-11-1111" in html

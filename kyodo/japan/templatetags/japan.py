@@ -17,7 +17,7 @@ def wareki(value: dt.date | dt.datetime | None) -> str:
         from django.utils import timezone
 
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return calendar.wareki_date(value)
+    return calendar.wareki_or_iso(value)
 
 
 @register.filter
@@ -26,7 +26,10 @@ def nendo(value: int | dt.date | None) -> str:
     if value in (None, ""):
         return ""
     year = calendar.fiscal_year(value) if isinstance(value, dt.date) else int(value)
-    return calendar.wareki_fiscal_year(year)
+    try:
+        return calendar.wareki_fiscal_year(year)
+    except ValueError:  # before Meiji: show the Western year rather than fail the page
+        return f"{year}年度"
 
 
 @register.filter

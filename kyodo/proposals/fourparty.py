@@ -1,0 +1,90 @@
+"""Every write to the four-party consultation (4者協議): scheduling a meeting and recording
+its minutes and outcome, which moves the proposal (proceed, revise, stop)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kyodo.accounts.models import User
+from kyodo.audit.services import audit_record
+from kyodo.core.permissions import authorize
+from kyodo.core.workflow import TransitionRefused
+from kyodo.proposals import workflow
+from kyodo.proposals.models import (
+    FourPartyConsultation,
+    FourPartyOutcome,
+    Proposal,
+)
+from kyodo.proposals.services import proposal_transition
+
+
+@transaction.atomic
+def fourparty_schedule(
+    *,
+    actor: User,
+    proposal: Proposal,
+    scheduled_at: dt.datetime,
+    place: str = "",
+    participants: str = "",
+) -> FourPartyConsultation:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    authorize(actor, "proposals.consult", proposal)
+    if proposal.status not in (workflow.ACCEPTED, workflow.CONSULTATION):
+        raise TransitionRefused(_("この状態の提案には4者協議を設定できません。"))
+    meeting = FourPartyConsultation.objects.create(
+        proposal=proposal,
+        scheduled_at=scheduled_at,
+        place=place,
+        participants=participants,
+        scheduled_by=actor,
+    )
+    if proposal.status == workflow.ACCEPTED:
+        proposal_transition(actor=actor, proposal=proposal, action="schedule", by_service=True)
+    else:
+        audit_record(actor=actor, action="fourparty.schedule", target=proposal)
+    return meeting
+
+
+# Keyed by str: the outcome arrives as the form's plain string (TextChoices compare equal).
+OUTCOME_ACTIONS: dict[str, str] = {
+    FourPartyOutcome.PROCEED: "proceed",
+    FourPartyOutcome.REVISE: "revise",
+    FourPartyOutcome.STOP: "stop",
+}
+
+
+@transaction.atomic
+def fourparty_record(
+    *, actor: User, meeting: FourPartyConsultation, minutes: str, outcome: str, reason: str = ""
+) -> FourPartyConsultation:
+    locked = FourPartyConsultation.objects.select_for_update().get(pk=meeting.pk)
+    authorize(actor, "proposals.consult", locked.proposal)
+    if locked.outcome != FourPartyOutcome.PENDING:
+        raise TransitionRefused(_("この4者協議の結果は記録済みです。"))
+    if outcome not in OUTCOME_ACTIONS:
+        raise TransitionRefused(_("結果を選んでください。"))
+    locked.minutes = minutes
+    locked.outcome = outcome
+    locked.reason = reason.strip()
+    locked.recorded_by = actor
+    locked.recorded_at = timezone.now()
+    locked.save(update_fields=["minutes", "outcome", "reason", "recorded_by", "recorded_at"])
+    audit_record(
+        actor=actor,
+        action="fourparty.record",
+        target=locked.proposal,
+        summary=reason,
+        changes={"outcome": [FourPartyOutcome.PENDING, outcome]},
+    )
+    proposal_transition(
+        actor=actor,
+        proposal=locked.proposal,
+        action=OUTCOME_ACTIONS[outcome],
+        reason=reason,
+        by_service=True,
+    )
+    return locked

@@ -1,0 +1,166 @@
+"""Every workflow registered on the engine (kyodo.core.workflow): its table is sound, random
+sequences of moves by random people never leave it, every move is audited and recorded as a
+domain event, and staff can read each table as a page generated from the definition."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kyodo.accounts.models import Role
+from kyodo.audit.models import AuditEvent
+from kyodo.core import workflow as engine
+from kyodo.core.models import OutboxEvent
+from kyodo.core.workflow import TransitionRefused
+from kyodo.registry.models import GroupRole
+from tests import factories
+from tests.conftest import login
+from tests.proposals import factories as pf
+from tests.proposals.conftest import give_rules
+
+
+def _registration(people: dict[str, Any]) -> Any:
+    return factories.RegistrationApplicationFactory(group=people["group"], status="draft")
+
+
+def _proposal(people: dict[str, Any]) -> Any:
+    group = people["group"]
+    if not group.documents.exists():
+        give_rules(group, people["representative"])
+    proposal = pf.ProposalFactory(call=people["call"], group=group)
+    pf.balanced_budget(proposal, city=300_000, own=50_000)
+    return proposal
+
+
+def _theme(people: dict[str, Any]) -> Any:
+    return pf.CityThemeFactory(call=people["call"], status="draft")
+
+
+# Each registered workflow names how to make a fresh record of it here: a new workflow
+# without a row fails test_it_knows_how_to_make_a_record_of_every_workflow.
+MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "registration": _registration,
+    "proposal": _proposal,
+    "theme": _theme,
+}
+ROLES = ["representative", "member", "outsider", "office", "center", "department"]
+
+
+def test_it_knows_how_to_make_a_record_of_every_workflow() -> None:
+    assert {flow.key for flow in engine.workflows()} == set(MAKERS)
+
+
+@pytest.mark.parametrize("flow", engine.workflows(), ids=lambda f: f.key)
+def test_it_has_a_sound_table(flow: engine.Workflow[Any]) -> None:
+    assert flow.initial in flow.states
+    assert flow.reachable_states() == set(flow.states), "every state is reachable"
+    for state in flow.states.values():
+        assert str(state.staff_label) and str(state.group_label) and str(state.public)
+        if state.final:
+            assert flow.allowed_actions(state.key) == [], f"{state.key} is final"
+    for t in flow.transitions.values():
+        assert t.sources <= set(flow.states) and t.target in flow.states
+        assert callable(t.permission)
+        # A move a person starts from a page is a domain event; service-driven moves may
+        # leave the event to the service that drives them.
+        assert t.event or not t.by_person, f"{flow.key}.{t.action} emits no event"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(MAKERS))
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    sequence=st.lists(
+        st.tuples(
+            st.sampled_from(ROLES),
+            st.integers(min_value=0, max_value=50),
+            st.booleans(),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_it_never_leaves_the_table_and_audits_and_records_every_move(
+    key: str, sequence: list[tuple[str, int, bool, bool]], group_a: Any
+) -> None:
+    flow = engine.get(key)
+    actions = sorted(flow.transitions)
+    section = factories.SectionFactory()
+    people: dict[str, Any] = {
+        "group": group_a,
+        "call": pf.CallFactory(),
+        "representative": factories.member(group_a, GroupRole.REPRESENTATIVE),
+        "member": factories.member(group_a, GroupRole.MEMBER),
+        "outsider": factories.UserFactory(roles=[Role.RESIDENT]),
+        "office": factories.staff_user(Role.OFFICE),
+        "center": factories.staff_user(Role.CENTER),
+        "department": factories.staff_user(Role.DEPARTMENT, section=section),
+    }
+    record = MAKERS[key](people)
+    model = type(record)
+    for role, pick, with_reason, by_service in sequence:
+        action = actions[pick % len(actions)]
+        before = model.objects.get(pk=record.pk).status
+        audits = AuditEvent.objects.filter(target_id=str(record.pk)).count()
+        events = OutboxEvent.objects.count()
+        try:
+            flow.transition(
+                actor=people[role],
+                obj=record,
+                action=action,
+                reason="理由があります" if with_reason else "",
+                by_service=by_service,
+            )
+        except (PermissionDenied, TransitionRefused):
+            assert model.objects.get(pk=record.pk).status == before
+            assert AuditEvent.objects.filter(target_id=str(record.pk)).count() == audits
+            assert OutboxEvent.objects.count() == events
+            continue
+        after = model.objects.get(pk=record.pk).status
+        transition = flow.transitions[action]
+        assert before in transition.sources and after == transition.target
+        assert not flow.states[before].final
+        assert not transition.needs_reason or with_reason
+        assert transition.by_person or by_service
+        assert AuditEvent.objects.filter(
+            target_id=str(record.pk),
+            action=f"{flow.audit_prefix or flow.key}.{action}",
+            changes__status=[before, after],
+        ).exists()
+        if transition.event:
+            assert OutboxEvent.objects.filter(
+                name=transition.event, target_id=str(record.pk), payload__action=action
+            ).exists()
+
+
+@pytest.mark.django_db
+def test_it_shows_staff_every_workflow_as_a_page_generated_from_its_table(
+    office_staff: Any, representative_a: Any
+) -> None:
+    client = Client()
+    login(client, office_staff)
+    index = client.get(reverse("portal:workflow_list")).content.decode()
+    for flow in engine.workflows():
+        assert str(flow.label) in index
+        page = client.get(reverse("portal:workflow_detail", args=[flow.key]))
+        assert page.status_code == 200
+        text = page.content.decode()
+        for state in flow.states.values():
+            assert str(state.staff_label) in text
+        for t in flow.transitions.values():
+            assert str(t.label) in text
+    group_client = Client()
+    login(group_client, representative_a)
+    assert group_client.get(reverse("portal:workflow_list")).status_code == 403

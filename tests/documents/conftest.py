@@ -1,0 +1,243 @@
+"""One proposal's whole life, with long Japanese text and rare name glyphs, for the
+documents tests: a registered group, a consultation with a meeting, a proposal with a plan
+and a two-year budget, four-party minutes, a committee of two who scored it, the advice,
+the city's decision and published results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from kyodo.accounts.models import Role, User
+from kyodo.documents import registry, services, word
+from kyodo.documents.layout import Document
+from kyodo.proposals.models import (
+    BudgetLine,
+    ConsultationMeeting,
+    ConsultationSheet,
+    FourPartyConsultation,
+    Proposal,
+)
+from kyodo.registry.models import CivicGroup, GroupMembership, GroupRole
+from kyodo.review import services as review
+from kyodo.review.models import Committee, MemberKind, ScoreSheet
+from kyodo.review.seed import seed_review
+from tests import factories
+from tests.proposals import factories as pf
+from tests.review.conftest import ready_proposal, small_set
+
+RARE = "髙﨑𠮷𩸽ヶ々"
+GROUP_NAME = "特定非営利活動法人 髙﨑𠮷𩸽ヶ々の海辺を守る会"
+REPRESENTATIVE = "髙橋 𠮷子"
+# Long text without spaces, as people write Japanese: it must wrap and run across pages.
+LONG = (
+    "鎌倉の海と山をつなぐ市民の居場所づくりを進めるため、地域の子どもから高齢者までが"
+    "気軽に立ち寄れる拠点を、自治会・学校・商店会と協力して毎週開きます。"
+) * 12
+
+
+@dataclass
+class Scene:
+    office: User
+    representative: User
+    members: list[User]
+    group: CivicGroup
+    sheet: ConsultationSheet
+    proposal: Proposal
+    meeting: FourPartyConsultation
+    committee: Committee
+    score_sheet: ScoreSheet
+
+    def record(self, key: str) -> Any:
+        return {
+            "certificate": self.group,
+            "group_profile": self.group,
+            "consultation": self.sheet,
+            "proposal": self.proposal,
+            "fourparty": self.meeting,
+            "score_sheet": self.score_sheet,
+            "results": self.committee,
+            "notice": self.proposal,
+        }[key]
+
+
+def build_scene(
+    office: User, *, title: str = "海辺の子ども食堂と学びの場", long: str = LONG
+) -> Scene:
+    seed_review()
+    group = factories.CivicGroupFactory(
+        registered=True,
+        name=GROUP_NAME,
+        representative_name=REPRESENTATIVE,
+        purpose=long,
+        activities=long,
+    )
+    rep = factories.UserFactory(full_name=REPRESENTATIVE)
+    GroupMembership.objects.create(group=group, user=rep, role=GroupRole.REPRESENTATIVE)
+    call = pf.CallFactory(title="令和7年度 協働事業提案制度", fiscal_year=2025)
+    sheet = ConsultationSheet.objects.create(
+        group=group, call=call, idea=long, issue="海辺の清掃と子どもの孤食", created_by=rep
+    )
+    ConsultationMeeting.objects.create(
+        sheet=sheet,
+        held_on=dt.date(2025, 5, 1),
+        attendees="センター職員、𠮷田",
+        notes="事業の対象を小学生に絞る案を相談した。",
+        next_steps="担当課と日程を調整する",
+        recorded_by=office,
+    )
+    proposal = ready_proposal(
+        call,
+        group=group,
+        title=title,
+        issue=long,
+        purpose="子どもの孤食をなくす",
+        content=long,
+        beneficiaries="市内の小学生と保護者",
+        expected_effect=long,
+        measurement="参加者数と満足度の調査",
+        group_role="会場の運営と食材の調達",
+        city_role="学校・自治会への周知",
+        appeal_pioneering="海辺の清掃と食堂を組み合わせる",
+        appeal_public_benefit="誰でも参加できる",
+        appeal_collaboration="市の広報力と団体の機動力",
+        years=2,
+        schedule=[
+            {"month": 4, "activity": "準備会"},
+            {"month": 7, "activity": "夏休み食堂"},
+            {"month": 3, "activity": "報告会"},
+        ],
+        consultation=sheet,
+        created_by=rep,
+    )
+    for year in (1, 2):
+        BudgetLine.objects.bulk_create(
+            [
+                BudgetLine(
+                    proposal=proposal,
+                    year_index=year,
+                    kind="income",
+                    category="市の負担金・補助金",
+                    amount=500_000,
+                ),
+                BudgetLine(
+                    proposal=proposal,
+                    year_index=year,
+                    kind="income",
+                    category="自己資金",
+                    description="会費",
+                    amount=120_000,
+                ),
+                BudgetLine(
+                    proposal=proposal,
+                    year_index=year,
+                    kind="expense",
+                    category="謝金",
+                    description="講師謝礼",
+                    unit_price=10_000,
+                    quantity=12,
+                    amount=120_000,
+                ),
+                BudgetLine(
+                    proposal=proposal,
+                    year_index=year,
+                    kind="expense",
+                    category="食材費",
+                    description="食堂の食材",
+                    unit_price=12_500,
+                    quantity=40,
+                    amount=500_000,
+                ),
+            ]
+        )
+    meeting = FourPartyConsultation.objects.create(
+        proposal=proposal,
+        scheduled_at=timezone.now() - dt.timedelta(days=30),
+        place="市役所本庁舎 第3会議室",
+        participants="団体：髙橋、担当課：𠮷田、協働担当課、センター",
+        minutes=long,
+        outcome="proceed",
+        reason="役割分担が明確になったため",
+        scheduled_by=office,
+        recorded_by=office,
+        recorded_at=timezone.now() - dt.timedelta(days=29),
+    )
+    committee = review.committee_create(actor=office, call=call, criteria_set=small_set())
+    kind = MemberKind.objects.first()
+    members = []
+    for n, name in enumerate(("﨑山 委員", "髙木 委員")):
+        user = factories.UserFactory(roles=[Role.COMMITTEE], full_name=name)
+        review.committee_add_member(
+            actor=office, committee=committee, user=user, kind=kind, is_chair=n == 0
+        )
+        members.append(user)
+    proposal = review.review_start(actor=office, proposal=proposal)
+    criteria = list(committee.criteria_set.criteria.all())
+    for user in members:
+        review.declaration_make(actor=user, proposal=proposal, has_conflict=False)
+        for rnd in (1, 2):
+            review.sheet_save(
+                actor=user,
+                proposal=proposal,
+                round_number=rnd,
+                answers={c.pk: review.Answer(4, comment="よく練られている") for c in criteria},
+                comment="地域の課題に合っている。",
+                submit=True,
+            )
+    review.advice_record(
+        actor=office,
+        proposal=proposal,
+        recommendation="adopt_with_conditions",
+        review_comment="子どもの居場所として期待できる。安全管理の計画を具体化されたい。",
+    )
+    review.decision_record(
+        actor=office,
+        proposal=proposal,
+        outcome="adopted_with_conditions",
+        conditions="食品衛生の講習を受けること",
+    )
+    review.results_publish(
+        actor=office, committee=committee, general_comment="全体に水準が高かった。"
+    )
+    proposal = Proposal.objects.get(pk=proposal.pk)
+    score_sheet = ScoreSheet.objects.filter(proposal=proposal, member__user=members[0]).first()
+    assert score_sheet is not None
+    return Scene(office, rep, members, group, sheet, proposal, meeting, committee, score_sheet)
+
+
+@pytest.fixture
+def scene(office_staff: User) -> Scene:
+    return build_scene(office_staff)
+
+
+KEYS = [t.key for t in registry.all_types()]
+BLANK_KEYS = [t.key for t in registry.blank_types()]
+
+
+def document_for(scene: Scene, key: str) -> Document:
+    doc_type = registry.get(key)
+    return services.document_build(doc_type=doc_type, record=scene.record(key), actor=scene.office)
+
+
+def squeeze(text: str) -> str:
+    """Text with all white space removed: line wrapping and pdftotext's spacing between
+    Latin and Japanese characters must not hide a field."""
+    return "".join(text.replace("\u200b", "").split())
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    # -raw keeps the content stream's order: each table cell's text stays in one piece.
+    out = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, check=True)
+    return out.stdout.decode()
+
+
+def docx_text(data: bytes) -> str:
+    return word.text_of(data)
