@@ -78,11 +78,12 @@ ATTRIBUTES = [("SEX", 3), ("AGE", 7), ("AREA", 5), ("HOUSEHOLD", 5), ("INVOLVED"
 def build(respondents: int, seed: int = 2026) -> dict[str, Any]:
     from django.db import connection
 
-    from kyodo.accounts.models import User
+    from kyodo.accounts.models import Role, RoleAssignment, User
     from kyodo.surveys import services
     from kyodo.surveys.models import Kind, Question
 
     actor = User.objects.create_user("bench@example.jp", "x", full_name="bench")
+    RoleAssignment.objects.create(user=actor, role=Role.OFFICE)  # the engine checks who opens it
     edition = services.survey_create(actor=actor, title="bench", description="", fiscal_year=2025)
     add = services.question_create
     questions: dict[str, Question] = {}
