@@ -43,12 +43,22 @@ def _theme(people: dict[str, Any]) -> Any:
     return pf.CityThemeFactory(call=people["call"], status="draft")
 
 
+def _survey_edition(people: dict[str, Any]) -> Any:
+    from kyodo.surveys.models import Edition, Kind, Question, Survey
+
+    survey = Survey.objects.create(title="意識調査", created_by=people["office"])
+    edition = Edition.objects.create(survey=survey, fiscal_year=2025)
+    Question.objects.create(edition=edition, code="Q1", text="関心", kind=Kind.TEXT)
+    return edition
+
+
 # Each registered workflow names how to make a fresh record of it here: a new workflow
 # without a row fails test_it_knows_how_to_make_a_record_of_every_workflow.
 MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "registration": _registration,
     "proposal": _proposal,
     "theme": _theme,
+    "survey_edition": _survey_edition,
 }
 ROLES = ["representative", "member", "outsider", "office", "center", "department"]
 
