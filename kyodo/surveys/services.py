@@ -32,6 +32,7 @@ from kyodo.surveys.models import (
     Survey,
 )
 from kyodo.surveys.selectors import questions_of
+from kyodo.surveys.workflow import EDITION
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
@@ -130,32 +131,19 @@ def edition_method_update(*, actor: Any, edition: Edition, data: dict[str, Any])
     return edition
 
 
-STATUS_STEPS = {
-    "open": (EditionStatus.DRAFT, EditionStatus.OPEN),
-    "close": (EditionStatus.OPEN, EditionStatus.CLOSED),
-    "reopen": (EditionStatus.CLOSED, EditionStatus.OPEN),
-}
-
-
 @transaction.atomic
 def edition_step(*, actor: Any, edition: Edition, step: str) -> Edition:
-    """open / close / reopen the web answers; publish / unpublish the results."""
-    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    """open / close / reopen the web answers (the workflow table in kyodo.surveys.workflow);
+    publish / unpublish the results (not a state: a published edition keeps its state)."""
     if step in ("publish", "unpublish"):
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
         edition.results_public = step == "publish"
         edition.save(update_fields=["results_public"])
-    elif step in STATUS_STEPS:
-        source, target = STATUS_STEPS[step]
-        if edition.status != source:
-            raise DomainError(_("この実施回の今の状態では、その操作はできません。"))
-        if step == "open" and not edition.questions.exists():
-            raise DomainError(_("設問がひとつもありません。"))
-        edition.status = target
-        edition.save(update_fields=["status"])
-    else:
+        audit_record(actor=actor, action=f"surveys.edition_{step}", target=edition)
+        return edition
+    if step not in EDITION.transitions:
         raise DomainError(_("不明な操作です。"))
-    audit_record(actor=actor, action=f"surveys.edition_{step}", target=edition)
-    return edition
+    return EDITION.transition(actor=actor, obj=edition, action=step)
 
 
 @transaction.atomic

@@ -7,7 +7,9 @@ as Excel, which is read back with openpyxl. Every page is checked with axe."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -109,7 +111,7 @@ def test_it_builds_answers_keys_and_tabulates_a_survey_in_a_browser(
     expect(cross.get_by_role("row", name="女性")).to_contain_text("100.0")
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel").click()
-    sheet = load_workbook(download.value.path()).active
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][:6] == ("Q1", "市民活動に関心がありますか", 3, "関心がある", 2, "66.7")
     assert any(r[1] == "男性" and r[2] == 2 and r[3] == "50.0" for r in rows)

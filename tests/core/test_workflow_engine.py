@@ -102,6 +102,13 @@ def _lottery_entry(people: dict[str, Any]) -> Any:
             attendees=8,
         ),
     )
+def _survey_edition(people: dict[str, Any]) -> Any:
+    from kyodo.surveys.models import Edition, Kind, Question, Survey
+
+    survey = Survey.objects.create(title="意識調査", created_by=people["office"])
+    edition = Edition.objects.create(survey=survey, fiscal_year=2025)
+    Question.objects.create(edition=edition, code="Q1", text="関心", kind=Kind.TEXT)
+    return edition
 
 
 # Each registered workflow names how to make a fresh record of it here: a new workflow
@@ -112,6 +119,7 @@ MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "theme": _theme,
     "booking": _booking,
     "lottery_entry": _lottery_entry,
+    "survey_edition": _survey_edition,
 }
 ROLES = ["representative", "member", "outsider", "office", "center", "department"]
 
