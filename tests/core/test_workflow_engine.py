@@ -102,6 +102,8 @@ def _lottery_entry(people: dict[str, Any]) -> Any:
             attendees=8,
         ),
     )
+
+
 def _survey_edition(people: dict[str, Any]) -> Any:
     from kyodo.surveys.models import Edition, Kind, Question, Survey
 
