@@ -23,9 +23,9 @@ class CleanCharField(forms.CharField):
 
 
 # Without a range of its own, a date field takes what any record of Kyodo can mean: from the
-# Meiji era (the oldest 和暦 Kyodo writes) to the end of this century.
+# Meiji era (the oldest 和暦 Kyodo writes) to two centuries ahead.
 EARLIEST_DATE = dt.date(1868, 10, 23)
-LATEST_DATE = dt.date(2099, 12, 31)
+LATEST_DATE = dt.date(2199, 12, 31)
 
 
 class JapaneseDateField(forms.DateField):
