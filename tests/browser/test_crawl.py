@@ -47,7 +47,8 @@ VARIANTS_PER_PATH = 2  # ?page=2, ?field=3 …: a path is crawled with at most t
 SLOW_SECONDS = 1.0
 SKIP_PREFIXES = ("/accounts/logout/", "/i18n/", "/static/", "/accounts/otp/")
 DOWNLOAD = re.compile(
-    r"\.(csv|xlsx|pdf|docx|ics|atom)(\?|$)|/documents/\d+/$|/proposal-files/\d+/$|[?&]export="
+    r"\.(csv|xlsx|pdf|docx|ics|atom)(\?|$)|/(pdf|docx)/$|/bundles/\d+/file/$"
+    r"|/documents/\d+/$|/proposal-files/\d+/$|[?&]export="
 )
 ROLES = {
     "resident": "resident@kyodo.example",
