@@ -48,17 +48,44 @@ DECIDED_STATES = frozenset({ADOPTED, ADOPTED_WITH_CONDITIONS, NOT_ADOPTED})
 OFFICE_QUEUE = frozenset({SUBMITTED, ACCEPTED, CONSULTATION})
 
 
-def _rule(name: str) -> Any:
-    """The predicate of kyodo.proposals.permissions / kyodo.review.permissions named `name`,
-    looked up when first called (those modules import this one)."""
+# Who may take each move: the predicates of kyodo.proposals.permissions and
+# kyodo.review.permissions, imported when first called (those modules import this one).
 
-    def decide(user: Any, proposal: Any) -> Decision:
-        from kyodo.core.permissions import registered
 
-        return registered()[name](user, proposal)
+def _may_submit(user: Any, proposal: Any) -> Decision:
+    from kyodo.proposals.permissions import can_submit
 
-    decide.__name__ = decide.__qualname__ = name
-    return decide
+    return can_submit(user, proposal)
+
+
+def _may_withdraw(user: Any, proposal: Any) -> Decision:
+    from kyodo.proposals.permissions import can_withdraw
+
+    return can_withdraw(user, proposal)
+
+
+def _may_intake(user: Any, proposal: Any) -> Decision:
+    from kyodo.proposals.permissions import can_intake
+
+    return can_intake(user, proposal)
+
+
+def _may_consult(user: Any, proposal: Any) -> Decision:
+    from kyodo.proposals.permissions import can_consult
+
+    return can_consult(user, proposal)
+
+
+def _may_start_review(user: Any, proposal: Any) -> Decision:
+    from kyodo.review.permissions import can_start
+
+    return can_start(user, proposal)
+
+
+def _may_manage_review(user: Any, proposal: Any) -> Decision:
+    from kyodo.review.permissions import can_manage
+
+    return can_manage(user, proposal)
 
 
 # --- guards and effects -----------------------------------------------------------------
@@ -179,7 +206,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("提出する"),
                 frozenset({DRAFT, RETURNED, REVISING}),
                 SUBMITTED,
-                _rule("proposals.submit"),
+                _may_submit,
                 guards=(_open_or_resubmission,),
                 effects=(_freeze_version,),
                 after=(_save_version,),
@@ -190,7 +217,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("差し戻す"),
                 frozenset({SUBMITTED}),
                 RETURNED,
-                _rule("proposals.intake"),
+                _may_intake,
                 needs_reason=True,
                 effects=(_record_return_reason,),
                 event="proposal.return",
@@ -200,7 +227,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("受理する"),
                 frozenset({SUBMITTED}),
                 ACCEPTED,
-                _rule("proposals.intake"),
+                _may_intake,
                 event="proposal.accept",
             ),
             Transition(
@@ -208,7 +235,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("4者協議を設定する"),
                 frozenset({ACCEPTED}),
                 CONSULTATION,
-                _rule("proposals.consult"),
+                _may_consult,
                 by_person=False,  # proposals.services.fourparty_schedule writes the meeting first
                 effects=(_center_joins,),
                 event="proposal.schedule",
@@ -218,7 +245,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("審査に進める"),
                 frozenset({CONSULTATION}),
                 READY_FOR_REVIEW,
-                _rule("proposals.consult"),
+                _may_consult,
                 by_person=False,  # fourparty_record writes the meeting's outcome first
                 event="proposal.proceed",
             ),
@@ -227,7 +254,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("修正を求める"),
                 frozenset({CONSULTATION}),
                 REVISING,
-                _rule("proposals.consult"),
+                _may_consult,
                 needs_reason=True,
                 by_person=False,
                 effects=(_record_return_reason,),
@@ -238,7 +265,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("中止とする"),
                 frozenset({ACCEPTED, CONSULTATION}),
                 STOPPED,
-                _rule("proposals.consult"),
+                _may_consult,
                 needs_reason=True,
                 by_person=False,
                 effects=(_record_stop_reason,),
@@ -249,7 +276,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("選考委員会の審査を始める"),
                 frozenset({READY_FOR_REVIEW}),
                 IN_REVIEW,
-                _rule("review.start"),
+                _may_start_review,
                 event="proposal.review_start",
             ),
             # The committee's advice and the city's decision: review.services writes the
@@ -259,7 +286,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("答申を記録する"),
                 frozenset({IN_REVIEW}),
                 ADVISED,
-                _rule("review.manage"),
+                _may_manage_review,
                 by_person=False,
                 event="proposal.decision",
             ),
@@ -268,7 +295,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("採択とする"),
                 frozenset({ADVISED}),
                 ADOPTED,
-                _rule("review.manage"),
+                _may_manage_review,
                 by_person=False,
                 event="proposal.decision",
             ),
@@ -277,7 +304,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("条件付きで採択とする"),
                 frozenset({ADVISED}),
                 ADOPTED_WITH_CONDITIONS,
-                _rule("review.manage"),
+                _may_manage_review,
                 needs_reason=True,
                 by_person=False,
                 event="proposal.decision",
@@ -287,7 +314,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("不採択とする"),
                 frozenset({ADVISED}),
                 NOT_ADOPTED,
-                _rule("review.manage"),
+                _may_manage_review,
                 needs_reason=True,
                 by_person=False,
                 event="proposal.decision",
@@ -297,7 +324,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("取り下げる"),
                 frozenset(BEFORE_DECISION),
                 WITHDRAWN,
-                _rule("proposals.withdraw"),
+                _may_withdraw,
                 event="proposal.withdraw",
             ),
         ]
