@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record, diff
-from kyodo.core.editing import EditConflict
+from kyodo.core.editing import expect_version
 from kyodo.core.errors import DomainError
 from kyodo.core.permissions import NotAllowed, authorize, deny
 from kyodo.japan.numbers import format_yen
@@ -123,13 +123,11 @@ def proposal_update(
     authorize(actor, "proposals.edit", locked)
     before = _plan_values(locked)
     changed = [name for name in PLAN_FIELDS if name in data and data[name] != before[name]]
-    if expected_version is not None and locked.version != expected_version:
-        raise EditConflict(locked)
+    versioned = expect_version(locked, expected_version)
     for name in changed:
         setattr(locked, name, data[name])
     if changed:
-        locked.version += 1
-        locked.save(update_fields=[*changed, "version", "updated_at"])
+        locked.save(update_fields=[*changed, *versioned, "updated_at"])
         audit_record(
             actor=actor,
             action="proposal.update",

@@ -21,6 +21,7 @@ from kyodo.core.permissions import ALLOW, Decision, deny, predicate
 from kyodo.proposals import workflow
 from kyodo.proposals.models import Proposal
 from kyodo.registry.permissions import membership_role
+from kyodo.review.conflicts import Standing, standing, standing_declaration
 
 OFFICE_ONLY = _("選考委員会の運営は協働担当課が行います。")
 
@@ -43,12 +44,6 @@ def seat_for(user: Any, call_id: int) -> Any:
             .first()
         )
     return cache[call_id]
-
-
-def standing_declaration(member: Any, proposal: Proposal) -> Any:
-    from kyodo.review.conflicts import standing_declaration as declared
-
-    return declared(member, proposal)
 
 
 def in_proposing_group(user: Any, proposal: Proposal) -> bool:
@@ -143,8 +138,6 @@ def can_open_proposal(user: Any, proposal: Proposal) -> Decision:
     seat, decision = _member_on(user, proposal)
     if not decision:
         return decision
-    from kyodo.review.conflicts import Standing, standing
-
     found = standing(
         in_group=in_proposing_group(user, proposal),
         declaration=standing_declaration(seat, proposal),
