@@ -88,8 +88,9 @@ def test_it_builds_answers_keys_and_tabulates_a_survey_in_a_browser(
         for typed in answers:
             page.keyboard.press("Tab")
             page.keyboard.type(typed)
-        page.keyboard.press("Enter")
-        page.wait_for_load_state("load")
+        # Wait for the answer's own page, not the one it was typed on.
+        with page.expect_navigation(wait_until="load"):
+            page.keyboard.press("Enter")
         assert_accessible(page, f"keyed-{number}")
         expect(page.locator(".messages")).to_contain_text(f"調査票番号 {number} を保存しました")
     keyed = Respondent.objects.filter(channel=Channel.PAPER, keyed_by=office)
