@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from kyodo.accounts import throttle
 from kyodo.accounts.models import Role, Section, User
 from kyodo.japan.forms import CleanCharField, KanaReadingField
 
@@ -19,10 +20,32 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("メールアドレスまたはパスワードが正しくありません。"),
         "inactive": _("このアカウントは利用できません。"),
+        "throttled": _(
+            "このネットワークからのログインの失敗が続いているため、しばらく受け付けを制限しています。"
+            "パスワードが正しければログインできます。15分ほどたってからもう一度お試しください。"
+        ),
         "unverified": _(
             "メールアドレスの確認が済んでいません。届いたメールのリンクを開いてください。"
         ),
     }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if self.request is not None and username and password:
+            if throttle.address_is_throttled(self.request):
+                # Many failures from this address (a shared office NAT, a proxy, or an attacker):
+                # a correct password still opens an account that has not failed itself.
+                failed_before = throttle.account_has_failed(username)
+                user = authenticate(self.request, username=username, password=password)
+                if user is None or failed_before:
+                    raise forms.ValidationError(
+                        self.error_messages["throttled"], code="throttled"
+                    )
+                self.user_cache = user
+                self.confirm_login_allowed(user)
+                return self.cleaned_data
+        return super().clean()
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
@@ -51,14 +74,9 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "このメールアドレスはすでに登録されています。ログインするか、パスワードを再設定してください。"
-                )
-            )
-        return email
+        # Whether the address already has an account is never said here (the owner is told
+        # by mail instead): the page must not tell anyone who uses Kyodo.
+        return str(self.cleaned_data["email"]).lower()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core import signing
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_noop
@@ -29,7 +30,29 @@ def email_token_read(token: str) -> User | None:
 
 
 @transaction.atomic
-def user_sign_up(*, email: str, password: str, full_name: str, full_name_kana: str = "") -> User:
+def user_sign_up(
+    *, email: str, password: str, full_name: str, full_name_kana: str = ""
+) -> User | None:
+    """Create a resident's account, or tell the owner of a taken address by mail.
+
+    The caller answers the same either way, so that sign-up does not reveal who has an
+    account (the password reset does not either).
+    """
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        make_password(password)  # the same work as a new account, so timing tells nothing
+        audit_record(actor=None, action="user.sign_up_existing", target=existing)
+        notify(
+            to=[people(existing)],
+            subject=mail_subject(gettext_noop("【協働】利用登録のお申し込みについて")),
+            template="accounts/email/already_registered.txt",
+            context={
+                "user": existing,
+                "login_path": reverse("accounts:login"),
+                "reset_path": reverse("accounts:password_reset"),
+            },
+        )
+        return None
     user = User.objects.create_user(
         email=email, password=password, full_name=full_name, full_name_kana=full_name_kana
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.sign_up, name="sign_up"),
+    path("signup/sent/", views.sign_up_sent, name="sign_up_sent"),
     path("verify/<str:token>/", views.verify_email, name="verify_email"),
     path("otp/verify/", views.otp_verify, name="otp_verify"),
     path("otp/setup/", views.otp_setup, name="otp_setup"),

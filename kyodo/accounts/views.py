@@ -31,6 +31,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error("__all__", code="throttled"):
+            response.status_code = 429  # Too Many Requests, with the form and its message
+        return response
+
 
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
@@ -42,8 +48,16 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             full_name=data["full_name"],
             full_name_kana=data["full_name_kana"],
         )
-        return render(request, "accounts/sign_up_sent.html", {"email": data["email"]})
+        # The same answer whether or not the address already had an account (its owner is
+        # told by mail), after a redirect so that a reload sends nothing twice.
+        request.session["sign_up_email"] = data["email"]
+        return redirect("accounts:sign_up_sent")
     return render(request, "accounts/sign_up.html", {"form": form})
+
+
+def sign_up_sent(request: HttpRequest) -> HttpResponse:
+    email = request.session.get("sign_up_email", "")
+    return render(request, "accounts/sign_up_sent.html", {"email": email})
 
 
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:

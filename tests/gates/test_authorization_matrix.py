@@ -186,6 +186,7 @@ MATRIX: dict[str, Rule] = {
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC.post_only(),
     "accounts:sign_up": PUBLIC,
+    "accounts:sign_up_sent": PUBLIC,
     "accounts:verify_email": PUBLIC.url(token="=not-a-real-token").answers(400),
     "accounts:otp_verify": LOGIN,
     "accounts:otp_setup": LOGIN,

@@ -154,3 +154,43 @@ def test_it_logs_in_a_resident_with_the_right_password_before_the_limit(
         _log_in(client, resident, "wrong-password")
     assert _log_in(client, resident).status_code == 302
     assert client.get("/dashboard/").status_code == 200
+
+
+def _fail_from(client: Client, email: str, times: int = 1) -> None:
+    for _attempt in range(times):
+        client.post("/accounts/login/", {"username": email, "password": "wrong-password"})
+
+
+def test_it_never_locks_others_out_with_failures_under_made_up_addresses(
+    client: Client, resident: User
+) -> None:
+    # One office NAT: five people mistype addresses that do not exist.
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _fail_from(client, f"nobody{n}@example.jp")
+    assert _log_in(client, resident).status_code == 302
+
+
+def test_it_throttles_an_address_with_many_failures_but_lets_a_correct_password_in(
+    resident: User,
+) -> None:
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for n in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT - 1):
+        _fail_from(attacker, f"guess{n}@example.jp")
+    # Under the limit a wrong password gets the ordinary answer.
+    other = factories.UserFactory(email="other@example.jp")
+    response = _log_in(attacker, other, "wrong-password")
+    assert response.status_code == 200
+    assert "メールアドレスまたはパスワードが正しくありません。" in response.content.decode()
+    # Now at the limit: a new guess at a fresh account is refused, with the reason in words.
+    victim = factories.UserFactory(email="victim@example.jp")
+    response = _log_in(attacker, victim, "wrong-password")
+    assert response.status_code == 429
+    assert "このネットワークからのログインの失敗が続いているため" in response.content.decode()
+    # ... and the account that failed stays refused from here, even with its password.
+    assert _log_in(attacker, victim).status_code == 429
+    assert _log_in(attacker, other).status_code == 429
+    # A correct password for an account that never failed still opens it from the address.
+    assert _log_in(attacker, resident).status_code == 302
+    assert attacker.get("/dashboard/").status_code == 200
+    # From another address, the victim (one failure, far from its lock-out) logs in.
+    assert _log_in(Client(REMOTE_ADDR="198.51.100.7"), victim).status_code == 302

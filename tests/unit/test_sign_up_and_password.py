@@ -40,7 +40,9 @@ def test_it_signs_up_a_resident_and_mails_a_verification_link(
     client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
     response = _sign_up(client, django_capture_on_commit_callbacks)
-    assert response.status_code == 200
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/signup/sent/"
+    assert "umiko@example.jp あてにメールを送りました" in client.get(response["Location"]).content.decode()
     user = User.objects.get(email="umiko@example.jp")
     assert not user.email_verified
     assert user.full_name_kana == "ザイモクザ ウミコ"
@@ -94,7 +96,7 @@ def test_it_keeps_what_was_typed_when_sign_up_is_refused(client: Client) -> None
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["email"][0].startswith("このメールアドレスはすでに登録されています")
+    assert "email" not in errors  # a taken address is never revealed by the page
     assert errors["full_name_kana"] == ["ふりがなは、ひらがなまたはカタカナで入力してください。"]
     assert errors["password2"] == ["確認用のパスワードが一致しません。"]
     html = response.content.decode()
@@ -102,6 +104,26 @@ def test_it_keeps_what_was_typed_when_sign_up_is_refused(client: Client) -> None
     assert 'value="TAKEN@example.jp"' in html
     assert User.objects.count() == 1
     assert mail.outbox == []
+
+
+def test_it_answers_a_taken_address_as_any_other_and_tells_its_owner_by_mail(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    owner = factories.UserFactory(email="umiko@example.jp", full_name="材木座 海子")
+    fresh = _sign_up(client, django_capture_on_commit_callbacks, email="new-person@example.jp")
+    mail.outbox.clear()
+    taken = _sign_up(client, django_capture_on_commit_callbacks)
+    # The same answer as for an address nobody uses.
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"]
+    assert User.objects.filter(email__iexact="umiko@example.jp").count() == 1
+    owner.refresh_from_db()
+    assert not owner.check_password("sea-breeze-at-zaimokuza")  # nothing about it changed
+    # Its owner learns of it, with the ways in.
+    assert [m.to for m in mail.outbox] == [["umiko@example.jp"]]
+    body = mail.outbox[0].body
+    assert "すでに登録されています" in body
+    assert "/accounts/login/" in body and "/accounts/password-reset/" in body
 
 
 def test_it_resets_a_forgotten_password_by_mail(client: Client, resident: User) -> None:
