@@ -32,19 +32,21 @@ class LoginForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
-        if self.request is not None and username and password:
-            if throttle.address_is_throttled(self.request):
-                # Many failures from this address (a shared office NAT, a proxy, or an attacker):
-                # a correct password still opens an account that has not failed itself.
-                failed_before = throttle.account_has_failed(username)
-                user = authenticate(self.request, username=username, password=password)
-                if user is None or failed_before:
-                    raise forms.ValidationError(
-                        self.error_messages["throttled"], code="throttled"
-                    )
-                self.user_cache = user
-                self.confirm_login_allowed(user)
-                return self.cleaned_data
+        if (
+            self.request is not None
+            and username
+            and password
+            and throttle.address_is_throttled(self.request)
+        ):
+            # Many failures from this address (a shared office NAT, a proxy, or an attacker):
+            # a correct password still opens an account that has not failed itself.
+            failed_before = throttle.account_has_failed(username)
+            user = authenticate(self.request, username=username, password=password)
+            if user is None or failed_before:
+                raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+            self.user_cache = user
+            self.confirm_login_allowed(user)
+            return self.cleaned_data
         return super().clean()
 
     def confirm_login_allowed(self, user: Any) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.core import signing
 from django.contrib.auth.hashers import make_password
+from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_noop

@@ -42,7 +42,10 @@ def test_it_signs_up_a_resident_and_mails_a_verification_link(
     response = _sign_up(client, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     assert response["Location"] == "/accounts/signup/sent/"
-    assert "umiko@example.jp あてにメールを送りました" in client.get(response["Location"]).content.decode()
+    assert (
+        "umiko@example.jp あてにメールを送りました"
+        in client.get(response["Location"]).content.decode()
+    )
     user = User.objects.get(email="umiko@example.jp")
     assert not user.email_verified
     assert user.full_name_kana == "ザイモクザ ウミコ"
