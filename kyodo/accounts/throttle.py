@@ -13,7 +13,7 @@ every process sees the same figures.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt
@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 
-def _since() -> timezone.datetime:
+def _since() -> datetime:
     return timezone.now() - timedelta(hours=float(settings.AXES_COOLOFF_TIME))
 
 
