@@ -21,36 +21,15 @@ from kyodo.booking.models import (
     Series,
     WhoMayBook,
 )
-from kyodo.japan.forms import CleanCharField, JapaneseDateField, LooseIntegerField, YenField
+from kyodo.japan.forms import (
+    CleanCharField,
+    JapaneseDateField,
+    JapaneseTimeField,
+    LooseIntegerField,
+    YenField,
+)
 from kyodo.japan.text import nfkc
 from kyodo.registry.models import CivicGroup
-
-TIME_PATTERN = re.compile(r"^(\d{1,2})(?:[:：時]\s*(\d{1,2})?\s*分?)?$|^(\d{2})(\d{2})$")
-
-
-class LooseTimeField(forms.TimeField):
-    """A time typed as 13:00, １３：００, 13時, 13時30分 or 1330."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "13:00"})
-    default_error_messages = {
-        "invalid": _("時刻は「13:00」のように入力してください。"),
-    }
-
-    def to_python(self, value: Any) -> dt.time | None:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, dt.time):
-            return value
-        text = nfkc(str(value)).strip().replace(" ", "")
-        match = TIME_PATTERN.match(text)
-        if match:
-            hour = match.group(1) or match.group(3)
-            minute = match.group(2) or match.group(4) or "0"
-            try:
-                return dt.time(int(hour), int(minute))
-            except ValueError:
-                pass
-        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 class _Fields:
@@ -74,8 +53,8 @@ class WhenFields(_Fields, forms.Form):
 
     day = JapaneseDateField(label=_("利用日"), help_text=_("例：2026-05-12 または 令和8年5月12日"))
     slot = forms.ChoiceField(label=_("時間帯"), choices=[])
-    start_time = LooseTimeField(label=_("開始時刻"))
-    end_time = LooseTimeField(label=_("終了時刻"))
+    start_time = JapaneseTimeField(label=_("開始時刻"))
+    end_time = JapaneseTimeField(label=_("終了時刻"))
 
     def __init__(self, *args: Any, room: Room, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -180,8 +159,8 @@ WEEKDAY_CHOICES = [(str(i + 1), label) for i, label in enumerate(rules.WEEKDAYS)
 class FacilityForm(forms.Form):
     name = CleanCharField(label=_("施設名"), max_length=100)
     address = CleanCharField(label=_("所在地"), max_length=200, required=False)
-    opens_at = LooseTimeField(label=_("開館時刻"))
-    closes_at = LooseTimeField(label=_("閉館時刻"))
+    opens_at = JapaneseTimeField(label=_("開館時刻"))
+    closes_at = JapaneseTimeField(label=_("閉館時刻"))
     closed_weekdays = forms.MultipleChoiceField(
         label=_("定休日（曜日）"),
         choices=WEEKDAY_CHOICES,

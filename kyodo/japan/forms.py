@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kyodo.japan.calendar import parse_date, wareki_or_iso
 from kyodo.japan.numbers import parse_int, parse_yen
 from kyodo.japan.postal import normalize_postal_code
-from kyodo.japan.text import clean_text, is_kana_reading, normalize_reading
+from kyodo.japan.text import clean_text, is_kana_reading, nfkc, normalize_reading
 
 
 class CleanCharField(forms.CharField):
@@ -77,6 +78,34 @@ class JapaneseDateField(forms.DateField):
 # Counts and amounts are never negative unless a field says so, and never larger than the
 # database's integer columns hold: a 20-digit number gets a message, not a 500.
 LARGEST_NUMBER = 2_000_000_000
+
+
+TIME_PATTERN = re.compile(r"^(\d{1,2})(?:[:：時]\s*(\d{1,2})?\s*分?)?$|^(\d{2})(\d{2})$")
+
+
+class JapaneseTimeField(forms.TimeField):
+    """A time of day typed as 13:00, １３：００, 13時, 13時30分 or 1330."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "13:00"})
+    default_error_messages = {
+        "invalid": _("時刻は「13:00」のように入力してください。"),
+    }
+
+    def to_python(self, value: Any) -> dt.time | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.time):
+            return value
+        text = nfkc(str(value)).strip().replace(" ", "")
+        match = TIME_PATTERN.match(text)
+        if match:
+            hour = match.group(1) or match.group(3)
+            minute = match.group(2) or match.group(4) or "0"
+            try:
+                return dt.time(int(hour), int(minute))
+            except ValueError:
+                pass
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 class _BoundedNumber(forms.IntegerField):

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Section
 from kyodo.core.editing import VersionField
-from kyodo.japan.forms import CleanCharField, JapaneseDateField, LooseIntegerField, YenField
+from kyodo.japan.forms import (
+    CleanCharField,
+    JapaneseDateField,
+    JapaneseTimeField,
+    LooseIntegerField,
+    YenField,
+)
 from kyodo.programmes.models import Call, CityTheme, Course, Track
 from kyodo.programmes.seed import budget_categories
 from kyodo.proposals import workflow
@@ -297,7 +303,7 @@ class ReasonForm(forms.Form):
 
 class FourPartyScheduleForm(forms.Form):
     day = JapaneseDateField(label=_("日付"), help_text=_("例：2026-06-15、令和8年6月15日"))
-    time = forms.TimeField(label=_("開始時刻"), help_text=_("例：14:00"))
+    time = JapaneseTimeField(label=_("開始時刻"), help_text=_("例：14:00"))
     place = CleanCharField(label=_("場所"), max_length=200, required=False)
     participants = _text(_("出席予定者（団体・担当課・協働担当課・センター）"), rows=3)
 

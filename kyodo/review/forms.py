@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Role, User
-from kyodo.japan.forms import CleanCharField, JapaneseDateField
+from kyodo.japan.forms import CleanCharField, JapaneseDateField, JapaneseTimeField
 from kyodo.programmes.models import Call
 from kyodo.review.models import (
     CriteriaSet,
@@ -161,8 +161,8 @@ class RevokeForm(forms.Form):
 class SlotForm(forms.Form):
     order = forms.IntegerField(label=_("発表順"), min_value=1)
     day = JapaneseDateField(label=_("日付"))
-    starts = forms.TimeField(label=_("開始時刻"), help_text=_("例：13:30"))
-    ends = forms.TimeField(label=_("終了時刻"), help_text=_("例：13:50"))
+    starts = JapaneseTimeField(label=_("開始時刻"), help_text=_("例：13:30"))
+    ends = JapaneseTimeField(label=_("終了時刻"), help_text=_("例：13:50"))
     room = CleanCharField(label=_("会場"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:

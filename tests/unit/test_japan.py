@@ -18,7 +18,7 @@ from kyodo.japan.calendar import (
     wareki_fiscal_year,
     years_between,
 )
-from kyodo.japan.forms import JapaneseDateField, PostalCodeField, YenField
+from kyodo.japan.forms import JapaneseDateField, JapaneseTimeField, PostalCodeField, YenField
 from kyodo.japan.numbers import format_yen, parse_int, parse_yen
 from kyodo.japan.postal import lookup_address, normalize_postal_code
 
@@ -155,6 +155,28 @@ def test_it_reads_integers_with_full_width_digits_and_separators() -> None:
     for bad in ("", "1.5", "十二", "1,2,3,4"):
         with pytest.raises(ValueError):
             parse_int(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("13:30", dt.time(13, 30)),
+        ("１３：３０", dt.time(13, 30)),
+        ("１４時", dt.time(14, 0)),
+        ("9時5分", dt.time(9, 5)),
+        ("1330", dt.time(13, 30)),
+        ("０９:００", dt.time(9, 0)),
+    ],
+)
+def test_it_reads_times_of_day_as_people_type_them(text: str, time: dt.time) -> None:
+    assert JapaneseTimeField().clean(text) == time
+
+
+@pytest.mark.parametrize("text", ["25:00", "13:60", "午後", "99999999999999999999"])
+def test_it_refuses_times_that_do_not_exist_in_japanese(text: str) -> None:
+    with pytest.raises(forms.ValidationError) as refused:
+        JapaneseTimeField().clean(text)
+    assert refused.value.messages == ["時刻は「13:00」のように入力してください。"]
 
 
 def test_it_formats_yen_with_separators() -> None:
