@@ -25,13 +25,50 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+# ケ between kanji is one place-name particle written four ways: 稲村ヶ崎, 稲村ケ崎, 稲村ガ崎
+# (and が); ヵ between kanji is カ (三ヵ月, 三カ月).
+_KE_IN_NAME = re.compile(r"(?<=[\u3400-\u9fff々])[ヶケガ](?=[\u3400-\u9fff])")
+_KA_IN_NAME = re.compile(r"(?<=[\u3400-\u9fff々])ヵ(?=[\u3400-\u9fff])")
+_ROMAJI_QUERY = re.compile(r"^[a-z\s\-']+$")
+_LONG_VOWELS = re.compile(r"(?<=o)[ou]|(?<=u)u|(?<=a)a|(?<=i)i|(?<=e)e")
+_M_BEFORE_LIPS = re.compile(r"m(?=[bpm])")
+
+
 def search_key(text: str) -> str:
     """The key both stored text and typed queries are reduced to before comparing.
 
-    Long-vowel marks and separators are dropped, so スペース and スペ－ス meet too.
+    Long-vowel marks and separators are dropped, so スペース and スペ－ス meet too; the
+    variants of ケ and カ between kanji meet (稲村ヶ崎 = 稲村ケ崎 = 稲村ガ崎).
     """
     folded = jaconv.hira2kata(nfkc(text)).casefold()
+    folded = _KA_IN_NAME.sub("カ", _KE_IN_NAME.sub("ケ", folded))
     return _SPACES.sub("", folded)
+
+
+def _fold_romaji(romaji: str) -> str:
+    # Long vowels as people type them without macrons (kyōdō: kyodo, kyoudou, kyoodoo) and
+    # the Hepburn m before b/p (shimbun = shinbun).
+    letters = re.sub(r"[^a-z]", "", romaji)
+    return _M_BEFORE_LIPS.sub("n", _LONG_VOWELS.sub("", letters))
+
+
+def romaji_key(reading: str) -> str:
+    """A kana reading as folded romaji, to be found by a query typed in Latin letters."""
+    hiragana = jaconv.kata2hira(nfkc(reading))
+    return _fold_romaji(jaconv.kana2alphabet(_SPACES.sub("", hiragana)))
+
+
+def romaji_query_key(query: str) -> str:
+    """The romaji key of a query typed in Latin letters (kamakura, Kamakura, si = shi), or
+    "" when the query is not romaji-like."""
+    text = nfkc(query).casefold().strip()
+    if not text or not _ROMAJI_QUERY.match(text):
+        return ""
+    # Through kana and back, so that Kunrei and Hepburn spellings meet (si = shi, tu = tsu).
+    kana = jaconv.alphabet2kana(re.sub(r"[\s\-']", "", text))
+    if re.search(r"[a-z]", kana):
+        return _fold_romaji(text)  # not all romaji (e.g. an English word): fold it as typed
+    return _fold_romaji(jaconv.kana2alphabet(kana))
 
 
 def normalize_reading(text: str) -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.core.models import StoredUpload
-from kyodo.japan.text import gojuon_key, search_key
+from kyodo.japan.text import gojuon_key, romaji_key, search_key
 
 
 class ActivityField(models.Model):
@@ -124,6 +124,12 @@ class CivicGroupQuerySet(models.QuerySet["CivicGroup"]):
         return self.filter(registered_until__gte=day)
 
 
+def group_search_text(name: str, name_kana: str) -> str:
+    """What the directory's search looks in: the name and its reading only (nothing
+    private), as search keys, and the reading in romaji (kamakura finds かまくら)."""
+    return f"{search_key(name)}|{search_key(name_kana)}|{romaji_key(name_kana)}"
+
+
 class CivicGroup(models.Model):
     name = models.CharField(_("団体名"), max_length=200)
     name_kana = models.CharField(_("団体名（ふりがな）"), max_length=200)
@@ -162,7 +168,8 @@ class CivicGroup(models.Model):
     # Derived on every save by registry.services, never typed: the directory sorts and
     # searches on them without computing anything per row.
     sort_key = CodePointOrderCharField(max_length=400, db_index=True, editable=False, default="")
-    search_text = models.CharField(max_length=500, editable=False, default="")
+    # The name's and the reading's search keys and the reading in folded romaji, joined by |.
+    search_text = models.CharField(max_length=1000, editable=False, default="")
 
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -189,7 +196,7 @@ class CivicGroup(models.Model):
 
     def refresh_derived(self) -> None:
         self.sort_key = gojuon_key(self.name_kana)
-        self.search_text = f"{search_key(self.name)}|{search_key(self.name_kana)}"
+        self.search_text = group_search_text(self.name, self.name_kana)
 
     def is_registered(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kyodo.accounts.models import User
-from kyodo.japan.text import search_key
+from kyodo.japan.text import romaji_query_key, search_key
 from kyodo.registry import workflow
 from kyodo.registry.models import (
     ActivityField,
@@ -33,7 +33,11 @@ def _filtered(groups: QuerySet[CivicGroup], flt: GroupFilter) -> QuerySet[CivicG
     key = search_key(flt.query) if flt.query else ""
     if key:
         # search_text holds only the name and its reading: nothing private is searched.
-        groups = groups.filter(search_text__contains=key)
+        romaji = romaji_query_key(flt.query)
+        if romaji and romaji != key:
+            groups = groups.filter(Q(search_text__contains=key) | Q(search_text__contains=romaji))
+        else:
+            groups = groups.filter(search_text__contains=key)
     if flt.field:
         # A semi-join, not a join: the count and the page need no row of the through table.
         groups = groups.filter(

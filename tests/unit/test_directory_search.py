@@ -114,3 +114,34 @@ def test_it_filters_by_field_and_legal_form_as_well_as_by_name(
 ) -> None:
     assert _names(client, legal_form=LegalForm.NPO) == ["NPO法人湘南みどりの手"]
     assert _names(client, q="かまくら", legal_form=LegalForm.NPO) == []
+
+
+@pytest.mark.parametrize("query", ["稲村ヶ崎", "稲村ケ崎", "稲村ガ崎", "稲村が崎", "稲村ｹ崎"])
+def test_it_finds_a_place_name_whichever_small_ke_it_is_written_with(
+    client: Client, query: str
+) -> None:
+    factories.CivicGroupFactory(
+        registered=True, name="稲村ヶ崎の海を守る会", name_kana="いなむらがさきのうみをまもるかい"
+    )
+    factories.CivicGroupFactory(registered=True, name="ガーデン倶楽部", name_kana="がーでんくらぶ")
+    assert _names(client, q=query) == ["稲村ヶ崎の海を守る会"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kamakura", {"かまくら子ども食堂", "カマクラ・ウォーキング", "鎌倉音楽の会"}),
+        ("Kamakura Kodomo", {"かまくら子ども食堂"}),
+        ("ＫＡＭＡＫＵＲＡ ＯＮＧＡＫＵ", {"鎌倉音楽の会"}),
+        ("ofuna", {"大船まちづくり"}),  # おおふな, typed without the long vowel
+        ("oofuna", {"大船まちづくり"}),
+        ("machizukuri", {"大船まちづくり"}),
+        ("machidukuri", {"大船まちづくり"}),  # づ typed in Kunrei spelling
+        ("shonan", {"NPO法人湘南みどりの手"}),  # しょうなん
+        ("npo", {"NPO法人湘南みどりの手"}),  # Latin letters of the name itself
+    ],
+)
+def test_it_finds_a_group_by_the_romanised_reading_of_its_kana(
+    client: Client, kamakura_groups: dict[str, CivicGroup], query: str, expected: set[str]
+) -> None:
+    assert set(_names(client, q=query)) == expected
