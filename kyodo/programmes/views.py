@@ -69,6 +69,7 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "theme": theme,
         "groups": groups,
         "can_publish": check("programmes.publish_theme", request.user, theme),
+        "can_edit": check("programmes.edit_theme", request.user, theme),
     }
     return render(request, "programmes/theme_detail.html", context)
 

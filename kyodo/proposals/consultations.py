@@ -127,7 +127,7 @@ def proposal_assign_section(*, actor: User, proposal: Proposal, section: Section
 def consultation_record_meeting(
     *, actor: User, sheet: ConsultationSheet, data: dict[str, Any]
 ) -> ConsultationMeeting:
-    authorize(actor, "proposals.manage_consultation", sheet)
+    authorize(actor, "proposals.record_consultation", sheet)
     meeting = ConsultationMeeting.objects.create(
         sheet=sheet,
         held_on=data["held_on"],
@@ -150,7 +150,7 @@ def consultation_conclude(
     *, actor: User, sheet: ConsultationSheet, outcome: str, note: str = ""
 ) -> ConsultationSheet:
     locked = ConsultationSheet.objects.select_for_update().get(pk=sheet.pk)
-    authorize(actor, "proposals.manage_consultation", locked)
+    authorize(actor, "proposals.record_consultation", locked)
     if outcome not in ConsultationOutcome.values:
         raise ValueError(outcome)
     before = locked.outcome

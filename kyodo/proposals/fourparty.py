@@ -13,6 +13,7 @@ from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record
 from kyodo.core.permissions import authorize
 from kyodo.core.workflow import TransitionRefused
+from kyodo.japan.calendar import wareki_date
 from kyodo.proposals import workflow
 from kyodo.proposals.models import (
     FourPartyConsultation,
@@ -62,9 +63,17 @@ def fourparty_record(
     *, actor: User, meeting: FourPartyConsultation, minutes: str, outcome: str, reason: str = ""
 ) -> FourPartyConsultation:
     locked = FourPartyConsultation.objects.select_for_update().get(pk=meeting.pk)
-    authorize(actor, "proposals.consult", locked.proposal)
+    authorize(actor, "proposals.record_fourparty", locked.proposal)
     if locked.outcome != FourPartyOutcome.PENDING:
         raise TransitionRefused(_("この4者協議の結果は記録済みです。"))
+    if locked.scheduled_at > timezone.now():
+        raise TransitionRefused(
+            _("4者協議の結果は、協議の日時（%(when)s）の後に記録できます。")
+            % {
+                "when": wareki_date(timezone.localtime(locked.scheduled_at).date())
+                + timezone.localtime(locked.scheduled_at).strftime(" %H:%M")
+            }
+        )
     if outcome not in OUTCOME_ACTIONS:
         raise TransitionRefused(_("結果を選んでください。"))
     locked.minutes = minutes

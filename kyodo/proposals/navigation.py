@@ -23,7 +23,7 @@ register_menu(
     MenuEntry(
         _("事前相談"),
         "proposals:staff_consultations",
-        permission="proposals.manage_consultation",
+        permission="proposals.staff_list",
         order=81,
     ),
 )

@@ -115,6 +115,27 @@ def can_transition(user: Any, target: tuple[Proposal, str]) -> Decision:
     return PROPOSAL.check(user, proposal, action)
 
 
+def _department_sections(user: Any) -> frozenset[int]:
+    return frozenset(user.section_ids) if user.has_role(Role.DEPARTMENT) else frozenset()
+
+
+def _proposal_in_charge(user: Any, proposal: Proposal) -> bool:
+    sections = _department_sections(user)
+    theme_section = proposal.theme.section_id if proposal.theme is not None else None
+    return bool(sections) and (proposal.section_id in sections or theme_section in sections)
+
+
+@predicate("proposals.record_fourparty")
+def can_record_fourparty(user: Any, proposal: Proposal) -> Decision:
+    """The four-party minutes and outcome: the office, the center and the department in
+    charge write them (the office alone schedules the meeting)."""
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if is_office(user) or is_center(user) or _proposal_in_charge(user, proposal):
+        return ALLOW
+    return deny(_("4者協議の結果は、協働担当課・センター・担当課が記録します。"))
+
+
 @predicate("proposals.schedule_fourparty")
 def can_schedule_fourparty(user: Any, proposal: Proposal) -> Decision:
     """Setting a four-party meeting: the first one moves an accepted proposal into
@@ -140,6 +161,21 @@ def can_view_consultation(user: Any, sheet: ConsultationSheet) -> Decision:
     ):
         return ALLOW
     return deny(_("この相談を見る権限がありません。"))
+
+
+@predicate("proposals.record_consultation")
+def can_record_consultation(user: Any, sheet: ConsultationSheet) -> Decision:
+    """A consultation's meetings and its conclusion: the office, the center, and the
+    department it is assigned to."""
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if is_office(user) or is_center(user):
+        return ALLOW
+    if sheet.assigned_section_id is not None and sheet.assigned_section_id in _department_sections(
+        user
+    ):
+        return ALLOW
+    return deny(_("相談の記録は、協働担当課・センターと、相談を担当する課が行います。"))
 
 
 @predicate("proposals.manage_consultation")

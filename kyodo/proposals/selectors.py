@@ -142,17 +142,22 @@ def inbox(user: Any) -> dict[str, Any]:
         items["office_schedule"] = list(
             staff_list(user=user, flt=ProposalFilter(status=workflow.ACCEPTED))
         )
-        items["office_fourparty"] = list(
-            FourPartyConsultation.objects.filter(outcome=FourPartyOutcome.PENDING)
-            .select_related("proposal__group")
-            .order_by("scheduled_at")
-        )
         items["themes_to_publish"] = list(
             CityTheme.objects.filter(status=ThemeStatus.DRAFT).select_related("section")
         )
-    if user.has_role(Role.OFFICE, Role.CENTER):
+    if user.has_role(Role.OFFICE, Role.CENTER, Role.DEPARTMENT):
+        # The four parties' shared work: the department sees what is assigned to it.
         items["consultations_open"] = list(
             consultations_visible(user).filter(outcome=ConsultationOutcome.PENDING)
+        )
+        meetings = FourPartyConsultation.objects.filter(outcome=FourPartyOutcome.PENDING)
+        if not user.has_role(Role.OFFICE, Role.CENTER):
+            sections = list(user.section_ids)
+            meetings = meetings.filter(
+                Q(proposal__section_id__in=sections) | Q(proposal__theme__section_id__in=sections)
+            )
+        items["office_fourparty"] = list(
+            meetings.select_related("proposal__group").order_by("scheduled_at")
         )
     if user.has_role(Role.DEPARTMENT) and user.section_ids:
         sections = list(user.section_ids)

@@ -85,7 +85,10 @@ def consultation_new(request: AuthenticatedHttpRequest, group_pk: int) -> HttpRe
     group = get_object_or_404(CivicGroup, pk=group_pk)
     authorize(request.user, "registry.act_for_group", group)
     call = _call_from(request)
-    form = ConsultationForm(request.POST or None, call=call)
+    # From a theme's page the theme comes chosen (?theme=); a stale or foreign one is ignored.
+    theme_id = id_from(request.GET.get("theme"))
+    initial = {"theme": theme_id} if theme_id and call.themes.filter(pk=theme_id).exists() else {}
+    form = ConsultationForm(request.POST or None, call=call, initial=initial)
     if request.method == "POST" and form.is_valid():
         sheet = consultations.consultation_create(
             actor=request.user, group=group, call=call, data=form.cleaned_data
@@ -114,6 +117,7 @@ def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         "meetings": sheet.meetings.select_related("recorded_by"),
         "proposals": sheet.proposals.all(),
         "can_manage": can_manage,
+        "can_record": check("proposals.record_consultation", request.user, sheet),
         "assign_form": AssignForm(initial={"section": sheet.assigned_section_id}),
         "meeting_form": MeetingForm(),
         "conclude_form": ConcludeForm(initial={"outcome": sheet.outcome}),
@@ -126,10 +130,16 @@ def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @login_required
 def consultation_manage(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     sheet = get_object_or_404(ConsultationSheet.objects.select_related("group"), pk=pk)
-    authorize(request.user, "proposals.manage_consultation", sheet)
     forms_by_step = {"assign": AssignForm, "meeting": MeetingForm, "conclude": ConcludeForm}
     if step not in forms_by_step:
         raise Http404
+    # The office and the center choose the department; it then records with them.
+    can_manage = check("proposals.manage_consultation", request.user, sheet)
+    authorize(
+        request.user,
+        "proposals.manage_consultation" if step == "assign" else "proposals.record_consultation",
+        sheet,
+    )
     form = forms_by_step[step](request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -149,7 +159,8 @@ def consultation_manage(request: AuthenticatedHttpRequest, pk: int, step: str) -
         "sheet": sheet,
         "meetings": sheet.meetings.select_related("recorded_by"),
         "proposals": sheet.proposals.all(),
-        "can_manage": True,
+        "can_manage": can_manage,
+        "can_record": True,
         "assign_form": form if step == "assign" else AssignForm(),
         "meeting_form": form if step == "meeting" else MeetingForm(),
         "conclude_form": form if step == "conclude" else ConcludeForm(),
@@ -245,7 +256,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "can_intake": check("proposals.transition", user, (proposal, "return")),
         "can_schedule": check("proposals.schedule_fourparty", user, proposal),
         "fourparty": proposal.four_party_consultations.all(),
-        "can_record": bool(check("proposals.consult", user, proposal))
+        "can_record": bool(check("proposals.record_fourparty", user, proposal))
         and proposal.status == workflow.CONSULTATION,
         "reason_form": ReasonForm(prefix="return"),
         "schedule_form": FourPartyScheduleForm(prefix="schedule"),
@@ -441,7 +452,7 @@ def fourparty_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def fourparty_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(FourPartyConsultation.objects.select_related("proposal"), pk=pk)
     proposal = _proposal(request, meeting.proposal_id)
-    authorize(request.user, "proposals.consult", proposal)
+    authorize(request.user, "proposals.record_fourparty", proposal)
     form = FourPartyRecordForm(request.POST, prefix="record")
     if form.is_valid():
         try:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import Decision
+from kyodo.core.permissions import ALLOW, Decision, deny
 from kyodo.core.workflow import Move, State, Transition, TransitionRefused, Workflow, states, table
 
 DRAFT = "draft"
@@ -74,6 +74,21 @@ def _may_consult(user: Any, proposal: Any) -> Decision:
     from kyodo.proposals.permissions import can_consult
 
     return can_consult(user, proposal)
+
+
+def _may_record_fourparty(user: Any, proposal: Any) -> Decision:
+    from kyodo.proposals.permissions import can_record_fourparty
+
+    return can_record_fourparty(user, proposal)
+
+
+def _department_in_charge(user: Any, proposal: Any, params: dict[str, Any]) -> Decision:
+    """受理 needs the department that will own the proposal: every later step asks it."""
+    if proposal.section_id is None and (
+        proposal.theme is None or proposal.theme.section_id is None
+    ):
+        return deny(_("担当課が決まっていません。受理する前に担当課を決めてください。"))
+    return ALLOW
 
 
 def _may_start_review(user: Any, proposal: Any) -> Decision:
@@ -228,6 +243,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 frozenset({SUBMITTED}),
                 ACCEPTED,
                 _may_intake,
+                guards=(_department_in_charge,),
                 event="proposal.accept",
             ),
             Transition(
@@ -245,7 +261,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("審査に進める"),
                 frozenset({CONSULTATION}),
                 READY_FOR_REVIEW,
-                _may_consult,
+                _may_record_fourparty,
                 by_person=False,  # fourparty_record writes the meeting's outcome first
                 event="proposal.proceed",
             ),
@@ -254,7 +270,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("修正を求める"),
                 frozenset({CONSULTATION}),
                 REVISING,
-                _may_consult,
+                _may_record_fourparty,
                 needs_reason=True,
                 by_person=False,
                 effects=(_record_return_reason,),
@@ -265,7 +281,7 @@ PROPOSAL: Workflow[Any] = Workflow(
                 _("中止とする"),
                 frozenset({ACCEPTED, CONSULTATION}),
                 STOPPED,
-                _may_consult,
+                _may_record_fourparty,
                 needs_reason=True,
                 by_person=False,
                 effects=(_record_stop_reason,),

@@ -99,6 +99,30 @@ def test_it_records_a_consultation_that_the_group_can_follow(
     )
     assert "役割を話し合った" in body and section.name in body and "令和8年5月10日" in body
 
+    # The department it was assigned to finds it on its dashboard, records and concludes it;
+    # choosing the department stays with the office and the center.
+    client.logout()
+    department = as_user(department_staff)
+    dashboard = department.get(reverse("portal:dashboard")).content.decode()
+    assert reverse("proposals:consultation", args=[sheet.pk]) in dashboard
+    page = department.get(reverse("proposals:consultation", args=[sheet.pk])).content.decode()
+    assert reverse("proposals:consultation_manage", args=[sheet.pk, "meeting"]) in page
+    assert reverse("proposals:consultation_manage", args=[sheet.pk, "assign"]) not in page
+    assert (
+        department.post(
+            reverse("proposals:consultation_manage", args=[sheet.pk, "assign"]),
+            {"section": section.pk},
+        ).status_code
+        == 403
+    )
+    response = department.post(
+        reverse("proposals:consultation_manage", args=[sheet.pk, "conclude"]),
+        {"outcome": "matched", "note": "提案の準備へ"},
+    )
+    assert response.status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.outcome == "matched"
+
 
 def test_it_shows_the_office_its_inbox_and_the_staff_list(
     as_user: Any, draft: Proposal, representative_a: Any, office_staff: Any, client: Any

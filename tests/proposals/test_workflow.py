@@ -136,32 +136,76 @@ def test_it_refuses_a_group_member_who_tries_to_accept(
 
 
 def test_it_runs_the_four_party_consultation_to_ready_for_review(
-    draft: Proposal, representative_a: Any, office_staff: Any
+    draft: Proposal, representative_a: Any, office_staff: Any, department_staff: Any
 ) -> None:
     import datetime as dt
 
     from django.utils import timezone
 
+    from kyodo.proposals.consultations import proposal_assign_section
+
     services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    # 受理 needs the department in charge.
+    with pytest.raises(TransitionRefused, match="受理する前に担当課を決めてください"):
+        services.proposal_transition(actor=office_staff, proposal=draft, action="accept")
+    section = department_staff.role_assignments.get().section
+    proposal_assign_section(actor=office_staff, proposal=draft, section=section)
     services.proposal_transition(actor=office_staff, proposal=draft, action="accept")
+    # The office schedules; the department may not.
+    with pytest.raises(NotAllowed):
+        fourparty.fourparty_schedule(
+            actor=department_staff, proposal=draft, scheduled_at=timezone.now()
+        )
     meeting = fourparty.fourparty_schedule(
-        actor=office_staff, proposal=draft, scheduled_at=timezone.now() + dt.timedelta(days=7)
+        actor=office_staff, proposal=draft, scheduled_at=timezone.now() + dt.timedelta(hours=2)
     )
     draft.refresh_from_db()
     assert draft.status == workflow.CONSULTATION and draft.center_involved
+    # Not before the meeting: its result cannot be known yet.
+    with pytest.raises(TransitionRefused, match="協議の日時"):
+        fourparty.fourparty_record(
+            actor=department_staff, meeting=meeting, minutes="役割分担を確認", outcome="proceed"
+        )
+    meeting.scheduled_at = timezone.now() - dt.timedelta(minutes=1)
+    meeting.save(update_fields=["scheduled_at"])
+    # The department in charge writes the minutes and the outcome.
     fourparty.fourparty_record(
-        actor=office_staff, meeting=meeting, minutes="役割分担を確認", outcome="proceed"
+        actor=department_staff, meeting=meeting, minutes="役割分担を確認", outcome="proceed"
     )
     draft.refresh_from_db()
     assert draft.status == workflow.READY_FOR_REVIEW
+    assert AuditEvent.objects.filter(action="fourparty.record", actor=department_staff).exists()
+
+
+def test_it_lets_only_the_department_in_charge_besides_office_and_center_record(
+    draft: Proposal, representative_a: Any, office_staff: Any, center_staff: Any
+) -> None:
+    from kyodo.accounts.models import Role
+    from kyodo.proposals.permissions import can_record_fourparty
+    from tests import factories
+
+    other_department = factories.staff_user(
+        Role.DEPARTMENT, section=factories.SectionFactory(name="道路課")
+    )
+    in_charge = factories.staff_user(
+        Role.DEPARTMENT, section=factories.SectionFactory(name="市民活動課")
+    )
+    draft.section = in_charge.role_assignments.get().section
+    draft.save(update_fields=["section"])
+    assert can_record_fourparty(in_charge, draft)
+    assert can_record_fourparty(office_staff, draft) and can_record_fourparty(center_staff, draft)
+    assert not can_record_fourparty(other_department, draft)
+    assert not can_record_fourparty(representative_a, draft)
 
 
 def test_it_stops_with_a_reason_the_group_can_read(
-    draft: Proposal, representative_a: Any, office_staff: Any
+    draft: Proposal, representative_a: Any, office_staff: Any, department_staff: Any
 ) -> None:
     from django.utils import timezone
 
     services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    draft.section = department_staff.role_assignments.get().section
+    draft.save(update_fields=["section"])
     services.proposal_transition(actor=office_staff, proposal=draft, action="accept")
     meeting = fourparty.fourparty_schedule(
         actor=office_staff, proposal=draft, scheduled_at=timezone.now()

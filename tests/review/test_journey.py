@@ -78,7 +78,11 @@ def test_it_runs_the_committee_from_declaration_to_public_results(
     for p, rec in ((p1, "adopt_with_conditions"), (p2, "not_adopt")):
         r = office.post(
             reverse("review:staff_proposal_act", args=[p.pk, "advice"]),
-            {"recommendation": rec, "review_comment": f"{p.title}の講評"},
+            {
+                "recommendation": rec,
+                "review_comment": f"{p.title}の講評",
+                "note": f"{p.title}への付帯意見",
+            },
         )
         assert r.status_code == 302
     r = office.post(
@@ -119,6 +123,13 @@ def test_it_runs_the_committee_from_declaration_to_public_results(
     assert "保険に加入すること" in notice.content.decode()
     outsider = factories.UserFactory()
     assert _client(outsider).get(reverse("review:notice", args=[p1.pk])).status_code == 403
+    # ... and finds it from its own proposal page, with the mark, 講評 and 付帯意見.
+    own = _client(representative_a).get(reverse("proposals:detail", args=[p1.pk]))
+    own_page = own.content.decode()
+    assert "条件付き採択" in own_page and "内定：予算の成立をもって確定します" in own_page
+    assert f"{p1.title}の講評" in own_page and f"{p1.title}への付帯意見" in own_page
+    assert reverse("review:notice", args=[p1.pk]) in own_page
+    assert f"{p1.title}への付帯意見" in notice.content.decode()
 
     # Budget passes: decisions become final.
     assert (
@@ -130,6 +141,8 @@ def test_it_runs_the_committee_from_declaration_to_public_results(
     )
     p1.decision.refresh_from_db()
     assert not p1.decision.provisional
+    own_page = _client(representative_a).get(reverse("proposals:detail", args=[p1.pk]))
+    assert "確定：" in own_page.content.decode()
 
     # Public results: not before publication, then with totals, means and 講評.
     url = reverse("review:results", args=[scene.call.pk])

@@ -150,6 +150,8 @@ def notice(p: Proposal, issue: Issue) -> Document:
         rows.append((_("不採択の理由"), decision.reason))
     if advice is not None and advice.review_comment:
         rows.append((_("選考委員会の講評"), advice.review_comment))
+    if advice is not None and advice.note:
+        rows.append((_("選考委員会の付帯意見"), advice.note))
     closing: list[Block] = []
     if decision.adopted:
         committee = selectors.committee_for_call(p.call_id)
