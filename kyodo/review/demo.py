@@ -8,7 +8,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from kyodo.accounts.models import Role, RoleAssignment, User
+from kyodo.accounts.models import Role, RoleAssignment, Section, User
+from kyodo.proposals import consultations as proposal_consultations
 from kyodo.proposals import fourparty as proposal_fourparty
 from kyodo.proposals import services as proposal_services
 from kyodo.proposals.demo import _call, _prepare_group, _proposal
@@ -58,6 +59,9 @@ def seed_review_demo(
     for order, title in enumerate(TITLES, start=1):
         proposal = _proposal(rep=rep, group=group, call=call, title=title)
         proposal_services.proposal_transition(actor=rep, proposal=proposal, action="submit")
+        proposal_consultations.proposal_assign_section(
+            actor=office, proposal=proposal, section=Section.objects.get(name="こども支援課")
+        )
         proposal_services.proposal_transition(actor=office, proposal=proposal, action="accept")
         meeting = proposal_fourparty.fourparty_schedule(
             actor=office, proposal=proposal, scheduled_at=timezone.now() - dt.timedelta(days=3)

@@ -286,7 +286,9 @@ def test_it_shows_the_group_why_its_proposal_was_stopped(
     group = p["group"]
     group.citizen_member_count = 6
     group.save(update_fields=["citizen_member_count"])
-    proposal = pf.ProposalFactory(call=p["call"], group=group, title="海辺の見守り")
+    proposal = pf.ProposalFactory(
+        call=p["call"], group=group, title="海辺の見守り", section=p["section"]
+    )
     pf.balanced_budget(proposal, city=200_000, own=20_000)
     services.proposal_transition(actor=p["rep"], proposal=proposal, action="submit")
     services.proposal_transition(actor=p["office"], proposal=proposal, action="accept")

@@ -304,7 +304,8 @@ MATRIX: dict[str, Rule] = {
     # proposals: intake and the four-party consultation are the office's
     "proposals:assign": STAFF(Role.OFFICE).post_only().url(pk="proposal_a"),
     "proposals:fourparty_schedule": STAFF(Role.OFFICE).post_only().url(pk="proposal_accepted"),
-    "proposals:fourparty_record": STAFF(Role.OFFICE).post_only().url(pk="fourparty_a"),
+    # The department in charge records too (the gates' department is not in charge of this one).
+    "proposals:fourparty_record": STAFF(Role.OFFICE, Role.CENTER).post_only().url(pk="fourparty_a"),
     "proposals:staff_list": STAFF(Role.OFFICE, Role.CENTER, Role.DEPARTMENT),
     "proposals:staff_consultations": STAFF(Role.OFFICE, Role.CENTER, Role.DEPARTMENT),
     # documents: each record's paper copy follows the record's own predicate

@@ -34,7 +34,7 @@ DOWNLOAD = re.compile(
     r"\.(csv|xlsx|pdf|docx|ics|atom)(\?|$)|/(pdf|docx)/$|/bundles/\d+/file/$"
     r"|/documents/\d+/$|/proposal-files/\d+/$|/feed/|[?&](export|format)="
 )
-FETCHES_PER_PATTERN = 3
+FETCHES_PER_PATTERN = 8
 
 # Pages no page links to, on purpose, and how people reach them instead.
 REACHED_OTHERWISE: dict[str, str] = {
@@ -46,7 +46,10 @@ REACHED_OTHERWISE: dict[str, str] = {
     "accounts:password_reset_complete": "where the new-password form sends the person",
     "accounts:otp_verify": "the second step of a staff log-in",
     "accounts:otp_setup": "where a staff member without a device is sent at log-in",
-    "registry:invitation_accept": "the link in the invitation mail",
+    "registry:accept_invitation": "the link in the invitation mail",
+    "surveys:answer": "the respondent's own save-and-resume link (a secret), or 回答を始める",
+    "surveys:answer_done": "where sending the answers leads",
+    "booking:group_ical": "the group's secret feed address, shown to copy into a calendar",
     "set_language": "the language switch is a form, not a link",
 }
 
@@ -94,6 +97,10 @@ def crawl(world: World, persona: str) -> set[str]:
     return reached
 
 
+# Pages for people who are not signed in: a signed-in person is not offered them.
+SIGNED_OUT_ONLY = frozenset({"accounts:login", "accounts:sign_up"})
+
+
 def expected_pages(persona: str) -> set[str]:
     return {
         name
@@ -103,6 +110,7 @@ def expected_pages(persona: str) -> set[str]:
         and persona in rule.allowed
         and rule.status is None
         and name not in REACHED_OTHERWISE
+        and (persona == "anonymous" or name not in SIGNED_OUT_ONLY)
     }
 
 

@@ -22,6 +22,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def proposals_world(world: Any) -> dict[str, Any]:
+    from tests import factories
     from tests.proposals import factories as pf
 
     rep = world.users["representative_a"]
@@ -60,11 +61,17 @@ def proposals_world(world: Any) -> dict[str, Any]:
     if not world.group_a.documents.filter(kind=DocumentKind.RULES).exists():
         raise AssertionError("the gates' group A has its rules on file")
 
+    in_charge = factories.SectionFactory(name="ゲートの担当課")
+
     def submitted_and_accepted(title: str) -> Any:
         # The committee's world has already adopted group A once in the collaboration
         # course (its limit is one adoption), so these go to the local-vitality course.
         proposal = pf.ProposalFactory(
-            call=call, group=world.group_a, title=title, course=pf.course("local_vitality")
+            call=call,
+            group=world.group_a,
+            title=title,
+            course=pf.course("local_vitality"),
+            section=in_charge,  # 受理 needs the department in charge (not the gates' one)
         )
         pf.balanced_budget(proposal, city=100_000, own=10_000)
         services.proposal_transition(actor=rep, proposal=proposal, action="submit")
@@ -72,8 +79,19 @@ def proposals_world(world: Any) -> dict[str, Any]:
 
     accepted = submitted_and_accepted("ゲートの受理済み")
     in_consultation = submitted_and_accepted("ゲートの4者協議")
+    # Held an hour ago, its result not yet written (a result waits for its meeting).
     meeting = fourparty.fourparty_schedule(
-        actor=office, proposal=in_consultation, scheduled_at=timezone.now() + dt.timedelta(days=3)
+        actor=office, proposal=in_consultation, scheduled_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    # A submitted proposal's attachment, which the office opens from the proposal's page.
+    ProposalAttachment.objects.create(
+        proposal=accepted,
+        kind="rules",
+        file=ContentFile(PDF, name="rules.pdf"),
+        original_name="会則.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        uploaded_by=rep,
     )
     return {
         "gate_call": call,
