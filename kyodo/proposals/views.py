@@ -15,10 +15,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.http import AuthenticatedHttpRequest, id_from
@@ -50,6 +53,21 @@ from kyodo.proposals.models import (
 from kyodo.proposals.versions import proposal_snapshot, snapshot_rows, version_diff
 from kyodo.registry.models import CivicGroup, LegalForm
 from kyodo.registry.services import group_profile
+
+# The moves a group cannot take back, with what the confirmation page tells it.
+IRREVERSIBLE = {  # lazy: read when a page is rendered, in the reader's language
+    "submit": (
+        gettext_lazy("この内容で提案書を提出しますか。"),
+        [
+            gettext_lazy("提出した版は記録され、市が受け付けた後は団体から変更できません。"),
+            gettext_lazy("市から修正を求められたときは、新しい版として出し直します。"),
+        ],
+    ),
+    "withdraw": (
+        gettext_lazy("この提案を取り下げますか。"),
+        [gettext_lazy("取り下げた提案は審査されず、元に戻せません。")],
+    ),
+}
 
 
 def _proposal(request: HttpRequest, pk: int) -> Proposal:
@@ -358,6 +376,14 @@ def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(ProposalAttachment.objects.select_related("proposal"), pk=pk)
     authorize(request.user, "proposals.view", attachment.proposal)
+    if needs_confirmation(request):
+        return confirmation(
+            request,
+            title=_("添付書類の削除"),
+            question=_("「%(name)s」を削除しますか。") % {"name": attachment.original_name},
+            button=_("削除する"),
+            cancel_url=reverse("proposals:detail", args=[attachment.proposal_id]),
+        )
     try:
         services.attachment_delete(actor=request.user, attachment=attachment)
     except DomainError as refused:
@@ -388,6 +414,16 @@ def proposal_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
     if action not in workflow.TRANSITIONS or not workflow.TRANSITIONS[action].by_person:
         raise Http404
     authorize(request.user, "proposals.transition", (proposal, action))
+    if action in IRREVERSIBLE and needs_confirmation(request):  # asked once, without JS
+        question, consequences = IRREVERSIBLE[action]
+        return confirmation(
+            request,
+            title=f"{proposal.title}：{workflow.TRANSITIONS[action].label}",
+            question=str(question),
+            consequences=[str(c) for c in consequences],
+            button=str(workflow.TRANSITIONS[action].label),
+            cancel_url=reverse("proposals:detail", args=[proposal.pk]),
+        )
     reason = ""
     if workflow.TRANSITIONS[action].needs_reason:
         form = ReasonForm(request.POST, prefix="return")

@@ -11,11 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kyodo.core.caching import anonymous_page_cache
+from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError
 from kyodo.core.http import AuthenticatedHttpRequest, acting_user
@@ -225,6 +227,18 @@ def application_action(request: AuthenticatedHttpRequest, pk: int, action: str) 
         # This button-only form has no reason field: the review page asks for it.
         messages.error(request, _("差し戻す理由を入力してください。"))
         return redirect("registry:staff_application", pk=application.pk)
+    if action in ("submit", "withdraw") and needs_confirmation(request):
+        questions = {
+            "submit": _("この内容で登録を申請しますか。申請中は内容を変更できません。"),
+            "withdraw": _("この申請を取り下げますか。取り下げた申請は元に戻せません。"),
+        }
+        return confirmation(
+            request,
+            title=str(workflow.TRANSITIONS[action].label),
+            question=str(questions[action]),
+            button=str(workflow.TRANSITIONS[action].label),
+            cancel_url=reverse("registry:my_group", args=[application.group_id]),
+        )
     services.application_transition(application=application, action=action, actor=request.user)
     labels = {
         "submit": _("申請しました。センターの確認をお待ちください。"),
@@ -346,6 +360,15 @@ def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(GroupDocument.objects.select_related("group"), pk=pk)
+    authorize(request.user, "registry.edit_group", document.group)
+    if needs_confirmation(request):
+        return confirmation(
+            request,
+            title=_("書類の削除"),
+            question=_("「%(name)s」を削除しますか。") % {"name": document.original_name},
+            button=_("削除する"),
+            cancel_url=reverse("registry:my_group", args=[document.group_id]),
+        )
     services.document_delete(actor=request.user, document=document)
     messages.success(request, _("書類を削除しました。"))
     return redirect("registry:my_group", pk=document.group_id)

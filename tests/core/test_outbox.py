@@ -42,7 +42,10 @@ def draft_application(group_a: Any) -> RegistrationApplication:
 
 
 def _submit(client: Client, application: RegistrationApplication) -> Any:
-    return client.post(reverse("registry:application_action", args=[application.pk, "submit"]))
+    return client.post(
+        reverse("registry:application_action", args=[application.pk, "submit"]),
+        {"confirmed": "yes"},
+    )
 
 
 def test_it_saves_the_change_and_answers_normally_when_the_mail_server_refuses(

@@ -96,6 +96,8 @@ def _new_lottery(world: World) -> dict[str, Any]:
 
 
 OK = Case()
+# Irreversible actions ask first (kyodo.core.confirm); the gate sends the confirmed form.
+CONFIRMED = Case(data={"confirmed": "yes"})
 FORMS: dict[str, Case] = {
     # accounts
     "POST accounts:login": Case(no_effect="the gates' personas have no password to type"),
@@ -134,11 +136,12 @@ FORMS: dict[str, Case] = {
     "POST programmes:theme_new": Case(data={"budget_ceiling": "500000"}),
     # proposals
     "POST proposals:action[action=submit]": Case(
-        no_effect="the gates' draft lacks what a submission needs: refused with a message"
+        data={"confirmed": "yes"},
+        no_effect="the gates' draft lacks what a submission needs: refused with a message",
     ),
-    "POST proposals:action[action=withdraw]": OK,
+    "POST proposals:action[action=withdraw]": CONFIRMED,
     "POST proposals:assign": OK,
-    "POST proposals:attachment_delete": OK,
+    "POST proposals:attachment_delete": CONFIRMED,
     "POST proposals:attachment_upload": OK,
     "POST proposals:budget": Case(
         data={
@@ -161,8 +164,8 @@ FORMS: dict[str, Case] = {
     "POST registry:application_action[action=return]": Case(
         no_effect="returning needs a reason, which only the staff application page asks for"
     ),
-    "POST registry:application_action[action=withdraw]": OK,
-    "POST registry:document_delete": OK,
+    "POST registry:application_action[action=withdraw]": CONFIRMED,
+    "POST registry:document_delete": CONFIRMED,
     "POST registry:document_upload": OK,
     "POST registry:group_edit": OK,
     "POST registry:group_new": Case(data={"legal_form": "voluntary"}, tick=("fields",)),

@@ -267,7 +267,15 @@ def test_it_lets_the_representative_submit_through_the_page(
         f"/my/applications/{application.pk}/submit/"
         in client.get(f"/my/groups/{new_group.pk}/").content.decode()
     )
-    assert client.post(f"/my/applications/{application.pk}/submit/").status_code == 302
+    # The button asks first (no JavaScript needed); nothing changes until confirmed.
+    asked = client.post(f"/my/applications/{application.pk}/submit/")
+    assert asked.status_code == 200
+    assert "この内容で登録を申請しますか" in asked.content.decode()
+    assert 'name="confirmed" value="yes"' in asked.content.decode()
+    application.refresh_from_db()
+    assert application.status == "draft"
+    confirmed = client.post(f"/my/applications/{application.pk}/submit/", {"confirmed": "yes"})
+    assert confirmed.status_code == 302
     application.refresh_from_db()
     assert application.status == "submitted"
 
