@@ -363,12 +363,13 @@ def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 upload=form.cleaned_data["file"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form.add_error("file", exc)
         else:
             messages.success(request, _("書類を添付しました。"))
-    else:
-        messages.error(request, _("書類の種類とファイルを選んでください。"))
-    return redirect("proposals:detail", pk=proposal.pk)
+            return redirect("proposals:detail", pk=proposal.pk)
+    # Back to the page with the kind as chosen and the message at the field.
+    context = _detail_context(request, proposal) | {"attachment_form": form}
+    return render(request, "proposals/proposal_detail.html", context, status=400)
 
 
 @require_POST  # 405 before the log-in check, for everyone
@@ -428,8 +429,9 @@ def proposal_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
     if workflow.TRANSITIONS[action].needs_reason:
         form = ReasonForm(request.POST, prefix="return")
         if not form.is_valid():
-            messages.error(request, _("理由を入力してください。"))
-            return redirect("proposals:detail", pk=proposal.pk)
+            # The page again, with the message at the reason field (nothing else was typed).
+            context = _detail_context(request, proposal) | {"reason_form": form}
+            return render(request, "proposals/proposal_detail.html", context, status=400)
         reason = form.cleaned_data["reason"]
     try:
         services.proposal_transition(

@@ -272,18 +272,29 @@ def declaration_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     authorize(request.user, "review.manage")
     declaration = get_object_or_404(ConflictDeclaration.objects.select_related("proposal"), pk=pk)
     form = RevokeForm(request.POST)
+    error = ""
     if form.is_valid():
         try:
             services.declaration_revoke(
                 actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            messages.error(request, str(exc.message))
+            error = str(exc.message)
         else:
             messages.success(request, _("申告を取り消しました。委員が改めて申告します。"))
+            return redirect("review:committee", call_pk=declaration.proposal.call_id)
     else:
-        messages.error(request, _("取消しの理由を書いてください。"))
-    return redirect("review:committee", call_pk=declaration.proposal.call_id)
+        error = " ".join(str(e) for e in form.errors.get("reason", [])) or _(
+            "取消しの理由を書いてください。"
+        )
+    # The committee page again, the message beside this declaration's reason, as typed.
+    committee = _committee(declaration.proposal.call_id)
+    context = _committee_context(committee) | {
+        "revoke_failed": declaration.pk,
+        "revoke_error": error,
+        "revoke_typed": request.POST.get("reason", ""),
+    }
+    return render(request, "review/committee.html", context, status=400)
 
 
 @login_required

@@ -194,6 +194,7 @@ def journey(
 
     proposal = Proposal.objects.get(title="海辺の子ども食堂")
     go(rep, check, f"/proposals/{proposal.pk}/", "proposal-draft")
+    click(rep, check, "submit-refused-confirm", "提出する")  # the confirmation page asks first
     click(rep, check, "submit-refused", "提出する")
     expect(rep.locator(".messages")).to_contain_text("市民の構成員が5人以上必要です（現在3人）")
 
@@ -209,6 +210,7 @@ def journey(
         click(rep, check, "budget-fixed", "収支予算を保存する")
     go(rep, check, f"/proposals/{proposal.pk}/", "proposal-fixed")
     expect(rep.locator("main")).not_to_contain_text("まだ提出できません")
+    click(rep, check, "submitted-confirm", "提出する")  # the confirmation page asks first
     click(rep, check, "submitted", "提出する")
     expect(rep.locator(".proposal-state")).to_contain_text("提出済み")
 
@@ -230,6 +232,7 @@ def journey(
     labelled(rep.locator("main form.form"), "効果の測り方").fill("参加者数とアンケート")
     click(rep, check, "plan-resaved", "下書きを保存する")
     go(rep, check, f"/proposals/{proposal.pk}/", "before-resubmit")
+    click(rep, check, "resubmitted-confirm", "提出する")  # the confirmation page asks first
     click(rep, check, "resubmitted", "提出する")
 
     # --- the office sees the differences, accepts, and holds the four-party consultation ----

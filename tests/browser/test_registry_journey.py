@@ -108,6 +108,9 @@ def test_it_registers_returns_fixes_approves_and_finds_a_group_by_half_width_kan
     )
 
     rep.get_by_role("button", name="申請する").click()
+    expect(rep.locator("h1")).to_contain_text("申請")  # the confirmation page asks first
+    assert_accessible(rep, "confirm-submit")
+    rep.locator("main form").get_by_role("button", name="申請する").click()
     expect(rep.locator(".status-panel")).to_contain_text("申請中")
     assert_accessible(rep, "my-group-submitted")
 
@@ -150,6 +153,9 @@ def test_it_registers_returns_fixes_approves_and_finds_a_group_by_half_width_kan
     expect(rep.locator(".message--success")).to_have_text("団体の情報を保存しました。")
     assert_accessible(rep, "my-group-fixed")
     rep.get_by_role("button", name="申請する").click()
+    expect(rep.locator("h1")).to_contain_text("申請")  # the confirmation page asks first
+    assert_accessible(rep, "confirm-resubmit")
+    rep.locator("main form").get_by_role("button", name="申請する").click()
     expect(rep.locator(".status-panel")).to_contain_text("申請中")
     assert_accessible(rep, "my-group-resubmitted")
 

@@ -85,3 +85,38 @@ def test_it_refuses_a_tampered_budget_form_count_at_once(representative_a: Any, 
         errors = " ".join(response.context["formset"].non_form_errors())
         assert "200" in errors and response.content.decode().count("200") >= 1
     assert draft.budget_lines.count() == lines_before  # nothing saved, nothing lost
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_kind_chosen_when_the_file_is_missing(
+    representative_a: Any, draft: Any
+) -> None:
+    client = login(Client(), representative_a)
+    response = client.post(
+        reverse("proposals:attachment_upload", args=[draft.pk]), {"file-kind": "rules"}
+    )
+    # The page again (not a redirect that would lose the choice), the message at the field.
+    assert response.status_code == 400
+    form = response.context["attachment_form"]
+    assert form["kind"].value() == "rules"
+    assert form.errors["file"]
+    html = response.content.decode()
+    assert 'id="id_file-file_error"' in html
+    assert '<option value="rules" selected>' in html
+
+
+@pytest.mark.django_db
+def test_it_asks_for_the_return_reason_at_its_field_without_leaving_the_page(
+    representative_a: Any, office_staff: Any, draft: Any
+) -> None:
+    draft.status = "submitted"  # as if submitted (the fixture of a past state)
+    draft.save(update_fields=["status"])
+    client = login(Client(), office_staff)
+    response = client.post(
+        reverse("proposals:action", args=[draft.pk, "return"]), {"return-reason": "  "}
+    )
+    assert response.status_code == 400
+    assert response.context["reason_form"].errors["reason"]
+    assert 'id="id_return-reason_error"' in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "submitted"

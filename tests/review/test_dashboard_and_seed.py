@@ -34,3 +34,21 @@ def test_it_seeds_kamakuras_panel_and_default_criteria(db):
     assert criteria_set.rounds == 2
     assert [c.weight for c in criteria_set.criteria.all()][:2] == [Decimal(2), Decimal(2)]
     assert seed_review().pk == criteria_set.pk  # idempotent
+
+
+def test_it_keeps_the_revoke_reason_typed_and_says_why_at_its_field(office_staff) -> None:
+    from kyodo.review.models import ConflictDeclaration
+
+    scene = make_scene(office_staff, proposals=1, members=1)
+    declaration = ConflictDeclaration.objects.create(
+        member=scene.seats[0], proposal=scene.proposals[0], has_conflict=True, reason="親族"
+    )
+    client = login(Client(), office_staff)
+    url = reverse("review:declaration_revoke", args=[declaration.pk])
+    response = client.post(url, {"reason": "   "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="revoke-{declaration.pk}-error"' in html
+    assert f'aria-describedby="revoke-{declaration.pk}-error"' in html
+    declaration.refresh_from_db()
+    assert declaration.revoked_at is None
