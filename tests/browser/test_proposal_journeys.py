@@ -296,7 +296,7 @@ def test_it_shows_the_group_why_its_proposal_was_stopped(
     services.proposal_transition(actor=p["rep"], proposal=proposal, action="submit")
     services.proposal_transition(actor=p["office"], proposal=proposal, action="accept")
     fourparty.fourparty_schedule(
-        actor=p["office"], proposal=proposal, scheduled_at=timezone.now() + dt.timedelta(days=1)
+        actor=p["office"], proposal=proposal, scheduled_at=timezone.now() - dt.timedelta(hours=1)
     )
     office = page
     login(office, p["office"])
