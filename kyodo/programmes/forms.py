@@ -158,3 +158,26 @@ class IssueForm(forms.Form):
     title = CleanCharField(label=_("課題"), max_length=200)
     description = CleanCharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 4}))
     is_published = forms.BooleanField(label=_("公開する"), required=False)
+
+
+class BudgetCategoryForm(forms.Form):
+    """One expense category on the office's list (kyodo.programmes.models.BudgetCategory)."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = CleanCharField(label=_("費目"), max_length=50, required=False)
+    name_en = CleanCharField(label=_("英語の名称"), max_length=100, required=False)
+    order = LooseIntegerField(label=_("表示順"), required=False, max_value=999)
+    is_active = forms.BooleanField(label=_("提案書で選べる"), required=False, initial=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("id") and not data.get("name") and "name" not in self.errors:
+            self.add_error(
+                "name", _("費目の名前を入力してください（使わない費目は「選べる」を外します）。")
+            )
+        return data
+
+
+BudgetCategoryFormSet = forms.formset_factory(
+    BudgetCategoryForm, extra=2, max_num=100, absolute_max=100, validate_max=True
+)

@@ -36,6 +36,45 @@ class Programme(models.Model):
         return self.name
 
 
+class BudgetCategory(models.Model):
+    """An expense category (費目) of the 収支予算書, as the programme's office keeps them.
+
+    Income has no such list: its sources are a fixed vocabulary with a meaning the product
+    relies on (proposals.models.IncomeSource: the city's share among them)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="budget_categories"
+    )
+    name = models.CharField(_("費目"), max_length=50)
+    name_en = models.CharField(_("英語の名称"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    is_active = models.BooleanField(
+        _("提案書で選べる"),
+        default=True,
+        help_text=_("使わなくなった費目は、過去の提案書の表示のために残して選べなくします。"),
+    )
+
+    class Meta:
+        ordering = ["programme", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="budget_category_unique")
+        ]
+        verbose_name = _("予算の費目")
+        verbose_name_plural = _("予算の費目")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (English where the office gave one)."""
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
 class PaymentType(models.TextChoices):
     GRANT = "grant", _("補助金")
     SHARE = "share", _("負担金")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from kyodo.programmes.models import (
+    BudgetCategory,
     Course,
     FundingSource,
     PaymentType,
@@ -59,19 +59,37 @@ def seed_programme(path: Path = KAMAKURA_TOML) -> Programme:
             key=entry["key"],
             defaults={"name": entry["name"], "order": order, **course_values(entry)},
         )
+    seed_budget_categories(programme, path)
     return programme
 
 
-def budget_categories(path: Path = KAMAKURA_TOML) -> tuple[list[str], list[str]]:
-    """(income sources, expense categories) for the budget form."""
-    income, expense = _budget_categories(path)
-    return list(income), list(expense)
+# English for the expense categories a city ships with (the office edits both later).
+CATEGORY_ENGLISH = {
+    "報償費（謝礼）": "Honoraria",
+    "人件費": "Staff costs",
+    "旅費（交通費）": "Travel",
+    "消耗品費": "Consumables",
+    "材料費": "Materials",
+    "印刷製本費": "Printing and binding",
+    "通信運搬費": "Postage and communication",
+    "会議費": "Meetings",
+    "広告宣伝費": "Publicity",
+    "使用料及び賃借料（リース）": "Rent and leases",
+    "保険料": "Insurance",
+    "委託料": "Contracted services",
+    "その他": "Other",
+}
 
 
-@functools.cache
-def _budget_categories(path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    # Every line of the budget form asks twice: parsing the city's TOML each time cost the
-    # budget page about half a second.
+def seed_budget_categories(programme: Programme, path: Path = KAMAKURA_TOML) -> None:
+    """The city's expense categories, once: after that they are the office's to edit."""
+    if programme.budget_categories.exists():
+        return
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    budget = data.get("budget", {})
-    return tuple(budget.get("income_sources", [])), tuple(budget.get("expense_categories", []))
+    names = data.get("budget", {}).get("expense_categories", [])
+    BudgetCategory.objects.bulk_create(
+        BudgetCategory(
+            programme=programme, name=name, name_en=CATEGORY_ENGLISH.get(name, ""), order=order
+        )
+        for order, name in enumerate(names, start=1)
+    )

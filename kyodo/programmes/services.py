@@ -9,9 +9,17 @@ from django.utils.translation import gettext as _
 
 from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record, diff
+from kyodo.core.errors import DomainError
 from kyodo.core.permissions import NotAllowed, authorize, deny
 from kyodo.programmes import workflow
-from kyodo.programmes.models import Call, CityTheme, Course, DepartmentIssue
+from kyodo.programmes.models import (
+    BudgetCategory,
+    Call,
+    CityTheme,
+    Course,
+    DepartmentIssue,
+    Programme,
+)
 
 THEME_FIELDS = [
     "call",
@@ -134,3 +142,45 @@ def issue_save(
     issue.save()
     audit_record(actor=actor, action="issue.save", target=issue)
     return issue
+
+
+@transaction.atomic
+def budget_categories_save(
+    *, actor: User, programme: Programme, rows: list[dict[str, Any]]
+) -> list[BudgetCategory]:
+    """The office's list of expense categories: renamed, reordered, added, retired.
+
+    A category is never deleted (past budgets name it); it is retired (is_active False)."""
+    authorize(actor, "programmes.configure")
+
+    def listed() -> list[str]:
+        return [
+            f"{c.order}. {c.name} / {c.name_en}{'' if c.is_active else ' (retired)'}"
+            for c in programme.budget_categories.order_by("order", "pk")
+        ]
+
+    before = listed()
+    names = [row["name"] for row in rows]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise DomainError(
+            _("同じ名前の費目が二つあります：%(names)s") % {"names": "、".join(duplicates)}
+        )
+    saved = []
+    for row in rows:
+        category = row.get("category") or BudgetCategory(programme=programme)
+        if category.programme_id != programme.pk:
+            raise NotAllowed(deny(_("この制度の費目ではありません。")))
+        for name in ("name", "name_en", "order", "is_active"):
+            setattr(category, name, row[name])
+        category.save()
+        saved.append(category)
+    after = listed()
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="programme.budget_categories",
+            target=programme,
+            changes={"budget_categories": [before, after]},
+        )
+    return saved

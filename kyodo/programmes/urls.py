@@ -10,6 +10,11 @@ urlpatterns = [
     path("department-issues/", views.issue_list, name="issues"),
     path("staff/programmes/", views.staff_overview, name="staff_overview"),
     path("staff/programmes/courses/<int:pk>/", views.course_edit, name="course_edit"),
+    path(
+        "staff/programmes/<int:pk>/budget-categories/",
+        views.budget_categories,
+        name="budget_categories",
+    ),
     path("staff/programmes/calls/new/", views.call_edit, name="call_new"),
     path("staff/programmes/calls/<int:pk>/", views.call_edit, name="call_edit"),
     path("staff/programmes/issues/new/", views.issue_new, name="issue_new"),

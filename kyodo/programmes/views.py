@@ -17,7 +17,13 @@ from kyodo.core.permissions import authorize, check
 from kyodo.core.workflow import TransitionRefused
 from kyodo.japan.calendar import fiscal_year
 from kyodo.programmes import services
-from kyodo.programmes.forms import CallForm, CourseForm, IssueForm, ThemeForm
+from kyodo.programmes.forms import (
+    BudgetCategoryFormSet,
+    CallForm,
+    CourseForm,
+    IssueForm,
+    ThemeForm,
+)
 from kyodo.programmes.models import Call, CityTheme, Course, DepartmentIssue, Programme, ThemeStatus
 from kyodo.registry.selectors import memberships_of
 
@@ -190,3 +196,47 @@ def issue_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, _("担当課の課題を保存しました。"))
         return redirect("programmes:staff_overview")
     return render(request, "programmes/issue_form.html", {"form": form})
+
+
+@login_required
+def budget_categories(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office keeps the programme's expense categories (費目) of the 収支予算書."""
+    authorize(request.user, "programmes.configure")
+    programme = get_object_or_404(Programme, pk=pk)
+    existing = {c.pk: c for c in programme.budget_categories.order_by("order", "pk")}
+    initial = [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "name_en": c.name_en,
+            "order": c.order,
+            "is_active": c.is_active,
+        }
+        for c in existing.values()
+    ]
+    formset = BudgetCategoryFormSet(request.POST or None, initial=initial, prefix="category")
+    save_error = ""
+    if request.method == "POST" and formset.is_valid():
+        rows = []
+        for number, form in enumerate(formset.forms, start=1):
+            data = form.cleaned_data
+            if not data or not data.get("name"):
+                continue  # a blank new row
+            rows.append(
+                {
+                    "category": existing.get(data.get("id") or 0),
+                    "name": data["name"],
+                    "name_en": data.get("name_en", ""),
+                    "order": data.get("order") if data.get("order") is not None else number,
+                    "is_active": data.get("is_active", False),
+                }
+            )
+        try:
+            services.budget_categories_save(actor=request.user, programme=programme, rows=rows)
+        except DomainError as exc:
+            save_error = str(exc.message)
+        else:
+            messages.success(request, _("予算の費目を保存しました。"))
+            return redirect("programmes:budget_categories", pk=programme.pk)
+    context = {"programme": programme, "formset": formset, "save_error": save_error}
+    return render(request, "programmes/budget_categories.html", context)

@@ -116,10 +116,10 @@ def _proposal(
             {
                 "year_index": 1,
                 "kind": "income",
-                "category": "市の負担金・補助金",
+                "source": "city",
                 "amount": 300_000,
             },
-            {"year_index": 1, "kind": "income", "category": "参加費・事業収入", "amount": 60_000},
+            {"year_index": 1, "kind": "income", "source": "fees", "amount": 60_000},
             {
                 "year_index": 1,
                 "kind": "expense",

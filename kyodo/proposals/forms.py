@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -18,8 +20,8 @@ from kyodo.japan.forms import (
     LooseIntegerField,
     YenField,
 )
+from kyodo.japan.numbers import parse_yen
 from kyodo.programmes.models import Call, CityTheme, Course, Track
-from kyodo.programmes.seed import budget_categories
 from kyodo.proposals import workflow
 from kyodo.proposals.models import (
     AttachmentKind,
@@ -27,6 +29,7 @@ from kyodo.proposals.models import (
     ConsultationOutcome,
     ConsultationSheet,
     FourPartyOutcome,
+    IncomeSource,
 )
 from kyodo.proposals.services import FISCAL_MONTHS
 
@@ -181,62 +184,62 @@ class PlanForm(forms.Form):
         return data
 
 
-def _category_choices() -> list[tuple[str, Any]]:
-    income, expense = budget_categories()
-    return [
-        ("", "---------"),
-        (str(_("収入")), [(c, c) for c in income]),
-        (str(_("支出")), [(c, c) for c in expense]),
-    ]
+# --- the budget: one 収支予算書 table per project year --------------------------------------
+
+EMPTY_CHOICE = ("", "---------")
+MAX_LINES = 50  # per table: a tampered form count past it builds no rows at all
 
 
-class BudgetLineForm(forms.Form):
-    year_index = forms.TypedChoiceField(label=_("年次"), coerce=int, choices=[(1, "1年目")])
-    kind = forms.ChoiceField(
-        label=_("収入・支出"), choices=[("", "---------"), *BudgetKind.choices]
+class IncomeLineForm(forms.Form):
+    source = forms.ChoiceField(
+        label=_("収入の種類"), choices=[EMPTY_CHOICE, *IncomeSource.choices], required=False
     )
-    category = forms.ChoiceField(label=_("区分"), choices=())
     description = CleanCharField(label=_("内訳"), max_length=200, required=False)
-    unit_price = YenField(label=_("単価（支出）"), required=False, min_value=0)
-    quantity = LooseIntegerField(label=_("数量（支出）"), required=False, min_value=0)
-    amount = YenField(label=_("金額（収入）"), required=False, min_value=0)
+    amount = YenField(label=_("金額"), required=False)
 
-    def __init__(self, *args: Any, years: int = 1, **kwargs: Any):
+    def __init__(self, *args: Any, categories: Sequence[str] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        year_field = cast("forms.TypedChoiceField", self.fields["year_index"])
-        year_field.choices = [(y, _("%(y)d年目") % {"y": y}) for y in range(1, years + 1)]
-        cast("forms.ChoiceField", self.fields["category"]).choices = _category_choices()
-        # A row left blank is "unchanged" and skipped, though its selects show a value.
-        self.fields["year_index"].initial = 1
-        income, expense = budget_categories()
-        self._income, self._expense = set(income), set(expense)
 
     def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data  # Form.clean() returns it; the stubs say Optional
-        kind, category = data.get("kind"), data.get("category")
-        if kind == BudgetKind.EXPENSE:
-            if category and category not in self._expense:
-                self.add_error("category", _("支出の区分を選んでください。"))
-            if data.get("unit_price") is None:
-                self.add_error("unit_price", _("支出は単価を入力してください。"))
-            if data.get("quantity") is None:
-                self.add_error("quantity", _("支出は数量を入力してください。"))
-        elif kind == BudgetKind.INCOME:
-            if category and category not in self._income:
-                self.add_error("category", _("収入の区分を選んでください。"))
-            if data.get("amount") is None:
-                self.add_error("amount", _("収入は金額を入力してください。"))
+        data = super().clean() or {}
+        if self.has_changed() and not data.get("DELETE"):
+            if not data.get("source") and "source" not in self.errors:
+                self.add_error("source", _("収入の種類を選んでください。"))
+            if data.get("amount") is None and "amount" not in self.errors:
+                self.add_error("amount", _("金額を入力してください。"))
         return data
 
 
-class BaseBudgetFormSet(forms.BaseFormSet):
-    def __init__(self, *args: Any, years: int = 1, **kwargs: Any):
-        self.years = years
+class ExpenseLineForm(forms.Form):
+    category = forms.ChoiceField(label=_("費目"), choices=(), required=False)
+    description = CleanCharField(label=_("内訳（品名・回数など）"), max_length=200, required=False)
+    unit_price = YenField(label=_("単価"), required=False)
+    quantity = LooseIntegerField(label=_("数量"), required=False, max_value=1_000_000)
+
+    def __init__(self, *args: Any, categories: Sequence[str] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ChoiceField", self.fields["category"])
+        field.choices = [EMPTY_CHOICE, *((c, c) for c in categories)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.has_changed() and not data.get("DELETE"):
+            if not data.get("category") and "category" not in self.errors:
+                self.add_error("category", _("費目を選んでください。"))
+            if data.get("unit_price") is None and "unit_price" not in self.errors:
+                self.add_error("unit_price", _("単価を入力してください。"))
+            if data.get("quantity") is None and "quantity" not in self.errors:
+                self.add_error("quantity", _("数量を入力してください。"))
+        return data
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def __init__(self, *args: Any, categories: Sequence[str] = (), **kwargs: Any):
+        self.categories = categories
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        return {**super().get_form_kwargs(index), "years": self.years}
+        return {**super().get_form_kwargs(index), "categories": self.categories}
 
     def _claims_too_many(self) -> bool:
         """A form count past the maximum is tampered with: build no rows for it at all."""
@@ -248,46 +251,196 @@ class BaseBudgetFormSet(forms.BaseFormSet):
         return not claimed.isdigit() or len(claimed) > 6 or int(claimed) > self.max_num
 
     def total_form_count(self) -> int:
-        # Django refuses the count itself ("at most 200"); without this it would still
-        # build and render the 200 rows the tampered count asked for.
+        # Django refuses the count itself ("at most 50"); without this it would still
+        # build and render every row the tampered count asked for.
         return 0 if self._claims_too_many() else super().total_form_count()
 
-    def lines(self) -> list[dict[str, Any]]:
+    def kept(self) -> list[dict[str, Any]]:
+        """The rows to save: filled in and not marked for deletion."""
         return [
             f.cleaned_data
             for f in self.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.has_changed()
+            if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
 
 
-# formset_factory returns a subclass of `formset`; the stubs type it as plain BaseFormSet.
-BudgetFormSet = cast(
-    "type[BaseBudgetFormSet]",
-    forms.formset_factory(
-        BudgetLineForm,
-        formset=BaseBudgetFormSet,
-        extra=4,
-        can_delete=True,
-        max_num=200,
-        absolute_max=200,
-        validate_max=True,
-    ),
-)
+def _line_formset(form: type[forms.Form]) -> type[BaseLineFormSet]:
+    # formset_factory returns a subclass of `formset`; the stubs type it as plain BaseFormSet.
+    return cast(
+        "type[BaseLineFormSet]",
+        forms.formset_factory(
+            form,
+            formset=BaseLineFormSet,
+            extra=2,
+            can_delete=True,
+            max_num=MAX_LINES,
+            absolute_max=MAX_LINES,
+            validate_max=True,
+        ),
+    )
 
 
-def budget_initial(proposal: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "year_index": line.year_index,
-            "kind": line.kind,
-            "category": line.category,
-            "description": line.description,
-            "unit_price": f"{line.unit_price:,}" if line.kind == BudgetKind.EXPENSE else "",
-            "quantity": line.quantity if line.kind == BudgetKind.EXPENSE else "",
-            "amount": f"{line.amount:,}" if line.kind == BudgetKind.INCOME else "",
-        }
-        for line in proposal.budget_lines.all()
-    ]
+IncomeFormSet = _line_formset(IncomeLineForm)
+ExpenseFormSet = _line_formset(ExpenseLineForm)
+
+
+def _typed_yen(value: Any) -> int | None:
+    """What a cell holds as yen, typed or saved, for the running totals; None if unreadable."""
+    if value in (None, ""):
+        return 0
+    if isinstance(value, int):
+        return value
+    try:
+        return parse_yen(str(value))
+    except ValueError:
+        return None
+
+
+@dataclass
+class YearTable:
+    year: int
+    income: BaseLineFormSet
+    expense: BaseLineFormSet
+
+    def _values(self, formset: BaseLineFormSet, *names: str) -> list[tuple[Any, ...]]:
+        rows = []
+        for form in formset.forms:
+            if form.is_bound and form.data.get(form.add_prefix("DELETE")):
+                continue
+            rows.append(tuple(form[name].value() for name in names))
+        return rows
+
+    @property
+    def expense_amounts(self) -> list[int | None]:
+        """Each expense row's amount (単価×数量) as typed, for its cell."""
+        amounts: list[int | None] = []
+        for price, quantity in self._values(self.expense, "unit_price", "quantity"):
+            p, q = _typed_yen(price), _typed_yen(quantity)
+            amounts.append(None if p is None or q is None else p * q)
+        return amounts
+
+    @property
+    def income_total(self) -> int | None:
+        values = [_typed_yen(v) for (v,) in self._values(self.income, "amount")]
+        return None if None in values else sum(v or 0 for v in values)
+
+    @property
+    def city_total(self) -> int | None:
+        rows = self._values(self.income, "source", "amount")
+        values = [_typed_yen(v) for source, v in rows if source == IncomeSource.CITY]
+        return None if None in values else sum(v or 0 for v in values)
+
+    @property
+    def expense_total(self) -> int | None:
+        amounts = self.expense_amounts
+        return None if None in amounts else sum(a or 0 for a in amounts)
+
+    @property
+    def balance(self) -> int | None:
+        income, expense = self.income_total, self.expense_total
+        return None if income is None or expense is None else income - expense
+
+    @property
+    def expense_rows(self) -> list[tuple[forms.Form, int | None]]:
+        return list(zip(self.expense.forms, self.expense_amounts, strict=False))
+
+
+class BudgetTables:
+    """The proposal's budget as one income and one expense table per project year, each a
+    formset (prefixes y1-income, y1-expense, y2-income …), validated and saved together."""
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        years: int,
+        lines: Sequence[Any] = (),
+        categories: Sequence[str] = (),
+    ):
+        names = list(categories)
+        for line in lines:  # a category no longer offered stays on the proposal that uses it
+            if line.kind == BudgetKind.EXPENSE and line.category not in names:
+                names.append(line.category)
+        self.tables: list[YearTable] = []
+        for year in range(1, years + 1):
+            mine = [line for line in lines if line.year_index == year]
+            income = IncomeFormSet(
+                data,
+                prefix=f"y{year}-income",
+                initial=[
+                    {
+                        "source": line.source,
+                        "description": line.description,
+                        "amount": f"{line.amount:,}",
+                    }
+                    for line in mine
+                    if line.kind == BudgetKind.INCOME
+                ],
+            )
+            expense = ExpenseFormSet(
+                data,
+                prefix=f"y{year}-expense",
+                categories=names,
+                initial=[
+                    {
+                        "category": line.category,
+                        "description": line.description,
+                        "unit_price": f"{line.unit_price:,}",
+                        "quantity": line.quantity,
+                    }
+                    for line in mine
+                    if line.kind == BudgetKind.EXPENSE
+                ],
+            )
+            self.tables.append(YearTable(year, income, expense))
+
+    @property
+    def formsets(self) -> list[BaseLineFormSet]:
+        return [fs for t in self.tables for fs in (t.income, t.expense)]
+
+    def is_valid(self) -> bool:
+        results = [fs.is_valid() for fs in self.formsets]  # every table, for every error
+        return all(results)
+
+    def lines(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for table in self.tables:
+            for data in table.income.kept():
+                rows.append({**data, "year_index": table.year, "kind": BudgetKind.INCOME})
+            for data in table.expense.kept():
+                rows.append({**data, "year_index": table.year, "kind": BudgetKind.EXPENSE})
+        return rows
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(the field's id, "1年目 支出 2行目 単価：…") for every error, in table order."""
+        items: list[tuple[str, str]] = []
+        for table in self.tables:
+            for formset, kind in ((table.income, _("収入")), (table.expense, _("支出"))):
+                for error in formset.non_form_errors():
+                    items.append(("", f"{table.year}年目 {kind}：{error}"))
+                for number, form in enumerate(formset.forms, start=1):
+                    for name, errors in form.errors.items():
+                        if name not in form.fields:
+                            continue
+                        where = _("%(y)d年目 %(kind)s %(n)d行目 %(field)s") % {
+                            "y": table.year,
+                            "kind": kind,
+                            "n": number,
+                            "field": form.fields[name].label,
+                        }
+                        for error in errors:
+                            items.append((form[name].auto_id, f"{where}：{error}"))
+        return items
+
+    def add_row(self, prefix: str) -> None:
+        """The page's 行を追加 without JavaScript: the same typed data, one more blank row."""
+        for formset in self.formsets:
+            if formset.prefix == prefix and formset.total_form_count() < MAX_LINES:
+                data = dict(formset.data.items())  # the typed cells, one value each
+                data[formset.add_prefix("TOTAL_FORMS")] = str(formset.total_form_count() + 1)
+                formset.data = data
+                for cached in ("forms", "management_form"):  # cached properties: rebuilt
+                    formset.__dict__.pop(cached, None)
 
 
 class AttachmentForm(forms.Form):

@@ -191,20 +191,34 @@ class BudgetKind(models.TextChoices):
     EXPENSE = "expense", _("支出")
 
 
-CITY_SHARE_CATEGORY = "市の負担金・補助金"
+class IncomeSource(models.TextChoices):
+    """Where a year's income comes from. The city's share is recognised by this type, never
+    by a category's name (a renamed category must not change who pays)."""
+
+    CITY = "city", _("市の負担金・補助金")
+    OWN = "own", _("自己資金")
+    FEES = "fees", _("参加費・事業収入")
+    DONATIONS = "donations", _("寄付金・協賛金")
+    OTHER_GRANTS = "other_grants", _("他の助成金")
+    OTHER = "other", _("その他")
 
 
 class BudgetLine(models.Model):
     """One line of the 収支予算書 for one project year (1, 2, 3 …).
 
     Expenses are unit price × quantity; the amount is computed by the service, never typed.
-    The city's part is the income line in the category CITY_SHARE_CATEGORY.
+    Income lines name their source (IncomeSource); the city's part is the income of source
+    CITY. `category` holds the expense category's name (and, for income, the source's label
+    as written when it was saved), for display and for the versions' text.
     """
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="budget_lines")
     year_index = models.PositiveSmallIntegerField(_("事業年次"), default=1)
     kind = models.CharField(_("収入・支出"), max_length=10, choices=BudgetKind.choices)
     category = models.CharField(_("区分"), max_length=50)
+    source = models.CharField(
+        _("収入の種類"), max_length=20, choices=IncomeSource.choices, blank=True
+    )
     description = models.CharField(_("内訳"), max_length=200, blank=True)
     unit_price = models.PositiveIntegerField(_("単価（円）"), default=0)
     quantity = models.PositiveIntegerField(_("数量"), default=1)

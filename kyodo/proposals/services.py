@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kyodo.accounts.models import User
@@ -25,11 +26,11 @@ from kyodo.programmes import eligibility
 from kyodo.programmes.models import Call, CityTheme, Course, PastAdoption, ThemeStatus, Track
 from kyodo.proposals import workflow
 from kyodo.proposals.models import (
-    CITY_SHARE_CATEGORY,
     AttachmentKind,
     BudgetKind,
     BudgetLine,
     ConsultationSheet,
+    IncomeSource,
     Proposal,
     ProposalAttachment,
 )
@@ -169,9 +170,13 @@ def budget_replace(
             proposal=locked,
             year_index=values["year_index"],
             kind=values["kind"],
-            category=values["category"],
+            category=values.get("category", ""),
             description=values.get("description", ""),
         )
+        if line.kind == BudgetKind.INCOME:
+            line.source = values["source"]
+            with translation.override(settings.LANGUAGE_CODE):  # stored as the city writes it
+                line.category = str(IncomeSource(line.source).label)
         if line.kind == BudgetKind.EXPENSE:
             line.unit_price = values.get("unit_price") or 0
             line.quantity = values.get("quantity") or 0
@@ -250,9 +255,7 @@ def year_budgets(proposal: Proposal) -> list[eligibility.YearBudget]:
         result.append(
             eligibility.YearBudget(
                 year_index=year,
-                city_part=sum(
-                    line.amount for line in income if line.category == CITY_SHARE_CATEGORY
-                ),
+                city_part=sum(line.amount for line in income if line.source == IncomeSource.CITY),
                 income_total=sum(line.amount for line in income),
                 expense_total=sum(line.amount for line in mine if line.kind == BudgetKind.EXPENSE),
             )

@@ -28,11 +28,12 @@ from kyodo.core.http import AuthenticatedHttpRequest, id_from
 from kyodo.core.permissions import authorize, check
 from kyodo.core.workflow import Transition
 from kyodo.programmes.models import Call, CityTheme
+from kyodo.programmes.selectors import expense_categories
 from kyodo.proposals import consultations, fourparty, selectors, services, workflow
 from kyodo.proposals.forms import (
     AssignForm,
     AttachmentForm,
-    BudgetFormSet,
+    BudgetTables,
     ConcludeForm,
     ConsultationForm,
     FourPartyRecordForm,
@@ -42,11 +43,11 @@ from kyodo.proposals.forms import (
     ProposalFilterForm,
     ProposalStartForm,
     ReasonForm,
-    budget_initial,
 )
 from kyodo.proposals.models import (
     ConsultationSheet,
     FourPartyConsultation,
+    IncomeSource,
     Proposal,
     ProposalAttachment,
 )
@@ -331,19 +332,32 @@ def proposal_budget(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     authorize(request.user, "proposals.edit", proposal)
     years = max(proposal.years, 1)
+    lines = list(proposal.budget_lines.all())
+    categories = expense_categories(proposal.call.programme_id)
+    tables = BudgetTables(
+        request.POST if request.method == "POST" else None,
+        years=years,
+        lines=lines,
+        categories=categories,
+    )
+    failed = False
     if request.method == "POST":
-        formset = BudgetFormSet(request.POST, years=years)
-        if formset.is_valid():
-            services.budget_replace(actor=request.user, proposal=proposal, lines=formset.lines())
+        add = request.POST.get("add_row", "")
+        if add:  # 行を追加 without JavaScript: nothing is saved, every typed cell stays
+            tables.add_row(add)
+        elif tables.is_valid():
+            services.budget_replace(actor=request.user, proposal=proposal, lines=tables.lines())
             messages.success(request, _("収支予算を保存しました。"))
             return redirect("proposals:budget", pk=proposal.pk)
-    else:
-        formset = BudgetFormSet(initial=budget_initial(proposal), years=years)
+        else:
+            failed = True
     context = {
         "proposal": proposal,
-        "formset": formset,
+        "tables": tables,
+        "errors": tables.error_summary() if failed else [],
         "budgets": services.year_budgets(proposal),
         "report": services.proposal_eligibility(proposal),
+        "city_source": IncomeSource.CITY,
     }
     return render(request, "proposals/proposal_budget.html", context)
 
@@ -369,14 +383,14 @@ def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             return redirect("proposals:detail", pk=proposal.pk)
     # Back to the page with the kind as chosen and the message at the field.
     context = _detail_context(request, proposal) | {"attachment_form": form}
-    return render(request, "proposals/proposal_detail.html", context, status=400)
+    return render(request, "proposals/proposal_detail.html", context)
 
 
 @require_POST  # 405 before the log-in check, for everyone
 @login_required
 def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(ProposalAttachment.objects.select_related("proposal"), pk=pk)
-    authorize(request.user, "proposals.view", attachment.proposal)
+    authorize(request.user, "proposals.edit", attachment.proposal)
     if needs_confirmation(request):
         return confirmation(
             request,
@@ -431,7 +445,7 @@ def proposal_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
         if not form.is_valid():
             # The page again, with the message at the reason field (nothing else was typed).
             context = _detail_context(request, proposal) | {"reason_form": form}
-            return render(request, "proposals/proposal_detail.html", context, status=400)
+            return render(request, "proposals/proposal_detail.html", context)
         reason = form.cleaned_data["reason"]
     try:
         services.proposal_transition(

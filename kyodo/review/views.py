@@ -263,7 +263,7 @@ def committee_act(request: AuthenticatedHttpRequest, call_pk: int, step: str) ->
             messages.success(request, _("記録しました。"))
             return redirect("review:committee", call_pk=call_pk)
     context = _committee_context(committee, **{f"{step}_form": form})
-    return render(request, "review/committee.html", context, status=400)
+    return render(request, "review/committee.html", context)
 
 
 @require_POST
@@ -294,7 +294,7 @@ def declaration_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "revoke_error": error,
         "revoke_typed": request.POST.get("reason", ""),
     }
-    return render(request, "review/committee.html", context, status=400)
+    return render(request, "review/committee.html", context)
 
 
 @login_required

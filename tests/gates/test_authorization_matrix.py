@@ -270,6 +270,7 @@ MATRIX: dict[str, Rule] = {
     # programmes: the office configures; departments draft their own themes
     "programmes:staff_overview": STAFF(Role.OFFICE),
     "programmes:course_edit": STAFF(Role.OFFICE).url(pk="gate_course"),
+    "programmes:budget_categories": STAFF(Role.OFFICE).url(pk="gate_call.programme_id"),
     "programmes:call_new": STAFF(Role.OFFICE),
     "programmes:call_edit": STAFF(Role.OFFICE).url(pk="gate_call"),
     "programmes:issue_new": STAFF(Role.OFFICE),

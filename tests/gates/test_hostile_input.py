@@ -204,6 +204,7 @@ FORMS = [
     "POST programmes:call_edit",
     "POST programmes:call_new",
     "POST programmes:course_edit",
+    "POST programmes:budget_categories",
     "POST programmes:issue_new",
     "POST programmes:theme_edit",
     "POST programmes:theme_new",

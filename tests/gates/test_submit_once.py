@@ -131,6 +131,7 @@ FORMS: dict[str, Case] = {
     "POST programmes:call_edit": OK,
     "POST programmes:call_new": Case(tick=("courses",)),
     "POST programmes:course_edit": OK,
+    "POST programmes:budget_categories": Case(data={"category-0-name_en": "Honoraria (gate)"}),
     "POST programmes:issue_new": OK,
     "POST programmes:theme_edit": OK,
     "POST programmes:theme_new": Case(data={"budget_ceiling": "500000"}),
@@ -145,12 +146,12 @@ FORMS: dict[str, Case] = {
     "POST proposals:attachment_upload": OK,
     "POST proposals:budget": Case(
         data={
-            "form-0-kind": "income",
-            "form-0-category": "市の負担金・補助金",
-            "form-0-description": "ゲートの内訳",
-            "form-0-amount": "10000",
-            "form-0-unit_price": "1000",
-            "form-0-quantity": "10",
+            "y1-income-0-source": "city",
+            "y1-income-0-description": "ゲートの内訳",
+            "y1-income-0-amount": "10000",
+            "y1-expense-0-category": "消耗品費",
+            "y1-expense-0-unit_price": "1000",
+            "y1-expense-0-quantity": "10",
         }
     ),
     "POST proposals:consultation_manage[step=assign]": OK,

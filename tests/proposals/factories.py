@@ -104,6 +104,7 @@ def balanced_budget(
             proposal=proposal,
             year_index=year,
             kind="income",
+            source="city",
             category="市の負担金・補助金",
             amount=city,
         ),
@@ -120,7 +121,12 @@ def balanced_budget(
     if own:
         lines.append(
             BudgetLine(
-                proposal=proposal, year_index=year, kind="income", category="自己資金", amount=own
+                proposal=proposal,
+                year_index=year,
+                kind="income",
+                source="own",
+                category="自己資金",
+                amount=own,
             )
         )
     return BudgetLine.objects.bulk_create(lines)

@@ -124,7 +124,7 @@ def test_it_understands_amounts_as_people_type_them(
 ) -> None:
     data = _budget_post(
         [
-            {"kind": "income", "category": "市の負担金・補助金", "amount": typed},
+            {"kind": "income", "source": "city", "amount": typed},
             {"kind": "expense", "category": "消耗品費", "unit_price": typed, "quantity": "１"},
         ]
     )
@@ -142,7 +142,7 @@ def test_it_refuses_a_bad_amount_with_a_message_and_keeps_what_was_typed(
         [
             {
                 "kind": "income",
-                "category": "市の負担金・補助金",
+                "source": "city",
                 "amount": "五十万",
                 "description": "市の負担分",
             },
@@ -247,17 +247,23 @@ def test_it_renders_the_office_list_with_filters_in_constant_queries(
     assert len(few.captured_queries) == len(many.captured_queries)
 
 
-def _budget_post(rows: list[dict[str, str]]) -> dict[str, str]:
-    data = {
-        "form-TOTAL_FORMS": str(len(rows)),
-        "form-INITIAL_FORMS": "0",
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "200",
-    }
-    for i, row in enumerate(rows):
-        data[f"form-{i}-year_index"] = "1"
-        for key, value in row.items():
-            data[f"form-{i}-{key}"] = value
+def _budget_post(rows: list[dict[str, str]], years: int = 1) -> dict[str, str]:
+    """The budget page's POST: rows of {"kind": income|expense, "year": "1", fields…}."""
+    data: dict[str, str] = {}
+    for year in range(1, years + 1):
+        for kind in ("income", "expense"):
+            mine = [r for r in rows if r["kind"] == kind and r.get("year", "1") == str(year)]
+            prefix = f"y{year}-{kind}"
+            data |= {
+                f"{prefix}-TOTAL_FORMS": str(len(mine)),
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "50",
+            }
+            for i, row in enumerate(mine):
+                for key, value in row.items():
+                    if key not in ("kind", "year"):
+                        data[f"{prefix}-{i}-{key}"] = value
     return data
 
 

@@ -122,7 +122,8 @@ def _budget(lines: list[BudgetLine], years: int) -> list[Block]:
         ):
             rows = [
                 [
-                    line.category,
+                    # Income by its typed source, in the document's language.
+                    line.get_source_display() if line.source else line.category,
                     line.description,
                     yen(line.unit_price) if kind == BudgetKind.EXPENSE else "",
                     str(line.quantity) if kind == BudgetKind.EXPENSE else "",
