@@ -59,52 +59,64 @@ def answers_changed(edition_id: int) -> None:
     transaction.on_commit(lambda: rebuild_columns.enqueue(edition_id))
 
 
+def count(bits: np.ndarray) -> int:
+    """Respondents marked in a packed column (np.packbits: eight respondents a byte)."""
+    return int(np.bitwise_count(bits).sum())
+
+
 @dataclass
 class Columns:
-    """The columns of some questions of one edition, at one version."""
+    """The columns of some questions of one edition, at one version, packed eight
+    respondents to a byte (np.packbits along the respondents; the bits past n are 0):
+    counting is a population count of whole bytes, a cross-tabulation an AND of columns."""
 
     version: int
     respondents: int
-    answered: dict[int, np.ndarray] = field(default_factory=dict)  # bool (n,)
+    answered: dict[int, np.ndarray] = field(default_factory=dict)  # uint8 (bytes,)
     options: dict[int, tuple[int, ...]] = field(default_factory=dict)  # option ids
-    counted: dict[int, np.ndarray] = field(default_factory=dict)  # bool (n, options)
-    numbered: dict[int, np.ndarray] = field(default_factory=dict)  # bool (n,)
+    counted: dict[int, np.ndarray] = field(default_factory=dict)  # uint8 (bytes, options)
+    numbered: dict[int, np.ndarray] = field(default_factory=dict)  # uint8 (bytes,)
     cents: dict[int, np.ndarray] = field(default_factory=dict)  # int64 (n,)
 
     def question_ids(self) -> set[int]:
         return set(self.answered)
 
-    def per_option(self, question_id: int, rows: np.ndarray | None = None) -> dict[int, int]:
-        """Option id → respondents who marked it (within the first k), among `rows`."""
+    def everyone(self) -> np.ndarray:
+        return np.packbits(np.ones(self.respondents, dtype=bool))
+
+    def per_option(self, question_id: int, among: np.ndarray | None = None) -> dict[int, int]:
+        """Option id → respondents who marked it (within the first k), among the packed
+        column `among` (everyone by default)."""
         matrix = self.counted.get(question_id)
         if matrix is None:
             return {}
-        if rows is not None:
-            matrix = matrix[rows]
-        sums = np.count_nonzero(matrix, axis=0)
+        if among is not None:
+            matrix = matrix & among[:, None]
+        sums = np.bitwise_count(matrix).sum(axis=0, dtype=np.int64)
         return {o: int(c) for o, c in zip(self.options[question_id], sums, strict=True)}
 
     def asked(self, question: Question) -> np.ndarray | None:
-        """Who a follow-up question was put to (its sub-group); None for everyone."""
+        """Who a follow-up question was put to (its sub-group, packed); None for everyone."""
         if not question.condition_question_id:
             return None
         parent = self.counted.get(question.condition_question_id)
         wanted = {o.pk for o in question.condition_options.all()}
-        if parent is None:
-            return np.zeros(self.respondents, dtype=bool)
-        picks = [
-            i for i, o in enumerate(self.options[question.condition_question_id]) if o in wanted
-        ]
-        if not picks:
-            return np.zeros(self.respondents, dtype=bool)
-        return np.any(parent[:, picks], axis=1)
+        picks = (
+            [i for i, o in enumerate(self.options[question.condition_question_id]) if o in wanted]
+            if parent is not None
+            else []
+        )
+        if parent is None or not picks:
+            return np.zeros((self.respondents + 7) // 8, dtype=np.uint8)
+        return np.bitwise_or.reduce(parent[:, picks], axis=1)
 
     def number_summary(self, question_id: int) -> tuple[int, Decimal, Decimal, Decimal] | None:
         """(answered, total, minimum, maximum) of a number question; None when nobody gave
         one."""
-        mask = self.numbered.get(question_id)
-        if mask is None or not mask.any():
+        bits = self.numbered.get(question_id)
+        if bits is None or not count(bits):
             return None
+        mask = np.unpackbits(bits, count=self.respondents).view(bool)
         values = self.cents[question_id][mask]
         return (
             int(mask.sum()),
@@ -128,17 +140,38 @@ def _concat(expression: str) -> str:
 def _ints(text: str | None) -> np.ndarray:
     if not text:
         return np.zeros(0, dtype=np.int64)
-    return np.array(text.split(","), dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")  # parses in C: 7× split()
 
 
-def _locate(ids: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The respondent numbers of `found` ids, and which of `found` are among `ids` (answers
-    of a respondent who has not submitted do not count)."""
-    if not len(ids):
-        return np.zeros(0, dtype=np.int64), np.zeros(len(found), dtype=bool)
-    at = np.minimum(np.searchsorted(ids, found), len(ids) - 1)
-    keep = ids[at] == found
-    return at[keep], keep
+class _Numbering:
+    """Respondent id → its number 0 … n−1 (the order of the ids). Ids of one edition are
+    mostly consecutive, so a table over their range answers in one indexing step; spread
+    too thinly, a binary search does."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.ids = ids
+        self.low = int(ids[0]) if len(ids) else 0
+        span = int(ids[-1]) - self.low + 1 if len(ids) else 0
+        self.table: np.ndarray | None = None
+        if 0 < span <= 16 * len(ids) + 1024:
+            self.table = np.full(span, -1, dtype=np.int64)
+            self.table[ids - self.low] = np.arange(len(ids))
+
+    def locate(self, found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The numbers of the `found` ids that are the edition's submitted respondents, and
+        which of `found` those are (answers of anyone else do not count)."""
+        if not len(self.ids):
+            return np.zeros(0, dtype=np.int64), np.zeros(len(found), dtype=bool)
+        if self.table is not None:
+            offset = found - self.low
+            inside = (offset >= 0) & (offset < len(self.table))
+            at = np.full(len(found), -1, dtype=np.int64)
+            at[inside] = self.table[offset[inside]]
+            keep = at >= 0
+            return at[keep], keep
+        at = np.minimum(np.searchsorted(self.ids, found), len(self.ids) - 1)
+        keep = self.ids[at] == found
+        return at[keep], keep
 
 
 def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -158,33 +191,33 @@ def build(edition_id: int, version: int, questions: Sequence[Question]) -> Colum
     )[0]
     ids = np.sort(_ints(ids_text))
     n = len(ids)
+    numbering = _Numbering(ids)
     result = Columns(version, n)
     by_id = {q.pk: q for q in questions}
+    answered: dict[int, np.ndarray] = {}
+    counted: dict[int, np.ndarray] = {}
     column_of: dict[int, dict[int, int]] = {}
     for q in questions:
-        result.answered[q.pk] = np.zeros(n, dtype=bool)
+        answered[q.pk] = np.zeros(n, dtype=bool)
         if q.is_choice:
             options = tuple(o.pk for o in q.options.all())
             result.options[q.pk] = options
-            result.counted[q.pk] = np.zeros((n, len(options)), dtype=bool)
+            counted[q.pk] = np.zeros((n, len(options)), dtype=bool)
             column_of[q.pk] = {o: i for i, o in enumerate(options)}
-    if not questions:
-        return result
-
-    marks = ", ".join(["%s"] * len(by_id))
-    for question_id, option_id, position, respondents in _fetch(
-        f"SELECT question_id, option_id, position, {_concat('respondent_id')} "  # noqa: S608
-        f"FROM surveys_answer WHERE question_id IN ({marks}) "
-        "GROUP BY question_id, option_id, position",
-        list(by_id),
-    ):
-        at, _keep = _locate(ids, _ints(respondents))
-        if position == 1:
-            result.answered[question_id][at] = True
-        question = by_id[question_id]
-        column = column_of.get(question_id, {}).get(option_id) if option_id else None
-        if column is not None and position <= limit_of(question):
-            result.counted[question_id][at, column] = True
+    if by_id:
+        marks = ", ".join(["%s"] * len(by_id))
+        for question_id, option_id, position, respondents in _fetch(
+            f"SELECT question_id, option_id, position, {_concat('respondent_id')} "  # noqa: S608
+            f"FROM surveys_answer WHERE question_id IN ({marks}) "
+            "GROUP BY question_id, option_id, position",
+            list(by_id),
+        ):
+            at, _keep = numbering.locate(_ints(respondents))
+            if position == 1:
+                answered[question_id][at] = True
+            column = column_of.get(question_id, {}).get(option_id) if option_id else None
+            if column is not None and position <= limit_of(by_id[question_id]):
+                counted[question_id][at, column] = True
     numbers = [q.pk for q in questions if q.kind == Kind.NUMBER]
     if numbers:
         marks = ", ".join(["%s"] * len(numbers))
@@ -194,21 +227,26 @@ def build(edition_id: int, version: int, questions: Sequence[Question]) -> Colum
             f"WHERE question_id IN ({marks}) AND number IS NOT NULL GROUP BY question_id",
             numbers,
         ):
-            at, keep = _locate(ids, _ints(respondents))
-            result.numbered[question_id] = np.zeros(n, dtype=bool)
+            at, keep = numbering.locate(_ints(respondents))
+            numbered = np.zeros(n, dtype=bool)
+            numbered[at] = True
+            result.numbered[question_id] = np.packbits(numbered)
             result.cents[question_id] = np.zeros(n, dtype=np.int64)
-            result.numbered[question_id][at] = True
             result.cents[question_id][at] = _ints(cents)[keep]
+    for question_id, bits in answered.items():
+        result.answered[question_id] = np.packbits(bits)
+    for question_id, matrix in counted.items():
+        result.counted[question_id] = np.packbits(matrix, axis=0)
     return result
 
 
 def pack(columns: Columns, question_id: int) -> bytes:
-    arrays: dict[str, np.ndarray] = {"answered": np.packbits(columns.answered[question_id])}
+    arrays: dict[str, np.ndarray] = {"answered": columns.answered[question_id]}
     if question_id in columns.counted:
         arrays["options"] = np.array(columns.options[question_id], dtype=np.int64)
-        arrays["counted"] = np.packbits(columns.counted[question_id], axis=0)
+        arrays["counted"] = columns.counted[question_id]
     if question_id in columns.numbered:
-        arrays["numbered"] = np.packbits(columns.numbered[question_id])
+        arrays["numbered"] = columns.numbered[question_id]
         arrays["cents"] = columns.cents[question_id]
     buffer = io.BytesIO()
     np.savez(buffer, allow_pickle=False, **arrays)
@@ -216,16 +254,13 @@ def pack(columns: Columns, question_id: int) -> bytes:
 
 
 def unpack(columns: Columns, question_id: int, data: bytes) -> None:
-    n = columns.respondents
     with np.load(io.BytesIO(bytes(data)), allow_pickle=False) as arrays:
-        columns.answered[question_id] = np.unpackbits(arrays["answered"], count=n).view(bool)
+        columns.answered[question_id] = arrays["answered"]
         if "counted" in arrays:
             columns.options[question_id] = tuple(int(o) for o in arrays["options"])
-            columns.counted[question_id] = np.unpackbits(
-                arrays["counted"], axis=0, count=n
-            ).view(bool)
+            columns.counted[question_id] = arrays["counted"]
         if "numbered" in arrays:
-            columns.numbered[question_id] = np.unpackbits(arrays["numbered"], count=n).view(bool)
+            columns.numbered[question_id] = arrays["numbered"]
             columns.cents[question_id] = arrays["cents"]
 
 

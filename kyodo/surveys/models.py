@@ -335,9 +335,7 @@ class AnswerStore(models.Model):
     from the answer rows at `version` of Edition.answers_version: derived data that the
     tables read instead of the rows (kyodo.surveys.columns)."""
 
-    edition = models.OneToOneField(
-        Edition, on_delete=models.CASCADE, related_name="answer_store"
-    )
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="answer_store")
     version = models.PositiveIntegerField()
     respondents = models.PositiveIntegerField()
     built_at = models.DateTimeField()

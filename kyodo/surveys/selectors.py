@@ -1,8 +1,8 @@
 """Reads of the surveys app: the questionnaire, and the counts behind every table.
 
 The tables count the edition's answer columns (kyodo.surveys.columns: one packed array
-per question, kept exact with the answer rows), a few vector sums per table and one
-matrix product per cross-tabulation, in two queries whatever the number of respondents.
+per question, kept exact with the answer rows), population counts of packed bits per table
+and the AND of two questions' columns per cross-tabulation, in two queries whatever the number of respondents.
 The arithmetic on the counts is kyodo.surveys.tabulate; the drill-down to the respondents
 behind a cell reads the answer rows.
 """
@@ -27,6 +27,7 @@ from kyodo.surveys.models import (
     SecondKeying,
     Survey,
 )
+
 
 def surveys_for_staff() -> QuerySet[Survey]:
     return Survey.objects.prefetch_related(
@@ -82,16 +83,14 @@ def info(question: Question) -> tabulate.QuestionInfo:
     )
 
 
-def _table(
-    question: Question, data: columns.Columns, everyone: int
-) -> tabulate.Table:
+def _table(question: Question, data: columns.Columns, everyone: int) -> tabulate.Table:
     asked = data.asked(question)
     summary = data.number_summary(question.pk)
     return tabulate.table_of(
         info(question),
-        base=everyone if asked is None else int(np.count_nonzero(asked)),
+        base=everyone if asked is None else columns.count(asked),
         per_option=data.per_option(question.pk),
-        answered=int(np.count_nonzero(data.answered[question.pk])),
+        answered=columns.count(data.answered[question.pk]),
         number=tabulate.NumberSummary(*summary) if summary else None,
     )
 
@@ -135,40 +134,43 @@ def cross_tab(column: Question, by: Question, everyone: int) -> tabulate.CrossTa
     at all."""
     data = columns.load(column.edition_id, _with_parents([column, by]))
     asked = data.asked(column)
-    answers = data.counted[column.pk]
+    answers = data.counted[column.pk]  # packed: bytes × options
     answered = data.answered[column.pk]
     groups = data.counted[by.pk]
-    in_base = groups if asked is None else groups & asked[:, None]
     by_answered = data.answered[by.pk]
-    grouped = int(np.count_nonzero(by_answered if asked is None else by_answered & asked))
-    total_base = everyone if asked is None else int(np.count_nonzero(asked))
-    # Respondents per (group, option) in one product of 0/1 matrices (exact in float64).
-    per_group = groups.T.astype(np.float64) @ answers.astype(np.float64)
-    answered_in_group = groups.T.astype(np.float64) @ answered.astype(np.float64)
+    in_base = groups if asked is None else groups & asked[:, None]
+    grouped = columns.count(by_answered if asked is None else by_answered & asked)
+    total_base = everyone if asked is None else columns.count(asked)
+    # Respondents in each (group, option): the AND of the two columns, counted.
+    per_group = np.bitwise_count(groups[:, :, None] & answers[:, None, :]).sum(
+        axis=0, dtype=np.int64
+    )
+    answered_in_group = np.bitwise_count(groups & answered[:, None]).sum(axis=0, dtype=np.int64)
     options = data.options[column.pk]
     group_counts = {
         group: (
-            {o: round(c) for o, c in zip(options, per_group[i], strict=True)},
-            round(answered_in_group[i]),
+            {o: int(c) for o, c in zip(options, per_group[i], strict=True)},
+            int(answered_in_group[i]),
         )
         for i, group in enumerate(data.options[by.pk])
     }
-    unknown = ~by_answered
+    unknown = ~by_answered & data.everyone()  # did not answer `by` (the bits past n stay 0)
     return tabulate.cross_tab_of(
         info(column),
         info(by),
         total_base=total_base,
-        total=(data.per_option(column.pk), int(np.count_nonzero(answered))),
+        total=(data.per_option(column.pk), columns.count(answered)),
         group_bases={
             o: int(c)
-            for o, c in zip(data.options[by.pk], np.count_nonzero(in_base, axis=0), strict=True)
+            for o, c in zip(
+                data.options[by.pk],
+                np.bitwise_count(in_base).sum(axis=0, dtype=np.int64),
+                strict=True,
+            )
         },
         groups=group_counts,
         unknown_base=max(total_base - grouped, 0),
-        unknown=(
-            data.per_option(column.pk, unknown),
-            int(np.count_nonzero(answered[unknown])),
-        ),
+        unknown=(data.per_option(column.pk, unknown), columns.count(answered & unknown)),
     )
 
 
