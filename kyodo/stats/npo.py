@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -74,6 +74,13 @@ class Row:
 class Problem:
     line: int
     message: str
+
+
+@dataclass
+class Outside:
+    """A row of a corporation that is not the city's: not read further."""
+
+    line: int
 
 
 def read_csv(data: bytes) -> list[list[str]]:
@@ -137,17 +144,25 @@ def in_city(values: dict[str, Any], city: str | None = None) -> bool:
 
 
 def _text(value: str, limit: int = 300) -> str:
-    return nfkc(clean_text(value or "")).strip()[:limit]
+    if not value:
+        return ""
+    return nfkc(clean_text(value)).strip()[:limit]
 
 
 def _date(value: str) -> dt.date | None:
-    value = (value or "").strip()
+    value = value.strip() if value else ""
     return parse_date(value) if value else None
 
 
-def parse_rows(rows: list[list[str]]) -> Iterator[Row | Problem]:
+def parse_rows(
+    rows: list[list[str]], keep: Callable[[dict[str, Any]], bool] | None = None
+) -> Iterator[Row | Problem | Outside]:
+    """Each row as the fields Kyodo keeps, or a problem; with `keep` (e.g. `in_city`), a
+    row it refuses is only an `Outside`, as soon as its number, authority and address are
+    read: the national file holds every corporation of Japan, few of them the city's."""
     header = rows[0]
     index = {name: i for i, name in enumerate(header)}
+    field_index = [(n, index[column]) for n, column in enumerate(FIELD_COLUMNS, 1)]
 
     def get(row: list[str], column: str) -> str:
         i = index[column]
@@ -161,6 +176,14 @@ def parse_rows(rows: list[list[str]]) -> Iterator[Row | Problem]:
         if len(number) != 13:
             yield Problem(line, _("法人番号が13桁ではありません。"))
             continue
+        where = {
+            "authority": _text(get(row, "所轄庁"), 100),
+            "delegated_to": _text(get(row, "権限移譲先市町村"), 100),
+            "address": _text(get(row, "主たる事務所の所在地")),
+        }
+        if keep is not None and not keep(where):
+            yield Outside(line)
+            continue
         try:
             certified_on = _date(get(row, "法人設立認証年月日"))
             established_on = _date(get(row, "設立年月日"))
@@ -172,8 +195,8 @@ def parse_rows(rows: list[list[str]]) -> Iterator[Row | Problem]:
             continue
         fields = [
             str(n)
-            for n, column in enumerate(FIELD_COLUMNS, 1)
-            if nfkc(get(row, column)).strip() not in NO
+            for n, i in field_index
+            if i < len(row) and row[i] and nfkc(row[i]).strip() not in NO
         ]
         certified = any(get(row, c).strip() for c in CERTIFICATION_COLUMNS) or bool(
             certification_start
@@ -196,9 +219,7 @@ def parse_rows(rows: list[list[str]]) -> Iterator[Row | Problem]:
             {
                 "name": name,
                 "name_kana": normalize_reading(get(row, "法人名称カナ"))[:300],
-                "authority": _text(get(row, "所轄庁"), 100),
-                "delegated_to": _text(get(row, "権限移譲先市町村"), 100),
-                "address": _text(get(row, "主たる事務所の所在地")),
+                **where,
                 "representative": _text(get(row, "代表者氏名"), 200),
                 "certified_on": certified_on,
                 "established_on": established_on,
