@@ -52,7 +52,8 @@ def _insert(new: list[tuple[str, dict[str, Any]]], *, first_seen: NpoImport) -> 
     dates = {f.name for f in meta.concrete_fields if f.get_internal_type() == "DateField"}
     names = ["corporate_number", *npo.TRACKED, "first_seen", "updated_at"]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(n).column) for n in names)
+    column_of = {f.name: str(f.column) for f in meta.concrete_fields}
+    columns = ", ".join(quote(column_of[n]) for n in names)
     marks = ", ".join(["%s"] * len(names))
     adapt = connection.ops.adapt_datefield_value
     updated_at = connection.ops.adapt_datetimefield_value(timezone.now())

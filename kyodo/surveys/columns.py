@@ -84,7 +84,9 @@ class Columns:
     def everyone(self) -> np.ndarray:
         return np.packbits(np.ones(self.respondents, dtype=bool))
 
-    def per_option(self, question_id: int, among: np.ndarray | None = None) -> dict[int, int]:
+    def per_option(
+        self, question_id: int, among: np.ndarray | None = None
+    ) -> dict[int | None, int]:
         """Option id → respondents who marked it (within the first k), among the packed
         column `among` (everyone by default)."""
         matrix = self.counted.get(question_id)
@@ -253,7 +255,7 @@ def pack(columns: Columns, question_id: int) -> bytes:
     return buffer.getvalue()
 
 
-def unpack(columns: Columns, question_id: int, data: bytes) -> None:
+def unpack(columns: Columns, question_id: int, data: bytes | memoryview) -> None:
     with np.load(io.BytesIO(bytes(data)), allow_pickle=False) as arrays:
         columns.answered[question_id] = arrays["answered"]
         if "counted" in arrays:

@@ -149,7 +149,7 @@ def cross_tab(column: Question, by: Question, everyone: int) -> tabulate.CrossTa
     options = data.options[column.pk]
     group_counts = {
         group: (
-            {o: int(c) for o, c in zip(options, per_group[i], strict=True)},
+            dict[int | None, int](zip(options, map(int, per_group[i]), strict=True)),
             int(answered_in_group[i]),
         )
         for i, group in enumerate(data.options[by.pk])
