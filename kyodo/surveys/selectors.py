@@ -1,10 +1,10 @@
 """Reads of the surveys app: the questionnaire, and the counts behind every table.
 
-The tables count the edition's answer columns (kyodo.surveys.columns: one packed array
-per question, kept exact with the answer rows), population counts of packed bits per table
-and the AND of two questions' columns per cross-tabulation, in two queries whatever the number of respondents.
-The arithmetic on the counts is kyodo.surveys.tabulate; the drill-down to the respondents
-behind a cell reads the answer rows.
+The tables count the edition's answer columns (kyodo.surveys.columns: one packed array per
+question, kept exact with the answer rows): population counts of packed bits for a table,
+the AND of two questions' columns for a cross-tabulation, in two queries whatever the
+number of respondents. The arithmetic on the counts is kyodo.surveys.tabulate; the
+drill-down to the respondents behind a cell reads the answer rows.
 """
 
 from __future__ import annotations
