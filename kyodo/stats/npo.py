@@ -204,9 +204,7 @@ def parse_rows(
             yield Problem(line, _("日付が読めません（%(n)s）。") % {"n": number})
             continue
         fields = [str(n) for n, i in field_index if row[i] and nfkc(row[i]).strip() not in NO]
-        certified = any(row[i].strip() for i in certification_index) or bool(
-            certification_start
-        )
+        certified = any(row[i].strip() for i in certification_index) or bool(certification_start)
         if revoked or (certification_end and certification_end < today):
             certified = False
         note = _text(get(row, "解散情報"))
