@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -76,6 +76,13 @@ class Problem:
     message: str
 
 
+@dataclass
+class Outside:
+    """A row of a corporation that is not the city's: not read further."""
+
+    line: int
+
+
 def read_csv(data: bytes) -> list[list[str]]:
     """The rows of the CSV inside the ZIP (or of a bare CSV), header included."""
     if data[:2] == b"PK":
@@ -124,6 +131,13 @@ def _towns() -> tuple[str, ...]:
     )
 
 
+@cache
+def _towns_pattern() -> re.Pattern[str]:
+    """Any of the towns, as one search (the national file has tens of thousands of rows)."""
+    towns = sorted(_towns(), key=len, reverse=True)
+    return re.compile("|".join(re.escape(t) for t in towns) if towns else "(?!)")
+
+
 def in_city(values: dict[str, Any], city: str | None = None) -> bool:
     city = city or settings.KYODO_CITY_NAME
     if city in (values["authority"], values["delegated_to"]):
@@ -133,33 +147,52 @@ def in_city(values: dict[str, Any], city: str | None = None) -> bool:
         return False
     if city in address:
         return True
-    return any(town in address for town in _towns())
+    return _towns_pattern().search(address) is not None
 
 
 def _text(value: str, limit: int = 300) -> str:
-    return nfkc(clean_text(value or "")).strip()[:limit]
+    if not value:
+        return ""
+    return nfkc(clean_text(value)).strip()[:limit]
 
 
 def _date(value: str) -> dt.date | None:
-    value = (value or "").strip()
+    value = value.strip() if value else ""
     return parse_date(value) if value else None
 
 
-def parse_rows(rows: list[list[str]]) -> Iterator[Row | Problem]:
+def parse_rows(
+    rows: list[list[str]], keep: Callable[[dict[str, Any]], bool] | None = None
+) -> Iterator[Row | Problem | Outside]:
+    """Each row as the fields Kyodo keeps, or a problem; with `keep` (e.g. `in_city`), a
+    row it refuses is only an `Outside`, as soon as its number, authority and address are
+    read: the national file holds every corporation of Japan, few of them the city's."""
     header = rows[0]
+    width = len(header)
     index = {name: i for i, name in enumerate(header)}
+    field_index = [(n, index[column]) for n, column in enumerate(FIELD_COLUMNS, 1)]
+    certification_index = [index[c] for c in CERTIFICATION_COLUMNS]
 
     def get(row: list[str], column: str) -> str:
-        i = index[column]
-        return row[i] if i < len(row) else ""
+        return row[index[column]]
 
     today = dt.date.today()
     for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():  # a blank line (one C call, not one per cell)
             continue
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
         number = re.sub(r"\D", "", nfkc(get(row, "法人番号")))
         if len(number) != 13:
             yield Problem(line, _("法人番号が13桁ではありません。"))
+            continue
+        where = {
+            "authority": _text(get(row, "所轄庁"), 100),
+            "delegated_to": _text(get(row, "権限移譲先市町村"), 100),
+            "address": _text(get(row, "主たる事務所の所在地")),
+        }
+        if keep is not None and not keep(where):
+            yield Outside(line)
             continue
         try:
             certified_on = _date(get(row, "法人設立認証年月日"))
@@ -170,14 +203,8 @@ def parse_rows(rows: list[list[str]]) -> Iterator[Row | Problem]:
         except ValueError:
             yield Problem(line, _("日付が読めません（%(n)s）。") % {"n": number})
             continue
-        fields = [
-            str(n)
-            for n, column in enumerate(FIELD_COLUMNS, 1)
-            if nfkc(get(row, column)).strip() not in NO
-        ]
-        certified = any(get(row, c).strip() for c in CERTIFICATION_COLUMNS) or bool(
-            certification_start
-        )
+        fields = [str(n) for n, i in field_index if row[i] and nfkc(row[i]).strip() not in NO]
+        certified = any(row[i].strip() for i in certification_index) or bool(certification_start)
         if revoked or (certification_end and certification_end < today):
             certified = False
         note = _text(get(row, "解散情報"))
@@ -196,9 +223,7 @@ def parse_rows(rows: list[list[str]]) -> Iterator[Row | Problem]:
             {
                 "name": name,
                 "name_kana": normalize_reading(get(row, "法人名称カナ"))[:300],
-                "authority": _text(get(row, "所轄庁"), 100),
-                "delegated_to": _text(get(row, "権限移譲先市町村"), 100),
-                "address": _text(get(row, "主たる事務所の所在地")),
+                **where,
                 "representative": _text(get(row, "代表者氏名"), 200),
                 "certified_on": certified_on,
                 "established_on": established_on,

@@ -18,3 +18,9 @@ def can_manage(user: Any, obj: Any = None) -> Decision:
     if not user.has_role(Role.OFFICE, Role.CENTER):
         return deny(_("統計の管理は、協働担当課と市民活動センターの職員だけが行えます。"))
     return ALLOW
+
+
+@predicate("stats.view_current_state")
+def can_view_current_state(user: Any, obj: Any = None) -> Decision:
+    """「市民活動の現状」 is public, on the web and as its PDF report."""
+    return ALLOW

@@ -97,10 +97,11 @@ def npo_totals() -> dict[str, int]:
     )
 
 
-def groups_by_year(years: int = 10) -> list[tuple[int, int]]:
+def groups_by_year(years: int = 10, until: int | None = None) -> list[tuple[int, int]]:
     """Registered groups at the end of each of the last fiscal years (registrations run to
-    31 March, so a group registered then was registered for the whole year)."""
-    this_year = fiscal_year(dt.date.today())
+    31 March, so a group registered then was registered for the whole year), up to `until`
+    (this fiscal year by default)."""
+    this_year = until or fiscal_year(dt.date.today())
     rows = []
     for year in range(this_year - years + 1, this_year + 1):
         end = fiscal_year_end(year)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,37 @@ def _progress(record: NpoImport, **fields: Any) -> None:
     NpoImport.objects.filter(pk=record.pk).update(**fields)
 
 
+def _insert(new: list[tuple[str, dict[str, Any]]], *, first_seen: NpoImport) -> None:
+    """Insert new corporations with one prepared statement run for every row: the same
+    rows through bulk_create spend seconds compiling each of half a million values into
+    SQL (the NPO import of 60,000 rows did 5.8 s of its 11 s there)."""
+    if not new:
+        return
+    meta = NpoCorporation._meta
+    dates = {f.name for f in meta.concrete_fields if f.get_internal_type() == "DateField"}
+    names = ["corporate_number", *npo.TRACKED, "first_seen", "updated_at"]
+    quote = connection.ops.quote_name
+    column_of = {f.name: str(f.column) for f in meta.concrete_fields}
+    columns = ", ".join(quote(column_of[n]) for n in names)
+    marks = ", ".join(["%s"] * len(names))
+    adapt = connection.ops.adapt_datefield_value
+    updated_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = [
+        (
+            number,
+            *(adapt(values[n]) if n in dates else values[n] for n in npo.TRACKED),
+            first_seen.pk,
+            updated_at,
+        )
+        for number, values in new
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})",  # noqa: S608
+            rows,
+        )
+
+
 def npo_import_run(*, record: NpoImport) -> NpoImport:
     """Read the file and upsert the city's corporations by 法人番号, in chunks so that the
     progress shows while it runs; report what changed."""
@@ -55,13 +87,14 @@ def npo_import_run(*, record: NpoImport) -> NpoImport:
     kept: dict[str, npo.Row] = {}
     problems: list[dict[str, Any]] = []
     outside = 0
-    for item in npo.parse_rows(rows):
+    city = str(settings.KYODO_CITY_NAME)  # read once, not per row of the national file
+    for item in npo.parse_rows(rows, keep=lambda values: npo.in_city(values, city)):
         if isinstance(item, npo.Problem):
             problems.append({"line": item.line, "message": item.message})
-        elif npo.in_city(item.values):
-            kept[item.corporate_number] = item  # a later row of the same number wins
-        else:
+        elif isinstance(item, npo.Outside):
             outside += 1
+        else:
+            kept[item.corporate_number] = item  # a later row of the same number wins
     numbers = list(kept)
     created = updated = unchanged = dissolved = 0
     changes: list[dict[str, Any]] = []
@@ -78,7 +111,7 @@ def npo_import_run(*, record: NpoImport) -> NpoImport:
                 values = kept[number].values
                 current = existing.get(number)
                 if current is None:
-                    new.append(NpoCorporation(corporate_number=number, first_seen=record, **values))
+                    new.append((number, values))
                     continue
                 diff = {
                     k: [getattr(current, k), v]
@@ -97,7 +130,7 @@ def npo_import_run(*, record: NpoImport) -> NpoImport:
                     changes.append(
                         {"number": number, "name": values["name"], "changes": jsonable(diff)}
                     )
-            NpoCorporation.objects.bulk_create(new, batch_size=1000)
+            _insert(new, first_seen=record)
             if changed:
                 NpoCorporation.objects.bulk_update(
                     changed, [*npo.TRACKED, "updated_at"], batch_size=1000

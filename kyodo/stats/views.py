@@ -7,13 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.http import acting_user
 from kyodo.core.once import once_per_submit
 from kyodo.core.permissions import authorize
-from kyodo.japan.calendar import wareki_fiscal_year
+from kyodo.documents.types.stats import CurrentState
+from kyodo.japan.calendar import fiscal_year, wareki_fiscal_year
 from kyodo.stats import selectors, services
 from kyodo.stats.forms import CityYearForm, NpoUploadForm
 from kyodo.stats.models import NpoImport
@@ -56,6 +58,7 @@ def current_state(request: HttpRequest) -> HttpResponse:
             _("活動分野別の登録団体数（重複あり）"),
             [(name, n) for _num, name, n in groups_field],
         ),
+        "report": CurrentState(fiscal_year(timezone.localdate())),
         "survey_blocks": [
             (edition, [{"table": t, "chart": charts.bar_chart(t)} for t in tables])
             for edition, tables in featured_tables()

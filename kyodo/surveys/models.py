@@ -92,6 +92,10 @@ class Edition(models.Model):
     period_start = models.DateField(_("調査期間（開始）"), null=True, blank=True)
     period_end = models.DateField(_("調査期間（終了）"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped in the same transaction as every write of this edition's answers
+    # (kyodo.surveys.columns.answers_changed): the answer columns built from an older
+    # version are stale and are never read.
+    answers_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["survey", "-fiscal_year"]
@@ -324,3 +328,32 @@ class SecondKeying(models.Model):
 
     def __str__(self) -> str:
         return f"{self.respondent_id}"
+
+
+class AnswerStore(models.Model):
+    """The answers of an edition kept as columns, one per question (AnswerColumn), built
+    from the answer rows at `version` of Edition.answers_version: derived data that the
+    tables read instead of the rows (kyodo.surveys.columns)."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="answer_store")
+    version = models.PositiveIntegerField()
+    respondents = models.PositiveIntegerField()
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}@{self.version}"
+
+
+class AnswerColumn(models.Model):
+    store = models.ForeignKey(AnswerStore, on_delete=models.CASCADE, related_name="columns")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    # numpy arrays in .npz form (kyodo.surveys.columns.pack).
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["store", "question"], name="surveys_column_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}:{self.question_id}"

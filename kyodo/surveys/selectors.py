@@ -1,40 +1,32 @@
 """Reads of the surveys app: the questionnaire, and the counts behind every table.
 
-The raw SQL below is portable (it runs unchanged on SQLite and PostgreSQL); the only text
-formatted into it is runs of %s placeholders and the fixed sub-group clause of
-`_condition_sql`, so every value travels as a parameter (hence the S608 waivers).
-
-Counting is done by the database: one GROUP BY over the answers of an edition for every
-question's table, one or two more per cross-tabulation, whatever the number of
-respondents. The arithmetic on the counts is kyodo.surveys.tabulate.
+The tables count the edition's answer columns (kyodo.surveys.columns: one packed array per
+question, kept exact with the answer rows): population counts of packed bits for a table,
+the AND of two questions' columns for a cross-tabulation, in two queries whatever the
+number of respondents. The arithmetic on the counts is kyodo.surveys.tabulate; the
+drill-down to the respondents behind a cell reads the answer rows.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
-from django.db import connection
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
+import numpy as np
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from kyodo.surveys import tabulate
+from kyodo.surveys import columns, tabulate
 from kyodo.surveys.models import (
     Answer,
     Edition,
     EditionStatus,
-    Kind,
     Option,
     Question,
     Respondent,
     SecondKeying,
     Survey,
 )
-
-PositionCounts = dict[tuple[int | None, int], int]
 
 
 def surveys_for_staff() -> QuerySet[Survey]:
@@ -91,78 +83,24 @@ def info(question: Question) -> tabulate.QuestionInfo:
     )
 
 
-def _limit(question: Question) -> int:
-    return (
-        question.max_choices if question.kind == Kind.MULTIPLE and question.max_choices else 32767
+def _table(question: Question, data: columns.Columns, everyone: int) -> tabulate.Table:
+    asked = data.asked(question)
+    summary = data.number_summary(question.pk)
+    return tabulate.table_of(
+        info(question),
+        base=everyone if asked is None else columns.count(asked),
+        per_option=data.per_option(question.pk),
+        answered=columns.count(data.answered[question.pk]),
+        number=tabulate.NumberSummary(*summary) if summary else None,
     )
 
 
-def _condition_sql(question: Question, alias: str) -> tuple[str, list[Any]]:
-    """SQL that is true when `alias`.respondent_id was asked `question` (its sub-group)."""
-    if not question.condition_question_id:
-        return "1=1", []
-    parent = question.condition_question
-    assert parent is not None  # condition_question_id is set
-    option_ids = [o.pk for o in question.condition_options.all()] or [0]
-    marks = ", ".join(["%s"] * len(option_ids))
-    sql = (
-        "EXISTS (SELECT 1 FROM surveys_answer p WHERE p.respondent_id = "  # noqa: S608
-        f"{alias}.respondent_id AND p.question_id = %s AND p.option_id IN ({marks}) "
-        "AND p.position <= %s)"
-    )
-    return sql, [parent.pk, *option_ids, _limit(parent)]
-
-
-def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
-def base_of(question: Question, everyone: int) -> int:
-    """n of a question: everyone, or the sub-group a follow-up question was asked of."""
-    if not question.condition_question_id:
-        return everyone
-    parent = question.condition_question
-    assert parent is not None
-    option_ids = [o.pk for o in question.condition_options.all()] or [0]
-    marks = ", ".join(["%s"] * len(option_ids))
-    rows = _rows(
-        "SELECT COUNT(DISTINCT respondent_id) FROM surveys_answer WHERE question_id = %s "  # noqa: S608
-        f"AND option_id IN ({marks}) AND position <= %s",
-        [parent.pk, *option_ids, _limit(parent)],
-    )
-    return int(rows[0][0])
-
-
-def _position_counts(question_ids: Sequence[int]) -> dict[int, PositionCounts]:
-    counts: dict[int, PositionCounts] = defaultdict(dict)
-    if not question_ids:
-        return counts
-    marks = ", ".join(["%s"] * len(question_ids))
-    for question_id, option_id, position, count in _rows(
-        "SELECT question_id, option_id, position, COUNT(*) FROM surveys_answer "  # noqa: S608
-        f"WHERE question_id IN ({marks}) GROUP BY question_id, option_id, position",
-        list(question_ids),
-    ):
-        counts[question_id][(option_id, position)] = count
-    return counts
-
-
-def _number_summaries(questions: Sequence[Question]) -> dict[int, tabulate.NumberSummary]:
-    ids = [q.pk for q in questions if q.kind == Kind.NUMBER]
-    rows = (
-        Answer.objects.filter(question_id__in=ids, number__isnull=False)
-        .values("question_id")
-        .annotate(n=Count("pk"), total=Sum("number"), low=Min("number"), high=Max("number"))
-        .order_by()
-    )
-    return {
-        r["question_id"]: tabulate.NumberSummary(
-            r["n"], Decimal(r["total"] or 0), r["low"], r["high"]
-        )
-        for r in rows
-    }
+def _with_parents(questions: Sequence[Question]) -> set[int]:
+    """The questions whose columns the tables need: each one, and the question a follow-up
+    depends on (its sub-group is the base)."""
+    ids = {q.pk for q in questions}
+    ids.update(q.condition_question_id for q in questions if q.condition_question_id)
+    return ids
 
 
 @dataclass
@@ -178,18 +116,9 @@ def edition_results(
 ) -> EditionResults:
     """Every question's table, with the difference from the previous edition in points."""
     questions = questions if questions is not None else questions_of(edition)
-    everyone = submitted(edition).count()
-    counts = _position_counts([q.pk for q in questions])
-    numbers = _number_summaries(questions)
-    tables = [
-        tabulate.question_table(
-            info(q),
-            base=base_of(q, everyone),
-            by_position=counts.get(q.pk, {}),
-            number=numbers.get(q.pk),
-        )
-        for q in questions
-    ]
+    data = columns.load(edition.pk, _with_parents(questions))
+    everyone = data.respondents
+    tables = [_table(q, data, everyone) for q in questions]
     previous = previous_edition(edition) if with_previous else None
     if previous is not None:
         before = {t.question.code: t for t in edition_results(previous, with_previous=False).tables}
@@ -198,50 +127,50 @@ def edition_results(
 
 
 def cross_tab(column: Question, by: Question, everyone: int) -> tabulate.CrossTab:
-    """`column`'s table within each group of `by` (both choice questions of one edition)."""
-    condition, params = _condition_sql(column, "b")
-    total_base = base_of(column, everyone)
-    total_counts = _position_counts([column.pk]).get(column.pk, {})
-    group_bases = dict(
-        _rows(
-            "SELECT b.option_id, COUNT(*) FROM surveys_answer b WHERE b.question_id = %s "  # noqa: S608
-            f"AND b.position <= %s AND {condition} GROUP BY b.option_id",
-            [by.pk, _limit(by), *params],
-        )
+    """`column`'s table within each group of `by` (both choice questions of one edition).
+
+    A group's n is the respondents of the group who were asked `column`; its counts are the
+    group's answers to `column`; the 無回答 row is the respondents who did not answer `by`
+    at all."""
+    data = columns.load(column.edition_id, _with_parents([column, by]))
+    asked = data.asked(column)
+    answers = data.counted[column.pk]  # packed: bytes × options
+    answered = data.answered[column.pk]
+    groups = data.counted[by.pk]
+    by_answered = data.answered[by.pk]
+    in_base = groups if asked is None else groups & asked[:, None]
+    grouped = columns.count(by_answered if asked is None else by_answered & asked)
+    total_base = everyone if asked is None else columns.count(asked)
+    # Respondents in each (group, option): the AND of the two columns, counted.
+    per_group = np.bitwise_count(groups[:, :, None] & answers[:, None, :]).sum(
+        axis=0, dtype=np.int64
     )
-    grouped = _rows(
-        "SELECT COUNT(*) FROM surveys_answer b WHERE b.question_id = %s AND b.position = 1 "  # noqa: S608
-        f"AND {condition}",
-        [by.pk, *params],
-    )[0][0]
-    group_counts: dict[int, PositionCounts] = defaultdict(dict)
-    for group, option_id, position, count in _rows(
-        "SELECT b.option_id, a.option_id, a.position, COUNT(*) FROM surveys_answer a "
-        "JOIN surveys_answer b ON b.respondent_id = a.respondent_id "
-        "WHERE a.question_id = %s AND b.question_id = %s AND b.position <= %s "
-        "GROUP BY b.option_id, a.option_id, a.position",
-        [column.pk, by.pk, _limit(by)],
-    ):
-        group_counts[group][(option_id, position)] = count
-    unknown_counts: PositionCounts = {
-        (option_id, position): count
-        for option_id, position, count in _rows(
-            "SELECT a.option_id, a.position, COUNT(*) FROM surveys_answer a "
-            "WHERE a.question_id = %s AND NOT EXISTS (SELECT 1 FROM surveys_answer b "
-            "WHERE b.respondent_id = a.respondent_id AND b.question_id = %s) "
-            "GROUP BY a.option_id, a.position",
-            [column.pk, by.pk],
+    answered_in_group = np.bitwise_count(groups & answered[:, None]).sum(axis=0, dtype=np.int64)
+    options = data.options[column.pk]
+    group_counts = {
+        group: (
+            dict[int | None, int](zip(options, map(int, per_group[i]), strict=True)),
+            int(answered_in_group[i]),
         )
+        for i, group in enumerate(data.options[by.pk])
     }
-    return tabulate.cross_tab(
+    unknown = ~by_answered & data.everyone()  # did not answer `by` (the bits past n stay 0)
+    return tabulate.cross_tab_of(
         info(column),
         info(by),
         total_base=total_base,
-        total_counts=total_counts,
-        group_bases=group_bases,
-        group_counts=group_counts,
-        unknown_base=max(total_base - int(grouped), 0),
-        unknown_counts=unknown_counts,
+        total=(data.per_option(column.pk), columns.count(answered)),
+        group_bases={
+            o: int(c)
+            for o, c in zip(
+                data.options[by.pk],
+                np.bitwise_count(in_base).sum(axis=0, dtype=np.int64),
+                strict=True,
+            )
+        },
+        groups=group_counts,
+        unknown_base=max(total_base - grouped, 0),
+        unknown=(data.per_option(column.pk, unknown), columns.count(answered & unknown)),
     )
 
 
@@ -253,7 +182,7 @@ def asked(question: Question, edition: Edition) -> QuerySet[Respondent]:
             pk__in=Answer.objects.filter(
                 question_id=question.condition_question_id,
                 option__in=question.condition_options.all(),
-                position__lte=_limit(question.condition_question),  # type: ignore[arg-type]
+                position__lte=columns.limit_of(question.condition_question),  # type: ignore[arg-type]
             ).values("respondent_id")
         )
     return people
@@ -263,7 +192,7 @@ def _in_cell(question: Question, option_id: int | None) -> Q:
     answers = Answer.objects.filter(question=question)
     if option_id is None:  # 無回答
         return ~Q(pk__in=answers.values("respondent_id"))
-    chose = answers.filter(option_id=option_id, position__lte=_limit(question))
+    chose = answers.filter(option_id=option_id, position__lte=columns.limit_of(question))
     return Q(pk__in=chose.values("respondent_id"))
 
 

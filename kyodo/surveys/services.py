@@ -16,6 +16,7 @@ from kyodo.audit.services import audit_record
 from kyodo.core.errors import DomainError
 from kyodo.japan.text import nfkc
 from kyodo.surveys import values as v
+from kyodo.surveys.columns import answers_changed
 from kyodo.surveys.models import (
     CHOICE_KINDS,
     Answer,
@@ -223,6 +224,7 @@ def question_create(
                 _("前の設問にない選択肢の番号があります。"), field="condition_numbers"
             )
         question.condition_options.set(chosen)
+    answers_changed(edition.pk)  # the stored columns have none for the new question
     audit_record(actor=actor, action="surveys.question_created", target=question)
     return question
 
@@ -295,6 +297,7 @@ def _answers_for(
 def _replace_answers(respondent: Respondent, values: v.Values) -> None:
     respondent.answers.all().delete()
     Answer.objects.bulk_create(_answers_for(respondent, questions_of(respondent.edition), values))
+    answers_changed(respondent.edition_id)
 
 
 def _open_for_web(edition: Edition) -> None:
@@ -390,6 +393,7 @@ def paper_key(*, actor: Any, edition: Edition, paper_number: str, values: v.Valu
         submitted_at=now,
     )
     Answer.objects.bulk_create(_answers_for(respondent, questions_of(edition), values))
+    answers_changed(edition.pk)
     audit_record(actor=actor, action="surveys.paper_keyed", target=respondent)
     return respondent
 
@@ -534,6 +538,7 @@ def answers_import(
     for respondent, (_number, values) in zip(respondents, rows, strict=True):
         answers.extend(_answers_for(respondent, questions, values))
     Answer.objects.bulk_create(answers, batch_size=2000)
+    answers_changed(edition.pk)
     audit_record(
         actor=actor,
         action="surveys.answers_imported",

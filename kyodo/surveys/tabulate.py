@@ -21,7 +21,8 @@ The conventions (../shared/domain/survey_conventions.md), one place each:
   row and are named in a footnote, because the rows then do not add up to the total.
 - Comparison between editions: the difference of the two percentages, in points.
 
-The selectors (kyodo.surveys.selectors) count in SQL and hand the counts to this module.
+The selectors (kyodo.surveys.selectors) count the answer columns (kyodo.surveys.columns)
+and hand the counts to this module.
 """
 
 from __future__ import annotations
@@ -176,6 +177,19 @@ def question_table(
     number: NumberSummary | None = None,
 ) -> Table:
     per_option, answered = counted(question, by_position)
+    return table_of(question, base=base, per_option=per_option, answered=answered, number=number)
+
+
+def table_of(
+    question: QuestionInfo,
+    *,
+    base: int,
+    per_option: Mapping[int | None, int],
+    answered: int,
+    number: NumberSummary | None = None,
+) -> Table:
+    """A question's table from its counts already under the first-k rule: respondents per
+    option, and the number of people who answered."""
     rows = [Row(o.label, Cell(per_option.get(o.id, 0), base), o.id) for o in question.options]
     no_answer = Row(_("無回答"), Cell(max(base - answered, 0), base))
     return Table(question, base, rows, no_answer, answered, number)
@@ -230,16 +244,19 @@ class CrossTab:
         return [self.total, *self.groups, self.unknown]
 
 
+Counted = tuple[Mapping[int | None, int], int]  # respondents per option, and who answered
+
+
 def _cross_row(
     label: str,
     column: QuestionInfo,
     base: int,
-    by_position: Mapping[tuple[int | None, int], int],
+    counts: Counted,
     *,
     kind: str,
     group_option_id: int | None = None,
 ) -> CrossRow:
-    per_option, answered = counted(column, by_position)
+    per_option, answered = counts
     cells = [Cell(per_option.get(o.id, 0), base) for o in column.options]
     cells.append(Cell(max(base - answered, 0), base))
     return CrossRow(label, base, tuple(cells), group_option_id, kind)
@@ -262,21 +279,47 @@ def cross_tab(
     group_bases / group_counts: the same within each group (by the group's option id);
     unknown_base / unknown_counts: the same for the respondents of the base who are in no
     group (did not answer, or were not asked, the grouping question)."""
-    total = _cross_row(_("全体"), column, total_base, total_counts, kind="total")
-    groups = [
+    return cross_tab_of(
+        column,
+        by,
+        total_base=total_base,
+        total=counted(column, total_counts),
+        group_bases=group_bases,
+        groups={g: counted(column, c) for g, c in group_counts.items()},
+        unknown_base=unknown_base,
+        unknown=counted(column, unknown_counts),
+    )
+
+
+def cross_tab_of(
+    column: QuestionInfo,
+    by: QuestionInfo,
+    *,
+    total_base: int,
+    total: Counted,
+    group_bases: Mapping[int, int],
+    groups: Mapping[int, Counted],
+    unknown_base: int,
+    unknown: Counted,
+) -> CrossTab:
+    """`cross_tab` from counts already under the first-k rule (see `table_of`)."""
+    total_row = _cross_row(_("全体"), column, total_base, total, kind="total")
+    group_rows = [
         _cross_row(
             o.label,
             column,
             group_bases.get(o.id, 0),
-            group_counts.get(o.id, {}),
+            groups.get(o.id, ({}, 0)),
             kind="group",
             group_option_id=o.id,
         )
         for o in by.options
     ]
-    unknown = _cross_row(_("無回答"), column, unknown_base, unknown_counts, kind="unknown")
+    unknown_row = _cross_row(_("無回答"), column, unknown_base, unknown, kind="unknown")
     labels = [o.label for o in column.options] + [_("無回答")]
-    return CrossTab(column, by, total, groups, unknown, by.multiple, unknown_base, labels)
+    return CrossTab(
+        column, by, total_row, group_rows, unknown_row, by.multiple, unknown_base, labels
+    )
 
 
 def sampling_error_table(

@@ -53,9 +53,24 @@ EDITION: Workflow[Any] = Workflow(
                 OPEN,
                 _may_run,
                 guards=(_has_questions,),
+                event="surveys.edition_opened",
             ),
-            Transition("close", _("ウェブの受付を終える"), frozenset({OPEN}), CLOSED, _may_run),
-            Transition("reopen", _("受付を再開する"), frozenset({CLOSED}), OPEN, _may_run),
+            Transition(
+                "close",
+                _("ウェブの受付を終える"),
+                frozenset({OPEN}),
+                CLOSED,
+                _may_run,
+                event="surveys.edition_closed",
+            ),
+            Transition(
+                "reopen",
+                _("受付を再開する"),
+                frozenset({CLOSED}),
+                OPEN,
+                _may_run,
+                event="surveys.edition_reopened",
+            ),
         ]
     ),
 )

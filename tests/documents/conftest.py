@@ -17,6 +17,8 @@ from django.utils import timezone
 from kyodo.accounts.models import Role, User
 from kyodo.documents import registry, services, word
 from kyodo.documents.layout import Document
+from kyodo.documents.types.stats import CurrentState
+from kyodo.japan.calendar import fiscal_year
 from kyodo.proposals.models import (
     BudgetLine,
     ConsultationMeeting,
@@ -64,6 +66,7 @@ class Scene:
             "score_sheet": self.score_sheet,
             "results": self.committee,
             "notice": self.proposal,
+            "current_state": CurrentState(fiscal_year(timezone.localdate())),
         }[key]
 
 

@@ -332,6 +332,8 @@ MATRIX: dict[str, Rule] = {
     .get_only()
     .url(pk="score_sheet_a", fmt="=pdf"),
     "documents:results": PUBLIC.get_only().url(pk="review_call", fmt="=pdf"),
+    # the printed 「市民活動の現状」 is as public as the page (pk: the fiscal year it runs to)
+    "documents:current_state": PUBLIC.get_only().url(pk="=2024", fmt="=pdf"),
     "documents:notice": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE)
     .get_only()
     .url(pk="decided_a", fmt="=pdf"),
