@@ -162,3 +162,30 @@ def test_the_office_settles_a_condition_and_records_the_conclusion(
         _client(representative_a).get(reverse("projects:scan_download", args=[scan.pk])).status_code
         == 200
     )
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_lists_take_as_many_queries_for_many_projects_as_for_one(
+    project: Project, office_staff: Any, representative_a: Any, group_a: Any
+) -> None:
+    from kyodo.projects.services import project_create_from_proposal
+    from tests.proposals import factories as pf
+
+    office, group = _client(office_staff), _client(representative_a)
+    staff_url = reverse("projects:staff_list")
+    group_url = reverse("projects:group_list", args=[group_a.pk])
+    before = (_queries(office, staff_url), _queries(group, group_url))
+    for n in range(4):
+        proposal = pf.ProposalFactory(
+            group=group_a, section=project.section, status="adopted", title=f"事業{n}"
+        )
+        project_create_from_proposal(proposal=proposal, actor=office_staff)
+    assert (_queries(office, staff_url), _queries(group, group_url)) == before
