@@ -228,6 +228,26 @@ def agreement_update(
     return locked
 
 
+def segments_follow_agreement(*, agreement: Agreement) -> dict[int, list[int]]:
+    """At each conclusion the agreed cost split becomes each year's approved amount (what
+    payments are later checked against). Returns {fiscal year: [before, after]} of the years
+    that changed, for the conclusion's audit event."""
+    agreed = {c["year_index"]: c for c in agreement.content.get("costs") or []}
+    changed: dict[int, list[int]] = {}
+    for segment in agreement.project.segments.select_for_update().order_by("year_index"):
+        cost = agreed.get(segment.year_index)
+        if cost is None:
+            continue
+        city, group = int(cost.get("city") or 0), int(cost.get("group") or 0)
+        if (segment.approved_amount, segment.group_amount) == (city, group):
+            continue
+        changed[segment.fiscal_year] = [segment.approved_amount, city]
+        segment.approved_amount, segment.group_amount = city, group
+        segment.total_cost = city + group
+        segment.save(update_fields=["approved_amount", "group_amount", "total_cost"])
+    return changed
+
+
 def agreement_transition(
     *, actor: User, agreement: Agreement, action: str, reason: str = ""
 ) -> Agreement:

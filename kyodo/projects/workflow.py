@@ -111,6 +111,12 @@ def _concluded(move: Move[Any]) -> None:
     move.payload["round"] = move.obj.round
 
 
+def _segments_follow_agreement(move: Move[Any]) -> None:
+    from kyodo.projects.services import segments_follow_agreement
+
+    move.changes["approved_amounts"] = segments_follow_agreement(agreement=move.obj)
+
+
 def _save_change_version(move: Move[Any]) -> None:
     from kyodo.projects.services import agreement_version_save
 
@@ -237,6 +243,7 @@ AGREEMENT: Workflow[Any] = Workflow(
                 guards=(_ready_to_conclude,),
                 by_person=False,  # agreement_conclude attaches the signed scan first
                 effects=(_concluded,),
+                after=(_segments_follow_agreement,),
                 event="agreement.conclude",
             ),
             Transition(

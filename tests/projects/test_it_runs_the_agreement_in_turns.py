@@ -209,3 +209,33 @@ def test_only_the_office_cancels_and_a_cancelled_agreement_stays_so(
     )
     agreement.refresh_from_db()
     assert agreement.status == "cancelled"
+
+
+def test_the_concluded_cost_split_becomes_each_years_approved_amount(
+    project: Project, representative_a: Any, department_staff: Any, office_staff: Any
+) -> None:
+    agreement = project.agreement  # type: ignore[attr-defined]
+    costs = [dict(c) for c in agreement.content["costs"]]
+    costs[1].update(city=280_000, group=120_000)
+    services.agreement_update(actor=representative_a, agreement=agreement, content={"costs": costs})
+    walk_to_confirming(project, representative_a, department_staff)
+    services.agreement_transition(
+        actor=representative_a, agreement=agreement, action="confirm_group"
+    )
+    services.agreement_transition(
+        actor=department_staff, agreement=agreement, action="confirm_department"
+    )
+    services.condition_settle(actor=office_staff, condition=project.conditions.get(), note="済")
+    segment = project.segments.get(year_index=2)
+    assert segment.approved_amount == 300_000  # from the proposal's budget until concluded
+    services.agreement_conclude(
+        actor=office_staff, agreement=agreement, upload=_scan(), concluded_on=dt.date(2026, 4, 1)
+    )
+    amounts = list(
+        project.segments.order_by("year_index").values_list("approved_amount", flat=True)
+    )
+    assert amounts == [400_000, 280_000, 200_000]
+    segment.refresh_from_db()
+    assert (segment.group_amount, segment.total_cost) == (120_000, 400_000)
+    audit = AuditEvent.objects.get(action="agreement.conclude", target_id=str(agreement.pk))
+    assert audit.changes["approved_amounts"] == {"2027": [300_000, 280_000]}
