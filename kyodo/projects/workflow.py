@@ -61,6 +61,12 @@ def _may_cancel(user: Any, agreement: Any) -> Decision:
 # --- guards and effects -----------------------------------------------------------------
 
 
+def _has_department(user: Any, agreement: Any, params: dict[str, Any]) -> Decision:
+    if agreement.project.section_id is None:
+        return deny(_("この事業の担当課が決まっていません。協働担当課にお問い合わせください。"))
+    return ALLOW
+
+
 def _group_not_yet_confirmed(user: Any, agreement: Any, params: dict[str, Any]) -> Decision:
     if agreement.group_confirmed_at is not None:
         return deny(_("団体はこの協定書をすでに確認しています。"))
@@ -180,6 +186,7 @@ AGREEMENT: Workflow[Any] = Workflow(
                 frozenset({DRAFTING_BY_GROUP}),
                 DRAFTING_BY_DEPARTMENT,
                 _may_act_as_group,
+                guards=(_has_department,),
                 effects=(_clear_return,),
                 event="agreement.to_department",
                 description=_("団体が案を保存し、担当課の確認に回します。"),

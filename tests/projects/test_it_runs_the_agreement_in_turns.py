@@ -239,3 +239,17 @@ def test_the_concluded_cost_split_becomes_each_years_approved_amount(
     assert (segment.group_amount, segment.total_cost) == (120_000, 400_000)
     audit = AuditEvent.objects.get(action="agreement.conclude", target_id=str(agreement.pk))
     assert audit.changes["approved_amounts"] == {"2027": [300_000, 280_000]}
+
+
+def test_a_project_without_a_department_cannot_be_passed_on(
+    office_staff: Any, group_a: Any, representative_a: Any
+) -> None:
+    from tests.projects.conftest import adopted, make_final
+
+    project = make_final(office_staff, adopted(office_staff, group_a, None))
+    with pytest.raises(TransitionRefused, match="担当課が決まっていません"):
+        services.agreement_transition(
+            actor=representative_a,
+            agreement=project.agreement,  # type: ignore[attr-defined]
+            action="to_department",
+        )
