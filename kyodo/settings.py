@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kyodo.programmes",
     "kyodo.proposals",
     "kyodo.review",
+    "kyodo.projects",
     "kyodo.documents",
     "kyodo.surveys",
     "kyodo.stats",

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record
 from kyodo.core.errors import DomainError, create_once
-from kyodo.core.events import audience, mail_subject, notify, people
+from kyodo.core.events import audience, emit, mail_subject, notify, people
 from kyodo.core.permissions import authorize
 from kyodo.programmes.models import Call
 from kyodo.proposals import workflow
@@ -513,6 +513,14 @@ def budget_passed(*, actor: User, committee: Committee, passed_on: dt.date) -> i
             action="review.decision_final",
             target=decision.proposal,
             changes={"provisional": [True, False]},
+        )
+        # The final decision (確定): an adopted proposal becomes a project from here
+        # (kyodo.projects.handlers).
+        emit(
+            "proposal.decision_final",
+            obj=decision.proposal,
+            actor=actor,
+            payload={"outcome": decision.outcome},
         )
         notify(
             to=[audience("group", decision.proposal.group)],

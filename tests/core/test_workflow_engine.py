@@ -113,6 +113,18 @@ def _survey_edition(people: dict[str, Any]) -> Any:
     return edition
 
 
+def _agreement(people: dict[str, Any]) -> Any:
+    from kyodo.projects.services import project_create_from_proposal
+
+    section = people["department"].role_assignments.get().section
+    proposal = pf.ProposalFactory(
+        call=people["call"], group=people["group"], section=section, status="adopted", years=2
+    )
+    pf.balanced_budget(proposal, city=300_000, own=50_000)
+    project = project_create_from_proposal(proposal=proposal, actor=people["office"])
+    return project.agreement
+
+
 # Each registered workflow names how to make a fresh record of it here: a new workflow
 # without a row fails test_it_knows_how_to_make_a_record_of_every_workflow.
 MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -122,6 +134,7 @@ MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "booking": _booking,
     "lottery_entry": _lottery_entry,
     "survey_edition": _survey_edition,
+    "agreement": _agreement,
 }
 ROLES = ["representative", "member", "outsider", "office", "center", "department"]
 

@@ -19,6 +19,8 @@ from kyodo.documents import registry, services, word
 from kyodo.documents.layout import Document
 from kyodo.documents.types.stats import CurrentState
 from kyodo.japan.calendar import fiscal_year
+from kyodo.projects.models import Agreement
+from kyodo.projects.services import agreement_update, project_create_from_proposal
 from kyodo.proposals.models import (
     BudgetLine,
     ConsultationMeeting,
@@ -55,6 +57,7 @@ class Scene:
     meeting: FourPartyConsultation
     committee: Committee
     score_sheet: ScoreSheet
+    agreement: Agreement
 
     def record(self, key: str) -> Any:
         return {
@@ -67,6 +70,8 @@ class Scene:
             "results": self.committee,
             "notice": self.proposal,
             "current_state": CurrentState(fiscal_year(timezone.localdate())),
+            "agreement": self.agreement,
+            "change_agreement": self.agreement,
         }[key]
 
 
@@ -211,9 +216,19 @@ def build_scene(
         actor=office, committee=committee, general_comment="全体に水準が高かった。"
     )
     proposal = Proposal.objects.get(pk=proposal.pk)
+    # The project and its agreement (made here rather than by the budget passing, which
+    # would make the notice final); the group rewrote the purpose once.
+    agreement = project_create_from_proposal(proposal=proposal, actor=office).agreement
+    agreement_update(
+        actor=rep,
+        agreement=agreement,
+        content={"purpose": "子どもと高齢者の孤食をなくし、𠮷田地区に居場所をつくる"},
+    )
     score_sheet = ScoreSheet.objects.filter(proposal=proposal, member__user=members[0]).first()
     assert score_sheet is not None
-    return Scene(office, rep, members, group, sheet, proposal, meeting, committee, score_sheet)
+    return Scene(
+        office, rep, members, group, sheet, proposal, meeting, committee, score_sheet, agreement
+    )
 
 
 @pytest.fixture

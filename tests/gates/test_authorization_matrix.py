@@ -139,6 +139,11 @@ from tests.proposals.gate_world import proposals_world  # noqa: E402
 
 WORLD_BUILDERS.append(proposals_world)
 
+# projects (the project and its agreement): tests/projects/gate_world.py
+from tests.projects.gate_world import projects_world  # noqa: E402
+
+WORLD_BUILDERS.append(projects_world)
+
 # documents (PDF and Word): tests/documents/gate_world.py (uses the review world's objects)
 from tests.documents.gate_world import documents_world  # noqa: E402
 
@@ -262,6 +267,27 @@ MATRIX: dict[str, Rule] = {
     "review:notice": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE).url(pk="decided_a"),
     "review:schedule": PUBLIC.url(call_pk="review_call"),
     "review:results": PUBLIC.url(call_pk="review_call"),
+    # projects: the group's own, the department's own, the office's all
+    "projects:staff_list": STAFF(Role.OFFICE, Role.DEPARTMENT),
+    "projects:group_list": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE).url(group_pk="group_a"),
+    "projects:detail": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT).url(
+        pk="project_a"
+    ),
+    "projects:agreement_versions": OWNER_OR_STAFF(
+        GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT
+    ).url(pk="project_a"),
+    "projects:scan_download": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT).url(
+        pk="scan_a"
+    ),
+    # the agreement is the group's to draft in the world; the department's and office's steps
+    "projects:agreement_edit": ONLY(GROUP_A_MEMBERS).url(pk="project_a"),
+    "projects:agreement_action": ONLY(GROUP_A_MEMBERS)
+    .post_only()
+    .url(pk="project_a", action="=to_department"),
+    "projects:agreement_conclude": STAFF(Role.OFFICE, Role.DEPARTMENT)
+    .post_only()
+    .url(pk="project_a"),
+    "projects:condition_settle": STAFF(Role.OFFICE).post_only().url(pk="condition_a"),
     # programmes: public pages (a draft theme is the department's and the office's only)
     "programmes:calls": PUBLIC,
     "programmes:call": PUBLIC.url(pk="gate_call"),
@@ -337,6 +363,12 @@ MATRIX: dict[str, Rule] = {
     "documents:notice": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE)
     .get_only()
     .url(pk="decided_a", fmt="=pdf"),
+    "documents:agreement": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT)
+    .get_only()
+    .url(pk="agreement_a", fmt="=pdf"),
+    "documents:change_agreement": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT)
+    .get_only()
+    .url(pk="agreement_a", fmt="=docx"),
     "documents:forms": PUBLIC.get_only(),
     "documents:blank": PUBLIC.get_only().url(key="=proposal", fmt="=docx"),
     "documents:committee_pack": STAFF(Role.OFFICE, Role.COMMITTEE)

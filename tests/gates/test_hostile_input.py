@@ -208,6 +208,7 @@ FORMS = [
     "POST programmes:issue_new",
     "POST programmes:theme_edit",
     "POST programmes:theme_new",
+    "POST projects:agreement_edit",
     "POST proposals:attachment_upload",
     "POST proposals:budget",
     "POST proposals:consultation_new",

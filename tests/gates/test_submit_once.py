@@ -95,6 +95,11 @@ def _new_lottery(world: World) -> dict[str, Any]:
     }
 
 
+def _settle_note(world: World) -> dict[str, Any]:
+    # The settle form's fields are prefixed with the condition's id.
+    return {f"settle-{world.extra['condition_a'].pk}-note": "安全管理の計画を受け取った"}
+
+
 OK = Case()
 # Irreversible actions ask first (kyodo.core.confirm); the gate sends the confirmed form.
 CONFIRMED = Case(data={"confirmed": "yes"})
@@ -135,6 +140,11 @@ FORMS: dict[str, Case] = {
     "POST programmes:issue_new": OK,
     "POST programmes:theme_edit": OK,
     "POST programmes:theme_new": Case(data={"budget_ceiling": "500000"}),
+    # projects
+    "POST projects:agreement_action[action=cancel]": Case(data={"cancel-reason": "団体の解散"}),
+    "POST projects:agreement_action[action=to_department]": OK,
+    "POST projects:agreement_edit": Case(data={"purpose": "ゲートで直した協定の目的"}),
+    "POST projects:condition_settle": Case(given=_settle_note),
     # proposals
     "POST proposals:action[action=submit]": Case(
         data={"confirmed": "yes"},
@@ -424,6 +434,8 @@ def test_it_names_every_post_only_url_in_a_form() -> None:
 
 # POST-only URLs whose form the discovery's pages do not show in the gates' world, and why.
 UNREACHED = {
+    "projects:agreement_conclude": "shown once both partners confirmed the agreement; the "
+    "gates' agreement is still the group's draft (tests/projects cover the conclusion)",
     "booking:lottery_confirm": "shown once the draw made an entry a win; the gates' lottery is "
     "still taking entries",
     "documents:dossier": "the office's button sits on the decided proposal's page; the matrix "

@@ -109,6 +109,14 @@ class Command(BaseCommand):
                 group=membership.group,
                 password=DEMO_PASSWORD,
             )
+            from kyodo.projects.demo import seed_project_demo
+
+            seed_project_demo(
+                office=people["office@kyodo.example"],
+                rep=people["rep@kyodo.example"],
+                department=people["dept@kyodo.example"],
+                group=membership.group,
+            )
 
     def _base32(self) -> str:
         import base64

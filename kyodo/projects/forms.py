@@ -1,0 +1,118 @@
+"""Forms of the project pages: the agreement's text, a reason, a condition's settlement and
+the conclusion with the signed scan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kyodo.core.editing import VersionField
+from kyodo.japan.calendar import wareki_fiscal_year
+from kyodo.japan.forms import CleanCharField, JapaneseDateField, YenField
+from kyodo.projects import clauses
+from kyodo.projects.models import Agreement
+
+DATE_HELP = _("例：2026-04-01、令和8年4月1日")
+
+
+def _text(label: Any, rows: int = 4, required: bool = False, max_length: int = 4000) -> Any:
+    return CleanCharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class AgreementForm(forms.Form):
+    """The agreement's text, with the cost split per fiscal year as yen fields."""
+
+    version = VersionField()
+    term_start = JapaneseDateField(label=_("協定の期間（開始日）"), help_text=DATE_HELP)
+    term_end = JapaneseDateField(label=_("協定の期間（終了日）"), help_text=DATE_HELP)
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        labels = clauses.labels()
+        self.costs = list(agreement.content.get("costs") or [])
+        ordered: dict[str, forms.Field] = {
+            "version": self.fields["version"],
+            "purpose": _text(labels["purpose"], rows=3, required=True),
+            "term_start": self.fields["term_start"],
+            "term_end": self.fields["term_end"],
+            "group_role": _text(labels["group_role"], rows=4, required=True),
+            "department_role": _text(labels["department_role"], rows=4, required=True),
+        }
+        for cost in self.costs:
+            year = wareki_fiscal_year(cost["fiscal_year"])
+            ordered[f"city_{cost['year_index']}"] = YenField(
+                label=_("%(year)s 市の負担額（円）") % {"year": year}
+            )
+            ordered[f"group_{cost['year_index']}"] = YenField(
+                label=_("%(year)s 団体の負担額（円）") % {"year": year}
+            )
+        for key in clauses.TEXT_CLAUSES[3:]:
+            ordered[key] = _text(labels[key], rows=3, required=key != "other")
+        ordered["note"] = CleanCharField(
+            label=_("この版の説明（任意）"),
+            required=False,
+            max_length=500,
+            help_text=_("例：役割分担の表現を直しました"),
+        )
+        self.fields = ordered  # type: ignore[assignment]  # a plain dict keeps the order
+
+    @classmethod
+    def initial_for(cls, agreement: Agreement) -> dict[str, Any]:
+        content = agreement.content
+        initial: dict[str, Any] = {k: content.get(k, "") for k in clauses.TEXT_CLAUSES}
+        term = content.get("term") or {}
+        initial["term_start"] = term.get("start") or None
+        initial["term_end"] = term.get("end") or None
+        for cost in content.get("costs") or []:
+            initial[f"city_{cost['year_index']}"] = cost.get("city", 0)
+            initial[f"group_{cost['year_index']}"] = cost.get("group", 0)
+        initial["version"] = agreement.version
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("term_start"), data.get("term_end")
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            self.add_error("term_end", _("終了日は開始日より後の日付にしてください。"))
+        return data
+
+    def content(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        content: dict[str, Any] = {k: data.get(k, "") for k in clauses.TEXT_CLAUSES}
+        content["term"] = {
+            "start": data["term_start"].isoformat(),
+            "end": data["term_end"].isoformat(),
+        }
+        content["costs"] = [
+            {
+                **cost,
+                "city": data.get(f"city_{cost['year_index']}") or 0,
+                "group": data.get(f"group_{cost['year_index']}") or 0,
+            }
+            for cost in self.costs
+        ]
+        return content
+
+
+class ReasonForm(forms.Form):
+    reason = _text(_("理由（相手方に表示されます）"), rows=3, required=True)
+
+
+class SettleForm(forms.Form):
+    note = _text(_("対応の記録"), rows=3, required=True)
+
+
+class ConcludeForm(forms.Form):
+    concluded_on = JapaneseDateField(label=_("締結日"), help_text=DATE_HELP)
+    file = forms.FileField(
+        label=_("記名押印した協定書の写し"), help_text=_("PDF・PNG・JPEG（10MBまで）")
+    )

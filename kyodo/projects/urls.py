@@ -1,0 +1,28 @@
+from django.urls import path
+
+from kyodo.projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("staff/projects/", views.staff_list, name="staff_list"),
+    path("my/groups/<int:group_pk>/projects/", views.group_list, name="group_list"),
+    path("projects/<int:pk>/", views.project_detail, name="detail"),
+    path("projects/<int:pk>/agreement/edit/", views.agreement_edit, name="agreement_edit"),
+    path(
+        "projects/<int:pk>/agreement/versions/",
+        views.agreement_versions,
+        name="agreement_versions",
+    ),
+    path(
+        "projects/<int:pk>/agreement/do/<str:action>/",
+        views.agreement_action,
+        name="agreement_action",
+    ),
+    path(
+        "projects/<int:pk>/agreement/conclude/",
+        views.agreement_conclude,
+        name="agreement_conclude",
+    ),
+    path("project-conditions/<int:pk>/settle/", views.condition_settle, name="condition_settle"),
+    path("agreement-scans/<int:pk>/", views.scan_download, name="scan_download"),
+]

@@ -1,0 +1,258 @@
+"""Pages for projects and their agreements: the lists, the project page, the agreement's
+editor, its versions side by side, and the moves (buttons from Workflow.actions_for).
+
+Every object is loaded and then checked with the same predicate the templates use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kyodo.core.editing import EditConflict, keep_typed_after_conflict
+from kyodo.core.errors import DomainError, form_error
+from kyodo.core.http import AuthenticatedHttpRequest
+from kyodo.core.permissions import authorize, check
+from kyodo.projects import clauses, selectors, services, workflow
+from kyodo.projects.forms import AgreementForm, ConcludeForm, ReasonForm, SettleForm
+from kyodo.projects.models import Agreement, AgreementScan, Project, ProjectCondition
+from kyodo.registry.models import CivicGroup
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    project = get_object_or_404(
+        Project.objects.select_related("group", "section", "course", "proposal__call", "agreement"),
+        pk=pk,
+    )
+    authorize(request.user, "projects.view", project)
+    return project
+
+
+@login_required
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    authorize(request.user, "projects.staff_list")
+    page = Paginator(selectors.staff_list(user=request.user), settings.KYODO_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "projects/staff_list.html", {"page": page})
+
+
+@login_required
+def group_list(request: AuthenticatedHttpRequest, group_pk: int) -> HttpResponse:
+    group = get_object_or_404(CivicGroup, pk=group_pk)
+    authorize(request.user, "projects.group_list", group)
+    context = {"group": group, "projects": selectors.group_projects(group.pk)}
+    return render(request, "projects/group_list.html", context)
+
+
+def _detail_context(request: HttpRequest, project: Project, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    agreement = project.agreement  # type: ignore[attr-defined]  # the reverse one-to-one
+    actions = workflow.AGREEMENT.actions_for(user, agreement)
+    is_group_side = bool(check("projects.act_as_group", user, agreement))
+    can_settle = bool(check("projects.settle_condition", user, project))
+    versions = list(agreement.versions.select_related("saved_by").order_by("-number"))
+    context: dict[str, Any] = {
+        "project": project,
+        "agreement": agreement,
+        "state_label": agreement.state.group_label
+        if is_group_side
+        else agreement.state.staff_label,
+        "segments": project.segments.all(),
+        "conditions": [
+            (
+                c,
+                None
+                if c.settled or not can_settle
+                else (
+                    forms["settle_form"]
+                    if forms.get("settle_pk") == c.pk
+                    else SettleForm(prefix=f"settle-{c.pk}")
+                ),
+            )
+            for c in project.conditions.all()
+        ],
+        "rows": clauses.rows(agreement.content),
+        "versions": versions,
+        "scans": agreement.scans.select_related("version"),
+        "simple_actions": [t for t in actions if not t.needs_reason],
+        "reason_actions": [
+            (t, forms.get(f"reason_{t.action}") or ReasonForm(prefix=t.action))
+            for t in actions
+            if t.needs_reason
+        ],
+        "can_edit": check("projects.edit_agreement", user, agreement),
+        "is_staff_view": bool(check("projects.staff_list", user)),
+        "can_conclude": bool(check("projects.conclude", user, agreement))
+        and agreement.status == workflow.CONFIRMING,
+        "conclusion_blocker": services.conclusion_blocker(agreement),
+        "conclude_form": forms.get("conclude_form") or ConcludeForm(prefix="conclude"),
+    }
+    return context
+
+
+@login_required
+def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    return render(request, "projects/project_detail.html", _detail_context(request, project))
+
+
+@login_required
+def agreement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    agreement: Agreement = project.agreement  # type: ignore[attr-defined]
+    authorize(request.user, "projects.edit_agreement", agreement)
+    form = AgreementForm(
+        request.POST or None, agreement=agreement, initial=AgreementForm.initial_for(agreement)
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_update(
+                actor=request.user,
+                agreement=agreement,
+                content=form.content(),
+                expected_version=form.cleaned_data.get("version"),
+                note=form.cleaned_data.get("note") or "",
+            )
+        except EditConflict as exc:
+            conflict = exc.current
+            keep_typed_after_conflict(form, exc)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("協定書の案を保存しました（新しい版として残しました）。"))
+            return redirect("projects:detail", pk=project.pk)
+    context = {
+        "project": project,
+        "agreement": agreement,
+        "form": form,
+        "conflict_rows": clauses.rows(conflict.content) if conflict else None,
+    }
+    return render(request, "projects/agreement_edit.html", context)
+
+
+@login_required
+def agreement_versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    agreement = project.agreement  # type: ignore[attr-defined]
+    versions = list(agreement.versions.select_related("saved_by").order_by("number"))
+    numbers = [v.number for v in versions]
+    try:
+        a = int(request.GET.get("a") or (numbers[-2] if len(numbers) > 1 else 0))
+        b = int(request.GET.get("b") or (numbers[-1] if numbers else 0))
+    except ValueError as exc:
+        raise Http404 from exc
+    by_number = {v.number: v for v in versions}
+    diffs = (
+        clauses.differences(by_number[a].snapshot, by_number[b].snapshot)
+        if a in by_number and b in by_number
+        else []
+    )
+    shown = by_number.get(b)
+    context = {
+        "project": project,
+        "versions": versions,
+        "a": a,
+        "b": b,
+        "diffs": diffs,
+        "shown": shown,
+        "shown_rows": clauses.rows(shown.snapshot) if shown else [],
+    }
+    return render(request, "projects/agreement_versions.html", context)
+
+
+@require_POST  # 405 before the log-in check, for everyone
+@login_required
+def agreement_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    project = _project(request, pk)
+    agreement = project.agreement  # type: ignore[attr-defined]
+    transition = workflow.TRANSITIONS.get(action)
+    if transition is None or not transition.by_person:
+        raise Http404
+    authorize(request.user, "projects.transition", (agreement, action))
+    reason = ""
+    if transition.needs_reason:
+        form = ReasonForm(request.POST, prefix=action)
+        if not form.is_valid():
+            context = _detail_context(request, project, **{f"reason_{action}": form})
+            return render(request, "projects/project_detail.html", context)
+        reason = form.cleaned_data["reason"]
+    try:
+        services.agreement_transition(
+            actor=request.user, agreement=agreement, action=action, reason=reason
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("「%(label)s」を行いました。") % {"label": transition.label})
+    return redirect("projects:detail", pk=project.pk)
+
+
+@require_POST  # 405 before the log-in check, for everyone
+@login_required
+def condition_settle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    condition = get_object_or_404(ProjectCondition.objects.select_related("project"), pk=pk)
+    project = _project(request, condition.project_id)
+    authorize(request.user, "projects.settle_condition", project)
+    form = SettleForm(request.POST, prefix=f"settle-{condition.pk}")
+    if form.is_valid():
+        try:
+            services.condition_settle(
+                actor=request.user, condition=condition, note=form.cleaned_data["note"]
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("条件への対応を記録しました。"))
+            return redirect("projects:detail", pk=project.pk)
+    context = _detail_context(request, project, settle_form=form, settle_pk=condition.pk)
+    return render(request, "projects/project_detail.html", context)
+
+
+@require_POST  # 405 before the log-in check, for everyone
+@login_required
+def agreement_conclude(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    agreement = project.agreement  # type: ignore[attr-defined]
+    authorize(request.user, "projects.conclude", agreement)
+    form = ConcludeForm(request.POST, request.FILES, prefix="conclude")
+    if form.is_valid():
+        try:
+            services.agreement_conclude(
+                actor=request.user,
+                agreement=agreement,
+                upload=form.cleaned_data["file"],
+                concluded_on=form.cleaned_data["concluded_on"],
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("協定の締結を記録しました。"))
+            return redirect("projects:detail", pk=project.pk)
+    context = _detail_context(request, project, conclude_form=form)
+    return render(request, "projects/project_detail.html", context)
+
+
+@login_required
+def scan_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    scan = get_object_or_404(
+        AgreementScan.objects.select_related("agreement__project__group"), pk=pk
+    )
+    authorize(request.user, "projects.view", scan.agreement.project)
+    return FileResponse(
+        scan.file.open("rb"),
+        as_attachment=True,
+        filename=scan.original_name,
+        content_type=scan.content_type,
+    )

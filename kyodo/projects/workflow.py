@@ -1,0 +1,282 @@
+"""An agreement's (協定書) states and the moves between them, as one table on the workflow
+engine (kyodo.core.workflow). `AGREEMENT.transition(...)` is the only way its status changes.
+
+The group and the department edit the text in turn; each hands it to the other. Then both
+confirm it (in either order), and the office or the department records the conclusion with
+the signed scan (kyodo.projects.services.agreement_conclude attaches the scan first, so the
+move itself is started by that service only). A change agreement (変更協定) reopens a
+concluded agreement with a reason; the text goes round again and is concluded once more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kyodo.core.permissions import ALLOW, Decision, deny
+from kyodo.core.workflow import Move, State, Transition, Workflow, states, table
+
+DRAFTING_BY_GROUP = "drafting_by_group"
+DRAFTING_BY_DEPARTMENT = "drafting_by_department"
+CONFIRMING = "confirming"
+CONCLUDED = "concluded"
+CANCELLED = "cancelled"
+
+# States in which the text is being worked on (before both confirmed it).
+DRAFTING = frozenset({DRAFTING_BY_GROUP, DRAFTING_BY_DEPARTMENT})
+OPEN_STATES = frozenset({DRAFTING_BY_GROUP, DRAFTING_BY_DEPARTMENT, CONFIRMING})
+
+
+def _may_act_as_group(user: Any, agreement: Any) -> Decision:
+    from kyodo.projects.permissions import can_act_as_group
+
+    return can_act_as_group(user, agreement)
+
+
+def _may_act_as_department(user: Any, agreement: Any) -> Decision:
+    from kyodo.projects.permissions import can_act_as_department
+
+    return can_act_as_department(user, agreement)
+
+
+def _may_act_as_partner(user: Any, agreement: Any) -> Decision:
+    from kyodo.projects.permissions import can_act_as_partner
+
+    return can_act_as_partner(user, agreement)
+
+
+def _may_conclude(user: Any, agreement: Any) -> Decision:
+    from kyodo.projects.permissions import can_conclude
+
+    return can_conclude(user, agreement)
+
+
+def _may_cancel(user: Any, agreement: Any) -> Decision:
+    from kyodo.projects.permissions import can_settle_condition
+
+    return can_settle_condition(user, agreement)
+
+
+# --- guards and effects -----------------------------------------------------------------
+
+
+def _has_department(user: Any, agreement: Any, params: dict[str, Any]) -> Decision:
+    if agreement.project.section_id is None:
+        return deny(_("この事業の担当課が決まっていません。協働担当課にお問い合わせください。"))
+    return ALLOW
+
+
+def _group_not_yet_confirmed(user: Any, agreement: Any, params: dict[str, Any]) -> Decision:
+    if agreement.group_confirmed_at is not None:
+        return deny(_("団体はこの協定書をすでに確認しています。"))
+    return ALLOW
+
+
+def _department_not_yet_confirmed(user: Any, agreement: Any, params: dict[str, Any]) -> Decision:
+    if agreement.department_confirmed_at is not None:
+        return deny(_("担当課はこの協定書をすでに確認しています。"))
+    return ALLOW
+
+
+def _ready_to_conclude(user: Any, agreement: Any, params: dict[str, Any]) -> Decision:
+    """Both partners confirmed this text, every condition of the adoption is settled, and
+    the signed scan of this round is attached."""
+    from kyodo.projects.services import conclusion_blocker
+
+    blocker = conclusion_blocker(agreement)
+    if blocker:
+        return deny(blocker)
+    if not agreement.scans.filter(round=agreement.round).exists():
+        return deny(_("記名押印した協定書の写しを添付してください。"))
+    return ALLOW
+
+
+def _clear_confirmations(move: Move[Any]) -> None:
+    move.set(group_confirmed_at=None, department_confirmed_at=None)
+
+
+def _record_return(move: Move[Any]) -> None:
+    move.set(return_reason=move.reason, group_confirmed_at=None, department_confirmed_at=None)
+
+
+def _clear_return(move: Move[Any]) -> None:
+    move.set(return_reason="")
+
+
+def _group_confirms(move: Move[Any]) -> None:
+    move.set(group_confirmed_at=move.now)
+
+
+def _department_confirms(move: Move[Any]) -> None:
+    move.set(department_confirmed_at=move.now)
+
+
+def _concluded(move: Move[Any]) -> None:
+    move.set(concluded_on=move.params.get("concluded_on") or move.now.date())
+    move.payload["round"] = move.obj.round
+
+
+def _segments_follow_agreement(move: Move[Any]) -> None:
+    from kyodo.projects.services import segments_follow_agreement
+
+    move.changes["approved_amounts"] = segments_follow_agreement(agreement=move.obj)
+
+
+def _save_change_version(move: Move[Any]) -> None:
+    from kyodo.projects.services import agreement_version_save
+
+    agreement_version_save(agreement=move.obj, actor=move.actor, at=move.now, note=move.reason)
+
+
+def _start_change(move: Move[Any]) -> None:
+    from kyodo.projects.models import AgreementKind
+
+    move.set(
+        kind=AgreementKind.CHANGE,
+        round=move.obj.round + 1,
+        change_reason=move.reason,
+        group_confirmed_at=None,
+        department_confirmed_at=None,
+        concluded_on=None,
+        return_reason="",
+    )
+    move.payload["round"] = move.obj.round
+
+
+AGREEMENT: Workflow[Any] = Workflow(
+    key="agreement",
+    label=_("協定書"),
+    model_label="projects.Agreement",
+    noun=_("協定書"),
+    audit_prefix="agreement",
+    lock_related=("project__group", "project__section"),
+    touch=("updated_at",),
+    initial=DRAFTING_BY_GROUP,
+    states=states(
+        [
+            State(
+                DRAFTING_BY_GROUP,
+                _("団体が作成中"),
+                _("協定書の案を作成・確認してください"),
+                _("協定の協議中"),
+                editable_by_owner=True,
+            ),
+            State(
+                DRAFTING_BY_DEPARTMENT,
+                _("担当課が作成中"),
+                _("担当課が協定書の案を確認しています"),
+                _("協定の協議中"),
+            ),
+            State(
+                CONFIRMING,
+                _("双方の確認中"),
+                _("協定書の最終確認をしてください"),
+                _("協定の協議中"),
+            ),
+            State(CONCLUDED, _("締結済み"), _("締結済み"), _("協定締結済み")),
+            State(CANCELLED, _("取りやめ"), _("取りやめ"), _("取りやめ"), final=True),
+        ]
+    ),
+    transitions=table(
+        [
+            Transition(
+                "to_department",
+                _("担当課に回す"),
+                frozenset({DRAFTING_BY_GROUP}),
+                DRAFTING_BY_DEPARTMENT,
+                _may_act_as_group,
+                guards=(_has_department,),
+                effects=(_clear_return,),
+                event="agreement.to_department",
+                description=_("団体が案を保存し、担当課の確認に回します。"),
+            ),
+            Transition(
+                "to_group",
+                _("団体に戻す"),
+                frozenset({DRAFTING_BY_DEPARTMENT}),
+                DRAFTING_BY_GROUP,
+                _may_act_as_department,
+                needs_reason=True,
+                effects=(_record_return,),
+                event="agreement.to_group",
+                description=_("担当課が修正を求めて団体に戻します。"),
+            ),
+            Transition(
+                "to_confirm",
+                _("双方の確認に進める"),
+                frozenset({DRAFTING_BY_DEPARTMENT}),
+                CONFIRMING,
+                _may_act_as_department,
+                effects=(_clear_return, _clear_confirmations),
+                event="agreement.to_confirm",
+            ),
+            Transition(
+                "confirm_group",
+                _("団体として内容を確認した"),
+                frozenset({CONFIRMING}),
+                CONFIRMING,
+                _may_act_as_group,
+                guards=(_group_not_yet_confirmed,),
+                effects=(_group_confirms,),
+                event="agreement.confirm",
+            ),
+            Transition(
+                "confirm_department",
+                _("担当課として内容を確認した"),
+                frozenset({CONFIRMING}),
+                CONFIRMING,
+                _may_act_as_department,
+                guards=(_department_not_yet_confirmed,),
+                effects=(_department_confirms,),
+                event="agreement.confirm",
+            ),
+            Transition(
+                "reopen",
+                _("修正が必要（案に戻す）"),
+                frozenset({CONFIRMING}),
+                DRAFTING_BY_GROUP,
+                _may_act_as_partner,
+                needs_reason=True,
+                effects=(_record_return,),
+                event="agreement.reopen",
+            ),
+            Transition(
+                "conclude",
+                _("締結を記録する"),
+                frozenset({CONFIRMING}),
+                CONCLUDED,
+                _may_conclude,
+                guards=(_ready_to_conclude,),
+                by_person=False,  # agreement_conclude attaches the signed scan first
+                effects=(_concluded,),
+                after=(_segments_follow_agreement,),
+                event="agreement.conclude",
+            ),
+            Transition(
+                "change",
+                _("変更協定を始める"),
+                frozenset({CONCLUDED}),
+                DRAFTING_BY_GROUP,
+                _may_act_as_partner,
+                needs_reason=True,
+                effects=(_start_change,),
+                after=(_save_change_version,),
+                event="agreement.change",
+                description=_("締結した協定を変更します。理由とともに新しい版を作ります。"),
+            ),
+            Transition(
+                "cancel",
+                _("協定を取りやめる"),
+                OPEN_STATES,
+                CANCELLED,
+                _may_cancel,
+                needs_reason=True,
+                event="agreement.cancel",
+            ),
+        ]
+    ),
+)
+
+STATES = AGREEMENT.states
+TRANSITIONS = AGREEMENT.transitions
