@@ -72,13 +72,13 @@ def seed_project_demo(
             {
                 "year_index": year,
                 "kind": "income",
-                "category": "市の負担金・補助金",
+                "source": "city",
                 "amount": city,
             },
             {
                 "year_index": year,
                 "kind": "income",
-                "category": "参加費・事業収入",
+                "source": "fees",
                 "amount": 60_000,
             },
             {
