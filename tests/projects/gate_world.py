@@ -2,8 +2,9 @@
 tests/gates/test_authorization_matrix.py WORLD_BUILDERS, after the proposals world.
 
 "project_a": group A's project in the department persona's section, its agreement being
-drafted by the group ("agreement_a"), one condition of the adoption to settle
-("condition_a") and a signed scan on file ("scan_a")."""
+drafted by the group ("agreement_a": a change agreement, round 2, after a first
+conclusion whose signed scan is on file, "scan_a"), one condition of the adoption to settle
+("condition_a")."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
-from kyodo.projects.models import AgreementScan
+from kyodo.projects.models import Agreement, AgreementScan
 from kyodo.projects.services import project_create_from_proposal
 from kyodo.review.models import CityDecision
 
@@ -53,6 +54,12 @@ def projects_world(world: Any) -> dict[str, Any]:
     )
     scan.file.save("signed.pdf", ContentFile(PDF), save=False)
     scan.save()
+    # A past state: concluded in round 1 (the scan above), then changed (変更協定): round 2
+    # is the group's draft of the change, so its change-agreement form exists as well.
+    Agreement.objects.filter(pk=agreement.pk).update(
+        kind="change", round=2, change_reason="ゲートの変更理由：実施回数を増やす"
+    )
+    agreement.refresh_from_db()
     return {
         "project_a": project,
         "agreement_a": agreement,
