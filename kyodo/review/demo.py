@@ -70,8 +70,9 @@ def seed_review_demo(
             actor=office, meeting=meeting, minutes="役割分担を確認した。", outcome="proceed"
         )
         services.review_start(actor=office, proposal=proposal)
-        start = timezone.now().replace(hour=13, minute=0, second=0, microsecond=0)
-        start += dt.timedelta(days=21, minutes=30 * (order - 1))
+        # On the call's presentation day (after its deadline), from 13:00 Japan time.
+        start = timezone.make_aware(dt.datetime.combine(call.presentation_on, dt.time(13, 0)))
+        start += dt.timedelta(minutes=30 * (order - 1))
         services.slot_set(
             actor=office,
             committee=committee,

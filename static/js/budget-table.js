@@ -102,7 +102,9 @@
         return; // the server answers and says why
       }
       event.preventDefault();
-      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      var html = template.innerHTML
+        .replace(/__prefix__/g, String(index))
+        .replace(/__n__/g, String(index + 1));
       var body = form.querySelector("[data-prefix='" + prefix + "'] tbody");
       body.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);

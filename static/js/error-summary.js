@@ -5,5 +5,15 @@
   var summary = document.getElementById("error-summary");
   if (summary) {
     summary.focus();
+    // A link of the summary puts the cursor in its field, not only the page at it.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (field) {
+        event.preventDefault();
+        field.focus();
+        field.scrollIntoView({ block: "center" });
+      }
+    });
   }
 })();

@@ -75,19 +75,19 @@ def fill_plan(page: Page, purpose: str) -> None:
     labelled(form, "5月の実施内容").fill("食堂を始める")
 
 
-def fill_budget(page: Page, city: str, own: str, price: str, qty: str) -> None:
-    rows = page.locator("fieldset.budget-line")
-    values = [
-        ("income", "市の負担金・補助金", {"金額（収入）": city}),
-        ("income", "自己資金", {"金額（収入）": own}),
-        ("expense", "材料費", {"単価（支出）": price, "数量（支出）": qty}),
-    ]
-    for index, (kind, category, amounts) in enumerate(values):
-        row = rows.nth(index)
-        labelled(row, "収入・支出").select_option(kind)
-        labelled(row, "区分").select_option(label=category)
-        for label, value in amounts.items():
-            labelled(row, label).fill(value)
+def budget_cell(page: Page, year: int, kind: str, row: int, label: str) -> Locator:
+    """A cell of the 収支予算書 tables, by its label: "1年目 支出2 単価"."""
+    return page.get_by_label(f"{year}年目 {kind}{row} {label}", exact=True)
+
+
+def fill_budget(page: Page, city: str, own: str, price: str, qty: str, year: int = 1) -> None:
+    budget_cell(page, year, "収入", 1, "収入の種類").select_option("city")
+    budget_cell(page, year, "収入", 1, "金額").fill(city)
+    budget_cell(page, year, "収入", 2, "収入の種類").select_option("own")
+    budget_cell(page, year, "収入", 2, "金額").fill(own)
+    budget_cell(page, year, "支出", 1, "費目").select_option(label="材料費")
+    budget_cell(page, year, "支出", 1, "単価").fill(price)
+    budget_cell(page, year, "支出", 1, "数量").fill(qty)
 
 
 def go(page: Page, check: Check, url: str, name: str) -> None:
@@ -356,3 +356,53 @@ def test_it_keeps_the_programme_and_list_pages_accessible(
         ("/department-issues/", "issues-phone"),
     ]:
         go(rep, assert_accessible, url, name)
+
+
+def test_the_group_enters_a_two_year_budget_and_fixes_an_error_without_losing_a_cell(
+    page: Page,
+    login: Callable[..., None],
+    assert_accessible: Check,
+) -> None:
+    p = people()
+    proposal = pf.ProposalFactory(call=p["call"], group=p["group"], title="二年の見守り", years=2)
+    rep = page
+    login(rep, p["rep"])
+    assert_accessible(rep, "rep-dashboard")
+    click(
+        rep, assert_accessible, "group-proposals", f"{p['group'].name}の相談・提案書", role="link"
+    )
+    click(rep, assert_accessible, "proposal", "二年の見守り", role="link")
+    click(rep, assert_accessible, "budget", "収支予算を編集する", role="link")
+
+    # Year 1, with a quantity the page cannot read; year 2 in a row added in place.
+    fill_budget(rep, "30万", "３千円", "1,000", "三百三")
+    fill_budget(rep, "200,000", "10,000", "30,000", "7", year=2)
+    year2 = rep.locator("[data-budget-year]").nth(1)
+    # The totals follow the typing (the script), the city's share by its source.
+    expect(year2.locator("[data-total=income]")).to_have_text("210,000円")
+    expect(year2.locator("[data-total=city]")).to_have_text("200,000円")
+    expect(year2.locator("[data-total=balance]")).to_have_text("0円")
+    year2.get_by_role("button", name="2年目の支出に行を追加").click()
+    budget_cell(rep, 2, "支出", 3, "費目").select_option(label="会議費")
+    budget_cell(rep, 2, "支出", 3, "単価").fill("0")
+    budget_cell(rep, 2, "支出", 3, "数量").fill("1")
+    click(rep, assert_accessible, "budget-error", "収支予算を保存する")
+
+    # The summary on top, focused, names the cell; every typed cell is still there.
+    summary = rep.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("1年目 支出 1行目 数量")
+    expect(budget_cell(rep, 1, "収入", 2, "金額")).to_have_value("３千円")
+    expect(budget_cell(rep, 2, "支出", 1, "単価")).to_have_value("30,000")
+    expect(budget_cell(rep, 2, "支出", 3, "費目")).to_have_value("会議費")
+    summary.get_by_role("link").first.click()
+    expect(budget_cell(rep, 1, "支出", 1, "数量")).to_be_focused()
+    budget_cell(rep, 1, "支出", 1, "数量").fill("303")
+    click(rep, assert_accessible, "budget-saved", "収支予算を保存する")
+    expect(rep.locator(".messages")).to_contain_text("収支予算を保存しました。")
+
+    years = services.year_budgets(proposal)
+    assert [(y.income_total, y.expense_total, y.city_part) for y in years] == [
+        (303_000, 303_000, 300_000),
+        (210_000, 210_000, 200_000),
+    ]

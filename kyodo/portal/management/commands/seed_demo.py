@@ -79,6 +79,10 @@ class Command(BaseCommand):
         for email, name, roles in PEOPLE:
             labels = "、".join(str(Role(r).label) for r, _s in roles)
             self.stdout.write(f"  {email:<26} {name}（{labels}）")
+        from kyodo.review.demo import MEMBERS as COMMITTEE_MEMBERS
+
+        for email, name, kind in COMMITTEE_MEMBERS:  # the rest of the selection committee
+            self.stdout.write(f"  {email:<26} {name}（{Role(Role.COMMITTEE).label}・{kind}）")
         self.stdout.write(
             "  rep@… is the representative of a registered group; member@… a member of it."
         )
