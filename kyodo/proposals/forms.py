@@ -30,6 +30,7 @@ from kyodo.proposals.models import (
     ConsultationSheet,
     FourPartyOutcome,
     IncomeSource,
+    Proposal,
 )
 from kyodo.proposals.services import FISCAL_MONTHS
 
@@ -466,6 +467,11 @@ class FourPartyScheduleForm(forms.Form):
         )
 
 
+class ProposalChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title}（{obj.group.name}）"
+
+
 class FourPartyRecordForm(forms.Form):
     minutes = _text(_("議事録"), rows=8, required=True)
     outcome = forms.ChoiceField(
@@ -474,17 +480,38 @@ class FourPartyRecordForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = _text(
-        _("理由・修正してほしい点（修正・中止のときは必須。団体に表示されます）"), rows=3
+        _("理由・修正してほしい点（修正・中止・統合のときは必須。団体に表示されます）"), rows=3
     )
+    merged_into = ProposalChoiceField(
+        label=_("統合先の提案（統合のとき）"),
+        queryset=Proposal.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, proposal: Proposal | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if proposal is not None:
+            live = [s for s, state in workflow.STATES.items() if not state.final]
+            field = cast("forms.ModelChoiceField[Proposal]", self.fields["merged_into"])
+            field.queryset = (
+                Proposal.objects.filter(call_id=proposal.call_id, status__in=live)
+                .exclude(pk=proposal.pk)
+                .exclude(status=workflow.DRAFT)
+                .select_related("group")
+                .order_by("title")
+            )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data  # Form.clean() returns it; the stubs say Optional
+        outcome = data.get("outcome")
         if (
-            data.get("outcome") in (FourPartyOutcome.REVISE, FourPartyOutcome.STOP)
+            outcome in (FourPartyOutcome.REVISE, FourPartyOutcome.STOP, FourPartyOutcome.MERGE)
             and not (data.get("reason") or "").strip()
         ):
-            self.add_error("reason", _("修正または中止のときは、理由を入力してください。"))
+            self.add_error("reason", _("修正・中止・統合のときは、理由を入力してください。"))
+        if outcome == FourPartyOutcome.MERGE and not data.get("merged_into"):
+            self.add_error("merged_into", _("統合先の提案を選んでください。"))
         return data
 
 

@@ -55,12 +55,19 @@ OUTCOME_ACTIONS: dict[str, str] = {
     FourPartyOutcome.PROCEED: "proceed",
     FourPartyOutcome.REVISE: "revise",
     FourPartyOutcome.STOP: "stop",
+    FourPartyOutcome.MERGE: "merge",
 }
 
 
 @transaction.atomic
 def fourparty_record(
-    *, actor: User, meeting: FourPartyConsultation, minutes: str, outcome: str, reason: str = ""
+    *,
+    actor: User,
+    meeting: FourPartyConsultation,
+    minutes: str,
+    outcome: str,
+    reason: str = "",
+    merged_into: Proposal | None = None,
 ) -> FourPartyConsultation:
     locked = FourPartyConsultation.objects.select_for_update().get(pk=meeting.pk)
     authorize(actor, "proposals.record_fourparty", locked.proposal)
@@ -76,12 +83,17 @@ def fourparty_record(
         )
     if outcome not in OUTCOME_ACTIONS:
         raise TransitionRefused(_("結果を選んでください。"))
+    if outcome == FourPartyOutcome.MERGE and merged_into is None:
+        raise TransitionRefused(_("統合先の提案を選んでください。"))
     locked.minutes = minutes
     locked.outcome = outcome
     locked.reason = reason.strip()
+    locked.merged_into = merged_into if outcome == FourPartyOutcome.MERGE else None
     locked.recorded_by = actor
     locked.recorded_at = timezone.now()
-    locked.save(update_fields=["minutes", "outcome", "reason", "recorded_by", "recorded_at"])
+    locked.save(
+        update_fields=["minutes", "outcome", "reason", "merged_into", "recorded_by", "recorded_at"]
+    )
     audit_record(
         actor=actor,
         action="fourparty.record",
@@ -95,5 +107,13 @@ def fourparty_record(
         action=OUTCOME_ACTIONS[outcome],
         reason=reason,
         by_service=True,
+        into=locked.merged_into,
     )
+    if locked.merged_into is not None:
+        audit_record(
+            actor=actor,
+            action="proposal.merged_from",
+            target=locked.merged_into,
+            summary=str(locked.proposal),
+        )
     return locked

@@ -285,6 +285,7 @@ class FourPartyOutcome(models.TextChoices):
     PROCEED = "proceed", _("審査に進む")
     REVISE = "revise", _("修正して再協議")
     STOP = "stop", _("中止")
+    MERGE = "merge", _("他の提案と統合")
 
 
 class FourPartyConsultation(models.Model):
@@ -304,6 +305,14 @@ class FourPartyConsultation(models.Model):
         default=FourPartyOutcome.PENDING,
     )
     reason = models.TextField(_("理由"), blank=True)
+    merged_into = models.ForeignKey(
+        Proposal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("統合先の提案"),
+    )
     scheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -312,9 +312,10 @@ def proposal_transition(
     reason: str = "",
     today: dt.date | None = None,
     by_service: bool = False,
+    into: Proposal | None = None,
 ) -> Proposal:
     """Move a proposal (kyodo.proposals.workflow); notices follow its events
-    (kyodo.proposals.handlers)."""
+    (kyodo.proposals.handlers). `into` is the proposal a merge (統合) goes into."""
     return workflow.PROPOSAL.transition(
         actor=actor,
         obj=proposal,
@@ -322,4 +323,5 @@ def proposal_transition(
         reason=reason,
         by_service=by_service,
         today=today or timezone.localdate(),
+        into=into,
     )

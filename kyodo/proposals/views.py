@@ -279,7 +279,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         and proposal.status == workflow.CONSULTATION,
         "reason_form": ReasonForm(prefix="return"),
         "schedule_form": FourPartyScheduleForm(prefix="schedule"),
-        "record_form": FourPartyRecordForm(prefix="record"),
+        "record_form": FourPartyRecordForm(prefix="record", proposal=proposal),
         "attachment_form": AttachmentForm(prefix="file"),
         "assign_form": AssignForm(prefix="assign", initial={"section": proposal.section_id}),
         "frozen_legal_form": dict(LegalForm.choices).get(
@@ -505,7 +505,7 @@ def fourparty_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     meeting = get_object_or_404(FourPartyConsultation.objects.select_related("proposal"), pk=pk)
     proposal = _proposal(request, meeting.proposal_id)
     authorize(request.user, "proposals.record_fourparty", proposal)
-    form = FourPartyRecordForm(request.POST, prefix="record")
+    form = FourPartyRecordForm(request.POST, prefix="record", proposal=proposal)
     if form.is_valid():
         try:
             fourparty.fourparty_record(
@@ -514,6 +514,7 @@ def fourparty_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 minutes=form.cleaned_data["minutes"],
                 outcome=form.cleaned_data["outcome"],
                 reason=form.cleaned_data["reason"],
+                merged_into=form.cleaned_data.get("merged_into"),
             )
         except DomainError as exc:
             messages.error(request, str(exc.message))

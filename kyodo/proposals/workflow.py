@@ -23,6 +23,7 @@ CONSULTATION = "consultation"
 REVISING = "revising"
 READY_FOR_REVIEW = "ready_for_review"
 STOPPED = "stopped"
+MERGED = "merged"
 WITHDRAWN = "withdrawn"
 # The selection committee and the decision (review app). A decision is provisional until
 # the budget passes: that is a flag on review.models.CityDecision, not more states.
@@ -88,6 +89,21 @@ def _department_in_charge(user: Any, proposal: Any, params: dict[str, Any]) -> D
         proposal.theme is None or proposal.theme.section_id is None
     ):
         return deny(_("担当課が決まっていません。受理する前に担当課を決めてください。"))
+    return ALLOW
+
+
+def _merges_into_another(user: Any, proposal: Any, params: dict[str, Any]) -> Decision:
+    """統合: into another live proposal of the same call, never into itself."""
+    into = params.get("into")
+    if into is None:
+        return deny(_("統合先の提案を選んでください。"))
+    if into.pk == proposal.pk or into.call_id != proposal.call_id:
+        return deny(_("統合先は、同じ募集の別の提案を選んでください。"))
+    if STATES[into.status].final:
+        return deny(
+            _("統合先の提案は「%(state)s」のため、統合できません。")
+            % {"state": STATES[into.status].staff_label}
+        )
     return ALLOW
 
 
@@ -194,6 +210,7 @@ PROPOSAL: Workflow[Any] = Workflow(
             ),
             State(READY_FOR_REVIEW, _("審査待ち"), _("審査に進みます"), _("審査中")),
             State(STOPPED, _("中止"), _("中止（理由をご確認ください）"), _("非公開"), final=True),
+            State(MERGED, _("統合"), _("他の提案に統合"), _("非公開"), final=True),
             State(WITHDRAWN, _("取下げ"), _("取下げ"), _("非公開"), final=True),
             State(IN_REVIEW, _("選考委員会で審査中"), _("審査中"), _("審査中")),
             State(ADVISED, _("答申済み（市の決定待ち）"), _("審査中"), _("審査中")),
@@ -286,6 +303,17 @@ PROPOSAL: Workflow[Any] = Workflow(
                 by_person=False,
                 effects=(_record_stop_reason,),
                 event="proposal.stop",
+            ),
+            Transition(
+                "merge",
+                _("他の提案と統合する"),
+                frozenset({CONSULTATION}),
+                MERGED,
+                _may_record_fourparty,
+                guards=(_merges_into_another,),
+                by_person=False,  # fourparty_record writes the meeting and the other proposal
+                effects=(_record_stop_reason,),
+                event="proposal.merge",
             ),
             Transition(
                 "review_start",

@@ -71,7 +71,8 @@ def seed_review_demo(
         )
         services.review_start(actor=office, proposal=proposal)
         # On the call's presentation day (after its deadline), from 13:00 Japan time.
-        start = timezone.make_aware(dt.datetime.combine(call.presentation_on, dt.time(13, 0)))
+        day = call.presentation_on or call.closes_on + dt.timedelta(days=30)
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time(13, 0)))
         start += dt.timedelta(minutes=30 * (order - 1))
         services.slot_set(
             actor=office,

@@ -308,3 +308,53 @@ def test_it_freezes_the_group_profile_at_submission(draft: Proposal, representat
     version = draft.versions.get()
     assert draft.group_profile["citizen_member_count"] == 10
     assert version.snapshot["group_profile"]["citizen_member_count"] == 10
+
+
+def test_it_merges_a_proposal_into_another_of_the_same_call(
+    draft: Proposal, representative_a: Any, office_staff: Any, department_staff: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kyodo.proposals.models import FourPartyConsultation
+
+    section = department_staff.role_assignments.get().section
+    other = pf.ProposalFactory(call=draft.call, title="統合先の提案", status="consultation")
+    elsewhere = pf.ProposalFactory(title="別の募集の提案", status="consultation")
+    draft.section = section
+    draft.save(update_fields=["section"])
+    services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    services.proposal_transition(actor=office_staff, proposal=draft, action="accept")
+    meeting = fourparty.fourparty_schedule(
+        actor=office_staff, proposal=draft, scheduled_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    with pytest.raises(TransitionRefused, match="統合先の提案を選んでください"):
+        fourparty.fourparty_record(
+            actor=department_staff, meeting=meeting, minutes="議論", outcome="merge"
+        )
+    for wrong in (elsewhere, draft):
+        with pytest.raises(TransitionRefused, match="同じ募集の別の提案"):
+            fourparty.fourparty_record(
+                actor=department_staff,
+                meeting=meeting,
+                minutes="議論",
+                outcome="merge",
+                reason="内容が重なる",
+                merged_into=wrong,
+            )
+    fourparty.fourparty_record(
+        actor=department_staff,
+        meeting=meeting,
+        minutes="議論",
+        outcome="merge",
+        reason="同じ地域の見守りなので一つの事業にまとめる",
+        merged_into=other,
+    )
+    draft.refresh_from_db()
+    assert draft.status == workflow.MERGED and workflow.STATES[draft.status].final
+    assert draft.stop_reason == "同じ地域の見守りなので一つの事業にまとめる"
+    assert FourPartyConsultation.objects.get(pk=meeting.pk).merged_into == other
+    assert AuditEvent.objects.filter(
+        action="proposal.merged_from", target_id=str(other.pk)
+    ).exists()
