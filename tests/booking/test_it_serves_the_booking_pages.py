@@ -151,3 +151,30 @@ def test_it_shows_the_booking_panels_on_the_dashboards(
     assert "施設の予約" in page and reverse("booking:rooms") in page and "会議室A" in page
     staff_page = as_user(center_staff).get(reverse("portal:dashboard")).content.decode()
     assert reverse("booking:staff") in staff_page and "窓口で予約を受け付ける" in staff_page
+
+
+def test_it_reads_each_calendar_cell_in_words(
+    clock: Any, client: Any, representative_a: Any, group_a: Any
+) -> None:
+    """The month's rows and the search's cells (made in Python, kyodo/booking/tables.py):
+    a taken slot, a free one with its link, a closed day with its reason, a past time, the
+    free count per day, and a name with markup shown as text."""
+    room = make_room(closed_weekdays=[1], name="<b>会議室</b>")
+    services.booking_create(
+        actor=representative_a, request=request(room, group_a, block(dt.date(2026, 5, 12)))
+    )
+    page = client.get(
+        reverse("booking:room", args=[room.pk]) + "?view=month&day=2026-05-01"
+    ).content.decode()
+    assert '<th scope="row">5/12（火）</th>' in page
+    assert "午後 13:00〜17:00：× 予約あり" in page
+    assert "夜間 18:00〜21:30：○ 空き" in page
+    book = reverse("booking:book", args=[room.pk])
+    assert f'<a href="{book}?day=2026-05-12&amp;slot=evening">5/12 18:00から予約する</a>' in page
+    assert "－ 定休日（月曜日）" in page  # 5/11 is a Monday
+    # 5/1 at 10:00: the morning has begun, and a begun time cannot be booked (as the service says)
+    assert "午前 09:00〜12:00：－ 終了" in page
+    search = client.get(reverse("booking:rooms") + "?week=2026-05-11").content.decode()
+    assert "&lt;b&gt;会議室&lt;/b&gt;" in search and "<b>会議室" not in search
+    assert "<td>休館</td><td>空き 2</td><td>空き 3</td>" in search
+    assert "定員20人" in search
