@@ -815,13 +815,18 @@ def lottery_confirm(*, actor: User, entry: LotteryEntry) -> LotteryEntry:
 
 def lottery_release_due(*, now: dt.datetime | None = None) -> int:
     """After the confirmation deadline: unconfirmed wins are released, their slots freed
-    (and so open to 2次予約, first come)."""
+    (and so open to 2次予約, first come). Safe to run twice at once: each round is locked and
+    checked again, so a second run finds it released and does nothing."""
     now = now or timezone.now()
     released = 0
-    for lottery in LotteryRound.objects.filter(
+    due = LotteryRound.objects.filter(
         drawn_at__isnull=False, released_at__isnull=True, confirm_by__lte=now
-    ):
+    ).values_list("pk", flat=True)
+    for pk in list(due):
         with transaction.atomic():
+            lottery = LotteryRound.objects.select_for_update().get(pk=pk)
+            if lottery.released_at is not None:
+                continue
             for entry in lottery.entries.filter(status="won").select_related("booking"):
                 ENTRY_WORKFLOW.transition(actor=None, obj=entry, action="release", by_service=True)
                 if entry.booking is not None:
@@ -834,11 +839,15 @@ def lottery_release_due(*, now: dt.datetime | None = None) -> int:
 
 
 def lottery_draw_due(*, now: dt.datetime | None = None) -> int:
-    """Draw every round whose entry period has ended (the automatic draw)."""
+    """Draw every round whose entry period has ended (the automatic draw). A round drawn
+    meanwhile (by staff, or by another tick) is left alone: lottery_draw locks and checks."""
     now = now or timezone.now()
     due = LotteryRound.objects.filter(drawn_at__isnull=True, entries_close_at__lte=now)
     drawn = 0
     for lottery in due:
-        lottery_draw(actor=None, lottery=lottery, now=now)
+        try:
+            lottery_draw(actor=None, lottery=lottery, now=now)
+        except DomainError:  # already drawn: nothing left to do for this round
+            continue
         drawn += 1
     return drawn
