@@ -75,6 +75,8 @@ class Day:
     cells: list[Cell] = field(default_factory=list)
     closed: str | Promise | None = None
     free_count: int = 0
+    taken_count: int = 0
+    slot_count: int = 0
     # The availability search's cell (休館, 空き 3, 空きなし), filled by calendar().
     summary: str = ""
 
@@ -209,7 +211,7 @@ def calendar(
                     (rules.Slot(rules.at(day, s), rules.at(day, e), label, block), prefix)
                     for label, block, s, e, prefix in units
                 ]
-            row = Day(day, closed=closed)
+            row = Day(day, closed=closed, slot_count=len(slots))
             rows.append(row)
             if closed:
                 row.summary = closed_word
@@ -220,10 +222,11 @@ def calendar(
                 continue
             lottery = any(lot.first_day <= day <= lot.last_day for lot in lots)
             booked = mine.get(day, ())
-            free = 0
+            free = taken_count = 0
             for slot, prefix in slots:
                 if booked and any(b < slot.ends_at and slot.starts_at < f for b, f in booked):
                     state = TAKEN
+                    taken_count += 1
                 elif slot.starts_at <= now:  # as booking refuses a time already begun
                     state = PAST
                 elif lottery:
@@ -233,7 +236,7 @@ def calendar(
                     free += 1
                 if cells:
                     row.cells.append(Cell(slot, state, text=prefix + said[state]))
-            row.free_count = free
+            row.free_count, row.taken_count = free, taken_count
             row.summary = some_free % {"n": free} if free else none_word
         out[room.pk] = rows
     return out
@@ -329,7 +332,7 @@ def occupancy(month: dt.date) -> list[Occupancy]:
     following = (first + dt.timedelta(days=32)).replace(day=1)
     days = (following - first).days
     room_list = list(rooms())
-    cal = calendar(room_list, first, days, now=rules.at(first, dt.time(0, 0)))
+    cal = calendar(room_list, first, days, now=rules.at(first, dt.time(0, 0)), cells=False)
     no_shows = dict(
         Booking.objects.filter(
             status=NO_SHOW,
@@ -341,9 +344,10 @@ def occupancy(month: dt.date) -> list[Occupancy]:
     )
     out = []
     for room in room_list:
-        open_cells = [c for d in cal[room.pk] for c in d.cells if c.state != CLOSED]
-        booked = sum(1 for c in open_cells if c.state == TAKEN)
-        out.append(Occupancy(room, len(open_cells), booked, no_shows.get(room.pk, 0)))
+        open_days = [d for d in cal[room.pk] if not d.closed]
+        slots = sum(d.slot_count for d in open_days)
+        booked = sum(d.taken_count for d in open_days)
+        out.append(Occupancy(room, slots, booked, no_shows.get(room.pk, 0)))
     return out
 
 
