@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -21,6 +23,7 @@ from kyodo.booking.models import (
     ACTIVE_STATUSES,
     Booking,
     Closure,
+    Facility,
     FreedSlot,
     LotteryEntry,
     LotteryRound,
@@ -87,6 +90,29 @@ class Day:
     @property
     def heading(self) -> str:
         return f"{self.day.month}/{self.day.day}（{self.weekday}）"
+
+
+FACILITY_CHOICES_KEY = "booking:facility-choices"
+FACILITY_CHOICES_TTL_SECONDS = 60
+
+
+def facility_choices() -> list[tuple[int, str]]:
+    """Every facility as (pk, name), for the availability search's filter: cached, since a
+    city at scale has hundreds and every search shows them. A facility's save or delete
+    empties the cache (kyodo/booking/apps.py); the TTL bounds staleness where processes do
+    not share a cache."""
+    found = cache.get(FACILITY_CHOICES_KEY)
+    if found is None:
+        found = list(Facility.objects.order_by("pk").values_list("pk", "name"))
+        cache.set(FACILITY_CHOICES_KEY, found, FACILITY_CHOICES_TTL_SECONDS)
+    return list(found)
+
+
+def facilities_changed(**kwargs: Any) -> None:
+    """Forget the cached facility list now and again when the write commits (a search in
+    between could have cached the old list)."""
+    cache.delete(FACILITY_CHOICES_KEY)
+    transaction.on_commit(lambda: cache.delete(FACILITY_CHOICES_KEY))
 
 
 def rooms() -> QuerySet[Room]:

@@ -114,7 +114,7 @@ def _facility_options(chosen: str) -> str:
         '<option value="{}"{}>{}</option>',
         (
             (pk, " selected" if str(pk) == chosen else "", name)
-            for pk, name in Facility.objects.order_by("pk").values_list("pk", "name")
+            for pk, name in selectors.facility_choices()
         ),
     )
 

@@ -178,3 +178,19 @@ def test_it_reads_each_calendar_cell_in_words(
     assert "&lt;b&gt;会議室&lt;/b&gt;" in search and "<b>会議室" not in search
     assert "<td>休館</td><td>空き 2</td><td>空き 3</td>" in search
     assert "定員20人" in search
+
+
+def test_it_lists_a_renamed_facility_in_the_search_at_once(
+    clock: Any, client: Any, db: None
+) -> None:
+    """The search's facility list is cached; a facility's save empties the cache."""
+    room = make_room()
+    url = reverse("booking:rooms")
+    assert (
+        f'<option value="{room.facility_id}">市民活動センター</option>'
+        in client.get(url).content.decode()
+    )
+    room.facility.name = "第二センター"
+    room.facility.save()
+    page = client.get(url + f"?facility={room.facility_id}").content.decode()
+    assert f'<option value="{room.facility_id}" selected>第二センター</option>' in page
