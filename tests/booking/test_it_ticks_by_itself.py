@@ -99,8 +99,13 @@ def test_a_missed_tick_catches_up_everything_due(
 
 @override_settings(TASKS=DB_QUEUE)
 def test_the_tick_task_queues_its_next_run_and_a_worker_runs_it(
-    time_machine: Any, room: Any, representative_a: Any, group_a: Any
+    time_machine: Any, monkeypatch: Any, room: Any, representative_a: Any, group_a: Any
 ) -> None:
+    # The worker closes connections between tasks as a request would; inside the test's
+    # transaction on PostgreSQL that would close the test's own connection.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     time_machine.move_to(NOW, tick=False)
     lottery = make_round(room)
     enter(representative_a, lottery, room, group_a, DAY)
