@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -152,27 +152,62 @@ def _taken_by_room_and_day(
     return found
 
 
-def _closures(facility_ids: set[int], first: dt.date, last: dt.date) -> list[Closure]:
-    return list(
+def _closures_and_lotteries(
+    room_list: list[Room], first: dt.date, last: dt.date, now: dt.datetime
+) -> tuple[list[Closure], dict[int, list[tuple[dt.date, dt.date]]]]:
+    """The period's closures of the rooms' facilities, and each room's lottery periods still
+    before their confirmation deadline: one query (UNION ALL), since a round trip to a busy
+    database costs more than the rows (both are usually empty)."""
+    ids = [r.pk for r in room_list]
+    closures = (
         Closure.objects.filter(
-            facility_id__in=facility_ids, starts_on__lte=last, ends_on__gte=first
+            facility_id__in={r.facility_id for r in room_list},
+            starts_on__lte=last,
+            ends_on__gte=first,
+        )
+        .order_by()
+        .values_list(
+            Value(1, IntegerField()),
+            F("facility_id"),
+            F("room_id"),
+            F("starts_on"),
+            F("ends_on"),
+            F("reason"),
         )
     )
-
-
-def _lotteries(
-    room_ids: list[int], first: dt.date, last: dt.date, now: dt.datetime
-) -> dict[int, list[LotteryRound]]:
-    found: dict[int, list[LotteryRound]] = defaultdict(list)
-    through = LotteryRound.rooms.through
-    for link in through.objects.filter(
-        room_id__in=room_ids,
-        lotteryround__first_day__lte=last,
-        lotteryround__last_day__gte=first,
-        lotteryround__confirm_by__gt=now,
-    ).select_related("lotteryround"):
-        found[link.room_id].append(link.lotteryround)
-    return found
+    lotteries = (
+        LotteryRound.rooms.through.objects.filter(
+            room_id__in=ids,
+            lotteryround__first_day__lte=last,
+            lotteryround__last_day__gte=first,
+            lotteryround__confirm_by__gt=now,
+        )
+        .order_by()
+        .values_list(
+            Value(2, IntegerField()),
+            Value(None, IntegerField()),
+            F("room_id"),
+            F("lotteryround__first_day"),
+            F("lotteryround__last_day"),
+            F("lotteryround__title"),
+        )
+    )
+    found_closures: list[Closure] = []
+    found_lotteries: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for kind, facility_id, room_id, starts, ends, words in closures.union(lotteries, all=True):
+        if kind == 1:
+            found_closures.append(
+                Closure(
+                    facility_id=facility_id,
+                    room_id=room_id,
+                    starts_on=starts,
+                    ends_on=ends,
+                    reason=words,
+                )
+            )
+        else:
+            found_lotteries[room_id].append((starts, ends))
+    return found_closures, found_lotteries
 
 
 def calendar(
@@ -197,8 +232,7 @@ def calendar(
     start = rules.at(first, dt.time(0, 0))
     end = rules.at(last + dt.timedelta(days=1), dt.time(0, 0))
     taken = _taken_by_room_and_day(ids, start, end)
-    closures = _closures({r.facility_id for r in room_list}, first, last)
-    lotteries = _lotteries(ids, first, last, now)
+    closures, lotteries = _closures_and_lotteries(room_list, first, last, now)
     dates = [first + dt.timedelta(days=n) for n in range(days)]
     # Words translated once for the whole page.
     said = {state: f"{LEGEND[state][0]} {WORDS[state]}" for state in LEGEND}
@@ -246,7 +280,7 @@ def calendar(
                         Cell(slot, CLOSED, closed, prefix + said[CLOSED]) for slot, prefix in slots
                     ]
                 continue
-            lottery = any(lot.first_day <= day <= lot.last_day for lot in lots)
+            lottery = any(a <= day <= b for a, b in lots)
             booked = mine.get(day, ())
             free = taken_count = 0
             for slot, prefix in slots:

@@ -194,3 +194,45 @@ def test_it_lists_a_renamed_facility_in_the_search_at_once(
     room.facility.save()
     page = client.get(url + f"?facility={room.facility_id}").content.decode()
     assert f'<option value="{room.facility_id}" selected>第二センター</option>' in page
+
+
+def test_it_marks_closures_and_lottery_days_room_by_room(clock: Any, db: None) -> None:
+    """Closures (of the facility, or of one room) and lottery periods come from one query;
+    each room gets only its own."""
+    from kyodo.booking import selectors
+    from kyodo.booking.models import Closure, LotteryRound, Room
+    from kyodo.booking.rules import at
+
+    room = make_room()
+    other = Room.objects.create(facility=room.facility, name="会議室B", capacity=10)
+    Closure.objects.create(
+        facility=room.facility,
+        room=room,
+        starts_on=dt.date(2026, 5, 20),
+        ends_on=dt.date(2026, 5, 20),
+        reason="空調の点検",
+    )
+    Closure.objects.create(
+        facility=room.facility,
+        starts_on=dt.date(2026, 5, 21),
+        ends_on=dt.date(2026, 5, 21),
+        reason="選挙の投票所",
+    )
+    lottery = LotteryRound.objects.create(
+        title="抽選",
+        first_day=dt.date(2026, 5, 22),
+        last_day=dt.date(2026, 5, 22),
+        entries_open_at=at(dt.date(2026, 4, 1), dt.time(0)),
+        entries_close_at=at(dt.date(2026, 4, 10), dt.time(0)),
+        confirm_by=at(dt.date(2026, 5, 10), dt.time(0)),
+    )
+    lottery.rooms.add(other)
+    cal = selectors.calendar([room, other], dt.date(2026, 5, 20), 3)
+    states = {
+        name: [{c.state for c in day.cells} for day in cal[r.pk]]
+        for name, r in (("room", room), ("other", other))
+    }
+    assert states["room"] == [{"closed"}, {"closed"}, {"free"}]
+    assert states["other"] == [{"free"}, {"closed"}, {"lottery"}]
+    assert cal[room.pk][0].closed == "臨時休館（空調の点検）"
+    assert cal[other.pk][1].closed == "臨時休館（選挙の投票所）"
