@@ -9,6 +9,17 @@ class BookingConfig(AppConfig):
     verbose_name = "活動場所の予約"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from kyodo.booking.models import Facility
+        from kyodo.booking.selectors import facilities_changed
+
+        # The availability search caches the facility list (selectors.facility_choices).
+        post_save.connect(facilities_changed, sender=Facility, dispatch_uid="booking-facilities")
+        post_delete.connect(
+            facilities_changed, sender=Facility, dispatch_uid="booking-facilities-delete"
+        )
+
         # Building a year of Japanese holidays (the `holidays` package) takes seconds the
         # first time; do it in the background at start-up so that the first visitor of a
         # room calendar does not wait for it.

@@ -57,24 +57,34 @@ class Slot:
     block: str = ""  # the fixed block's key (morning, afternoon, evening) in block mode
 
 
-def slots_of(room: Room, day: dt.date) -> list[Slot]:
-    """The bookable units of a day as calendars show them (free-time rooms by the hour)."""
+def day_pattern(room: Room) -> tuple[tuple[str | Promise, str, dt.time, dt.time], ...]:
+    """The bookable units of any day of a room, as (label, block key, start, end) wall-clock
+    times: the same every day (Japan has no daylight saving), so calendars work them out
+    once per room instead of once per day."""
     facility = room.facility
     if room.mode == BookingMode.BLOCKS:
-        return [
-            Slot(at(day, b.start), at(day, b.end), str(b.label), b.key)
+        return tuple(
+            (b.label, b.key, b.start, b.end)
             for b in BLOCKS
             if b.start >= facility.opens_at and b.end <= facility.closes_at
-        ]
-    slots = []
+        )
+    units = []
     hour = facility.opens_at.hour + (1 if facility.opens_at.minute else 0)
     while dt.time(hour, 0) < facility.closes_at and hour < 24:
         end = dt.time(hour + 1, 0) if hour + 1 < 24 else dt.time(23, 59)
         if end > facility.closes_at:
             break
-        slots.append(Slot(at(day, dt.time(hour, 0)), at(day, end), f"{hour}:00"))
+        units.append((f"{hour}:00", "", dt.time(hour, 0), end))
         hour += 1
-    return slots
+    return tuple(units)
+
+
+def slots_of(room: Room, day: dt.date) -> list[Slot]:
+    """The bookable units of a day as calendars show them (free-time rooms by the hour)."""
+    return [
+        Slot(at(day, start), at(day, end), str(label), key)
+        for label, key, start, end in day_pattern(room)
+    ]
 
 
 def closed_reason(

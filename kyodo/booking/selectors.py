@@ -11,7 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,7 @@ from kyodo.booking.models import (
     ACTIVE_STATUSES,
     Booking,
     Closure,
+    Facility,
     FreedSlot,
     LotteryEntry,
     LotteryRound,
@@ -53,9 +56,8 @@ class Cell:
     slot: rules.Slot
     state: str
     note: str | Promise = ""
-    booking: Booking | None = None
-    # 「午後 13:00〜17:00：○ 空き」, made once per cell by calendar() (template filters per
-    # cell were the month calendar's whole cost).
+    # 「午後 13:00〜17:00：○ 空き」, made once per cell by calendar() from words worked out once
+    # per page (template filters, gettext and date formatting per cell were the pages' cost).
     text: str = ""
     # Filled by the room page for free cells: where to book, and the link's words.
     href: str = ""
@@ -75,6 +77,11 @@ class Day:
     day: dt.date
     cells: list[Cell] = field(default_factory=list)
     closed: str | Promise | None = None
+    free_count: int = 0
+    taken_count: int = 0
+    slot_count: int = 0
+    # The availability search's cell (休館, 空き 3, 空きなし), filled by calendar().
+    summary: str = ""
 
     @property
     def weekday(self) -> str | Promise:
@@ -84,106 +91,214 @@ class Day:
     def heading(self) -> str:
         return f"{self.day.month}/{self.day.day}（{self.weekday}）"
 
-    @property
-    def summary(self) -> str:
-        """The availability search's cell: closed, the number of free slots, or none."""
-        if self.closed:
-            return str(_("休館"))
-        if self.free_count:
-            return str(_("空き %(n)s") % {"n": self.free_count})
-        return str(_("空きなし"))
 
-    @property
-    def free_count(self) -> int:
-        return sum(1 for c in self.cells if c.state == FREE)
+FACILITY_CHOICES_KEY = "booking:facility-choices"
+FACILITY_CHOICES_TTL_SECONDS = 60
+
+
+def facility_choices() -> list[tuple[int, str]]:
+    """Every facility as (pk, name), for the availability search's filter: cached, since a
+    city at scale has hundreds and every search shows them. A facility's save or delete
+    empties the cache (kyodo/booking/apps.py); the TTL bounds staleness where processes do
+    not share a cache."""
+    found = cache.get(FACILITY_CHOICES_KEY)
+    if found is None:
+        found = list(Facility.objects.order_by("pk").values_list("pk", "name"))
+        cache.set(FACILITY_CHOICES_KEY, found, FACILITY_CHOICES_TTL_SECONDS)
+    return list(found)
+
+
+def facilities_changed(**kwargs: Any) -> None:
+    """Forget the cached facility list now and again when the write commits (a search in
+    between could have cached the old list)."""
+    cache.delete(FACILITY_CHOICES_KEY)
+    transaction.on_commit(lambda: cache.delete(FACILITY_CHOICES_KEY))
 
 
 def rooms() -> QuerySet[Room]:
     return Room.objects.filter(is_active=True).select_related("facility")
 
 
-def _bookings_by_room(
+# No booking crosses midnight (rules.fits_mode refuses it), so one that overlaps a period
+# starts at most a day before it: the lower bound lets the (room, starts_at) index read only
+# the period instead of the room's whole history.
+LONGEST_BOOKING = dt.timedelta(days=1)
+
+
+def _taken_by_room_and_day(
     room_ids: list[int], start: dt.datetime, end: dt.datetime
-) -> dict[int, list[Booking]]:
-    found: dict[int, list[Booking]] = defaultdict(list)
-    for booking in (
+) -> dict[int, dict[dt.date, list[tuple[dt.datetime, dt.datetime]]]]:
+    """Each room's active bookings of the period as (start, end), by local day: the public
+    calendars say a time is taken, never by whom, so no booking objects are built."""
+    found: dict[int, dict[dt.date, list[tuple[dt.datetime, dt.datetime]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    rows = (
         Booking.objects.filter(
-            room_id__in=room_ids, status__in=ACTIVE_STATUSES, starts_at__lt=end, ends_at__gt=start
+            room_id__in=room_ids,
+            status__in=ACTIVE_STATUSES,
+            starts_at__gte=start - LONGEST_BOOKING,
+            starts_at__lt=end,
+            ends_at__gt=start,
         )
-        .select_related("group")
-        .only("room_id", "starts_at", "ends_at", "status", "group__name", "holder_name", "group_id")
-    ):
-        found[booking.room_id].append(booking)
+        .order_by()
+        .values_list("room_id", "starts_at", "ends_at")
+    )
+    for room_id, starts_at, ends_at in rows:
+        day, last = rules.local(starts_at).date(), rules.local(ends_at).date()
+        while day <= last:
+            found[room_id][day].append((starts_at, ends_at))
+            day += dt.timedelta(days=1)
     return found
 
 
-def _closures(facility_ids: set[int], first: dt.date, last: dt.date) -> list[Closure]:
-    return list(
+def _closures_and_lotteries(
+    room_list: list[Room], first: dt.date, last: dt.date, now: dt.datetime
+) -> tuple[list[Closure], dict[int, list[tuple[dt.date, dt.date]]]]:
+    """The period's closures of the rooms' facilities, and each room's lottery periods still
+    before their confirmation deadline: one query (UNION ALL), since a round trip to a busy
+    database costs more than the rows (both are usually empty)."""
+    ids = [r.pk for r in room_list]
+    closures = (
         Closure.objects.filter(
-            facility_id__in=facility_ids, starts_on__lte=last, ends_on__gte=first
+            facility_id__in={r.facility_id for r in room_list},
+            starts_on__lte=last,
+            ends_on__gte=first,
+        )
+        .order_by()
+        .values_list(
+            Value(1, IntegerField()),
+            F("facility_id"),
+            F("room_id"),
+            F("starts_on"),
+            F("ends_on"),
+            F("reason"),
         )
     )
-
-
-def _lotteries(
-    room_ids: list[int], first: dt.date, last: dt.date, now: dt.datetime
-) -> dict[int, list[LotteryRound]]:
-    found: dict[int, list[LotteryRound]] = defaultdict(list)
-    through = LotteryRound.rooms.through
-    for link in through.objects.filter(
-        room_id__in=room_ids,
-        lotteryround__first_day__lte=last,
-        lotteryround__last_day__gte=first,
-        lotteryround__confirm_by__gt=now,
-    ).select_related("lotteryround"):
-        found[link.room_id].append(link.lotteryround)
-    return found
+    lotteries = (
+        LotteryRound.rooms.through.objects.filter(
+            room_id__in=ids,
+            lotteryround__first_day__lte=last,
+            lotteryround__last_day__gte=first,
+            lotteryround__confirm_by__gt=now,
+        )
+        .order_by()
+        .values_list(
+            Value(2, IntegerField()),
+            Value(None, IntegerField()),
+            F("room_id"),
+            F("lotteryround__first_day"),
+            F("lotteryround__last_day"),
+            F("lotteryround__title"),
+        )
+    )
+    found_closures: list[Closure] = []
+    found_lotteries: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for kind, facility_id, room_id, starts, ends, words in closures.union(lotteries, all=True):
+        if kind == 1:
+            found_closures.append(
+                Closure(
+                    facility_id=facility_id,
+                    room_id=room_id,
+                    starts_on=starts,
+                    ends_on=ends,
+                    reason=words,
+                )
+            )
+        else:
+            found_lotteries[room_id].append((starts, ends))
+    return found_closures, found_lotteries
 
 
 def calendar(
-    room_list: list[Room], first: dt.date, days: int, *, now: dt.datetime | None = None
+    room_list: list[Room],
+    first: dt.date,
+    days: int,
+    *,
+    now: dt.datetime | None = None,
+    cells: bool = True,
 ) -> dict[int, list[Day]]:
-    """Each room's days from `first`: every slot marked free, taken, lottery, closed or past."""
+    """Each room's days from `first`: every slot marked free, taken, lottery, closed or past.
+    With cells=False only each day's summary and count of free slots are made (the
+    availability search shows no more).
+
+    Built in one pass from dictionaries made up front (bookings by room and day, closed days
+    by facility, the slots of a day by booking mode and opening hours, their words), so a
+    cell costs a few comparisons and one string join, whatever the number of rooms, days and
+    bookings."""
     now = now or timezone.now()
     last = first + dt.timedelta(days=days - 1)
     ids = [r.pk for r in room_list]
     start = rules.at(first, dt.time(0, 0))
     end = rules.at(last + dt.timedelta(days=1), dt.time(0, 0))
-    bookings = _bookings_by_room(ids, start, end)
-    closures = _closures({r.facility_id for r in room_list}, first, last)
-    lotteries = _lotteries(ids, first, last, now)
-    # Each state's mark and words, translated once for the whole page.
+    taken = _taken_by_room_and_day(ids, start, end)
+    closures, lotteries = _closures_and_lotteries(room_list, first, last, now)
+    dates = [first + dt.timedelta(days=n) for n in range(days)]
+    # Words translated once for the whole page.
     said = {state: f"{LEGEND[state][0]} {WORDS[state]}" for state in LEGEND}
+    closed_word, none_word = str(_("休館")), str(_("空きなし"))
+    some_free = str(_("空き %(n)s"))
+    # Closed days are the same for every room of a facility unless a closure names a room.
+    per_room = {c.facility_id for c in closures if c.room_id is not None}
+    closed_by: dict[tuple[int, int | None, dt.date], str | Promise | None] = {}
+    # A day's slots with their words ("午後 13:00〜17:00："), by booking mode and opening
+    # hours (what rules.day_pattern depends on) and day; slots are immutable, so rooms of the
+    # same shape share them.
+    units_by: dict[tuple[Any, ...], list[tuple[str, str, dt.time, dt.time, str]]] = {}
+    slots_by: dict[tuple[Any, ...], list[tuple[rules.Slot, str]]] = {}
     out: dict[int, list[Day]] = {}
     for room in room_list:
-        mine = bookings.get(room.pk, [])
-        out[room.pk] = []
-        for n in range(days):
-            day = first + dt.timedelta(days=n)
-            closed = rules.closed_reason(room.facility, room, day, closures)
-            row = Day(day, closed=closed)
-            lottery = any(
-                lot.first_day <= day <= lot.last_day for lot in lotteries.get(room.pk, [])
-            )
-            for slot in rules.slots_of(room, day):
-                hit = next(
-                    (b for b in mine if b.starts_at < slot.ends_at and slot.starts_at < b.ends_at),
-                    None,
-                )
-                if closed:
-                    cell = Cell(slot, CLOSED, closed)
-                elif hit is not None:
-                    cell = Cell(slot, TAKEN, booking=hit)
-                elif slot.ends_at <= now:
-                    cell = Cell(slot, PAST)
+        facility = room.facility
+        shape = (room.mode, facility.opens_at, facility.closes_at)
+        units = units_by.get(shape)
+        if units is None:
+            units = units_by[shape] = [
+                (str(label), key, s, e, f"{label} {s:%H:%M}〜{e:%H:%M}：")
+                for label, key, s, e in rules.day_pattern(room)
+            ]
+        mine = taken.get(room.pk, {})
+        lots = lotteries.get(room.pk, ())
+        rows: list[Day] = []
+        for day in dates:
+            key = (facility.pk, room.pk if facility.pk in per_room else None, day)
+            if key in closed_by:
+                closed = closed_by[key]
+            else:
+                closed = closed_by[key] = rules.closed_reason(facility, room, day, closures)
+            slots = slots_by.get((shape, day))
+            if slots is None:
+                slots = slots_by[(shape, day)] = [
+                    (rules.Slot(rules.at(day, s), rules.at(day, e), label, block), prefix)
+                    for label, block, s, e, prefix in units
+                ]
+            row = Day(day, closed=closed, slot_count=len(slots))
+            rows.append(row)
+            if closed:
+                row.summary = closed_word
+                if cells:
+                    row.cells = [
+                        Cell(slot, CLOSED, closed, prefix + said[CLOSED]) for slot, prefix in slots
+                    ]
+                continue
+            lottery = any(a <= day <= b for a, b in lots)
+            booked = mine.get(day, ())
+            free = taken_count = 0
+            for slot, prefix in slots:
+                if booked and any(b < slot.ends_at and slot.starts_at < f for b, f in booked):
+                    state = TAKEN
+                    taken_count += 1
+                elif slot.starts_at <= now:  # as booking refuses a time already begun
+                    state = PAST
                 elif lottery:
-                    cell = Cell(slot, LOTTERY)
+                    state = LOTTERY
                 else:
-                    cell = Cell(slot, FREE)
-                start, end = rules.local(slot.starts_at), rules.local(slot.ends_at)
-                cell.text = f"{slot.label} {start:%H:%M}〜{end:%H:%M}：{said[cell.state]}"
-                row.cells.append(cell)
-            out[room.pk].append(row)
+                    state = FREE
+                    free += 1
+                if cells:
+                    row.cells.append(Cell(slot, state, text=prefix + said[state]))
+            row.free_count, row.taken_count = free, taken_count
+            row.summary = some_free % {"n": free} if free else none_word
+        out[room.pk] = rows
     return out
 
 
@@ -277,7 +392,7 @@ def occupancy(month: dt.date) -> list[Occupancy]:
     following = (first + dt.timedelta(days=32)).replace(day=1)
     days = (following - first).days
     room_list = list(rooms())
-    cal = calendar(room_list, first, days, now=rules.at(first, dt.time(0, 0)))
+    cal = calendar(room_list, first, days, now=rules.at(first, dt.time(0, 0)), cells=False)
     no_shows = dict(
         Booking.objects.filter(
             status=NO_SHOW,
@@ -289,9 +404,10 @@ def occupancy(month: dt.date) -> list[Occupancy]:
     )
     out = []
     for room in room_list:
-        open_cells = [c for d in cal[room.pk] for c in d.cells if c.state != CLOSED]
-        booked = sum(1 for c in open_cells if c.state == TAKEN)
-        out.append(Occupancy(room, len(open_cells), booked, no_shows.get(room.pk, 0)))
+        open_days = [d for d in cal[room.pk] if not d.closed]
+        slots = sum(d.slot_count for d in open_days)
+        booked = sum(d.taken_count for d in open_days)
+        out.append(Occupancy(room, slots, booked, no_shows.get(room.pk, 0)))
     return out
 
 

@@ -5,7 +5,9 @@ No double booking, ever: `_insert` runs inside one transaction that first takes 
 lock — SELECT … FOR UPDATE of the room row on PostgreSQL, the database write lock on SQLite
 (whose transactions begin IMMEDIATE here) — then checks for an overlapping active booking and
 inserts. On PostgreSQL the exclusion constraint `booking_no_overlap` is the last word even for
-a write that bypassed this path.
+a write that bypassed this path. Lent equipment is shared by the rooms of a facility: inside
+the same transaction the lent items' rows are locked too (FOR UPDATE on PostgreSQL), and the
+active bookings lending each item at an overlapping time must number fewer than its quantity.
 """
 
 from __future__ import annotations
@@ -261,6 +263,52 @@ def _lock_room(room: Room) -> None:
     list(Room.objects.select_for_update().filter(pk=room.pk).values_list("pk", flat=True))
 
 
+def _lock_equipment(room: Room, items: Sequence[Equipment]) -> list[Equipment]:
+    """Lock the lent items' rows (in pk order, after the room: one order for every writer, so
+    two writers never wait on each other crosswise) and return them fresh. On PostgreSQL a
+    writer lending the same projector for another room of the facility waits here until the
+    first commits, and then counts that booking too; on SQLite the write lock is already held.
+    """
+    if not items:
+        return []
+    wanted = sorted({item.pk for item in items})
+    locked = list(
+        Equipment.objects.select_for_update().filter(pk__in=wanted, facility_id=room.facility_id)
+    )
+    if len(locked) != len(wanted):
+        raise _refuse(_("この施設で貸し出していない備品が選ばれています。"), "equipment")
+    return locked
+
+
+def _check_stock(
+    items: Sequence[Equipment],
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    excluding: int | None,
+) -> None:
+    """Every lent item still has a unit free for the whole time: the active bookings that
+    overlap it (in any room of the facility) lend fewer than the center has. Call with the
+    items locked (_lock_equipment)."""
+    for item in items:
+        lent = Booking.objects.filter(
+            equipment=item,
+            status__in=ACTIVE_STATUSES,
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
+        )
+        if excluding is not None:
+            lent = lent.exclude(pk=excluding)
+        if lent.count() >= item.quantity:
+            raise _refuse(
+                _(
+                    "備品「%(name)s」はこの時間、すべて貸出中です（%(n)s台）。"
+                    "備品を外すか、別の時間を選んでください。"
+                )
+                % {"name": item.name, "n": item.quantity},
+                "equipment",
+            )
+
+
 def _overlapping(room: Room, starts_at: dt.datetime, ends_at: dt.datetime, excluding: int | None):  # type: ignore[no-untyped-def]
     found = Booking.objects.filter(
         room=room, status__in=ACTIVE_STATUSES, starts_at__lt=ends_at, ends_at__gt=starts_at
@@ -268,13 +316,22 @@ def _overlapping(room: Room, starts_at: dt.datetime, ends_at: dt.datetime, exclu
     return found.exclude(pk=excluding) if excluding is not None else found
 
 
-def _insert(actor: User | None, request: Request, *, series: Series | None = None) -> Booking:
-    """Lock, check again, insert: the one place a booking row is created."""
+def _insert(
+    actor: User | None,
+    request: Request,
+    *,
+    series: Series | None = None,
+    equipment: Sequence[Equipment] = (),
+) -> Booking:
+    """Lock, check again, insert: the one place a booking row is created. The room's lock
+    guards its times; the lent items' locks guard their stock."""
     room = request.room
     with transaction.atomic():
         _lock_room(room)
         if _overlapping(room, request.starts_at, request.ends_at, None).exists():
             raise _refuse(_(TAKEN), "start_time")
+        items = _lock_equipment(room, equipment)
+        _check_stock(items, request.starts_at, request.ends_at, None)
         registered = request.group is not None and request.group.is_registered()
         try:
             with transaction.atomic():
@@ -289,11 +346,14 @@ def _insert(actor: User | None, request: Request, *, series: Series | None = Non
                     channel=request.channel,
                     purpose=request.purpose,
                     attendees=request.attendees,
-                    fee=rules.fee_for(room, request.starts_at, request.ends_at, registered),
+                    fee=rules.fee_for(room, request.starts_at, request.ends_at, registered)
+                    + sum(item.fee for item in items),
                     series=series,
                 )
         except IntegrityError as exc:  # the exclusion constraint: someone was faster
             raise _refuse(_(TAKEN), "start_time") from exc
+        if items:
+            booking.equipment.set(items)
     return booking
 
 
@@ -311,12 +371,7 @@ def booking_create(
     check_who(actor, request)
     check_time(request, now=now)
     check_limits(request, now=now)
-    booking = _insert(actor, request, series=series)
-    items = list(equipment)
-    if items:
-        booking.equipment.set(items)
-        booking.fee += sum(item.fee for item in items)
-        booking.save(update_fields=["fee"])
+    booking = _insert(actor, request, series=series, equipment=list(equipment))
     audit_record(
         actor=actor,
         action="booking.create",
@@ -471,10 +526,13 @@ def booking_change(
         _lock_room(locked.room)
         if _overlapping(locked.room, starts_at, ends_at, locked.pk).exists():
             raise _refuse(_(TAKEN), "start_time")
+        # The same items at the new time: their stock is checked again, this booking aside.
+        items = _lock_equipment(locked.room, list(locked.equipment.all()))
+        _check_stock(items, starts_at, ends_at, locked.pk)
         registered = locked.group is not None and locked.group.is_registered()
         locked.starts_at, locked.ends_at = starts_at, ends_at
         locked.attendees, locked.purpose = attendees, purpose
-        extra = sum(item.fee for item in locked.equipment.all())
+        extra = sum(item.fee for item in items)
         locked.fee = rules.fee_for(locked.room, starts_at, ends_at, registered) + extra
         try:
             with transaction.atomic():
@@ -757,13 +815,18 @@ def lottery_confirm(*, actor: User, entry: LotteryEntry) -> LotteryEntry:
 
 def lottery_release_due(*, now: dt.datetime | None = None) -> int:
     """After the confirmation deadline: unconfirmed wins are released, their slots freed
-    (and so open to 2次予約, first come)."""
+    (and so open to 2次予約, first come). Safe to run twice at once: each round is locked and
+    checked again, so a second run finds it released and does nothing."""
     now = now or timezone.now()
     released = 0
-    for lottery in LotteryRound.objects.filter(
+    due = LotteryRound.objects.filter(
         drawn_at__isnull=False, released_at__isnull=True, confirm_by__lte=now
-    ):
+    ).values_list("pk", flat=True)
+    for pk in list(due):
         with transaction.atomic():
+            lottery = LotteryRound.objects.select_for_update().get(pk=pk)
+            if lottery.released_at is not None:
+                continue
             for entry in lottery.entries.filter(status="won").select_related("booking"):
                 ENTRY_WORKFLOW.transition(actor=None, obj=entry, action="release", by_service=True)
                 if entry.booking is not None:
@@ -776,11 +839,15 @@ def lottery_release_due(*, now: dt.datetime | None = None) -> int:
 
 
 def lottery_draw_due(*, now: dt.datetime | None = None) -> int:
-    """Draw every round whose entry period has ended (the automatic draw)."""
+    """Draw every round whose entry period has ended (the automatic draw). A round drawn
+    meanwhile (by staff, or by another tick) is left alone: lottery_draw locks and checks."""
     now = now or timezone.now()
     due = LotteryRound.objects.filter(drawn_at__isnull=True, entries_close_at__lte=now)
     drawn = 0
     for lottery in due:
-        lottery_draw(actor=None, lottery=lottery, now=now)
+        try:
+            lottery_draw(actor=None, lottery=lottery, now=now)
+        except DomainError:  # already drawn: nothing left to do for this round
+            continue
         drawn += 1
     return drawn

@@ -14,10 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kyodo.booking import feeds, rules, selectors, services
+from kyodo.booking import feeds, rules, selectors, services, tables
 from kyodo.booking.forms import (
     BookingForm,
     ChangeForm,
@@ -83,7 +84,7 @@ def rooms(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     room_list = list(page.object_list)
-    calendar = selectors.calendar(room_list, first, WEEK)
+    calendar = selectors.calendar(room_list, first, WEEK, cells=False)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -91,17 +92,30 @@ def rooms(request: HttpRequest) -> HttpResponse:
         "booking/rooms.html",
         {
             "page": page,
-            "rows": [(room, calendar[room.pk]) for room in room_list],
+            "rows": tables.search_rows([(room, calendar[room.pk]) for room in room_list]),
             "days": [first + dt.timedelta(days=n) for n in range(WEEK)],
             "first": first,
             "previous": first - dt.timedelta(days=WEEK),
             "next": first + dt.timedelta(days=WEEK),
-            "facilities": Facility.objects.all(),
+            "facilities": _facility_options(facility_id),
             "facility_id": facility_id,
             "capacity": minimum if minimum.isdigit() else "",
             "querystring": params.urlencode(),
             "legend": _legend(),
         },
+    )
+
+
+def _facility_options(chosen: str) -> str:
+    """The facility filter's <option>s, made in one pass (a city has hundreds of sites; a
+    template loop with a filter per option cost more than the rest of the page)."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (pk, " selected" if str(pk) == chosen else "", name)
+            for pk, name in selectors.facility_choices()
+        ),
     )
 
 
@@ -122,7 +136,6 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
         days = 1 if view == "day" else WEEK
         previous, following = first - dt.timedelta(days=days), first + dt.timedelta(days=days)
     calendar = selectors.calendar([the_room], first, days)[the_room.pk]
-    _link_free_cells(the_room, calendar)
     user = request.user
     watch_form = None
     if user.is_authenticated:
@@ -134,7 +147,7 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
         "booking/room.html",
         {
             "room": the_room,
-            "calendar": calendar,
+            "calendar_rows": tables.room_rows(the_room, calendar),
             "view": view,
             "first": first,
             "previous": previous,
@@ -146,22 +159,6 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             "lotteries": the_room.lottery_rounds.filter(confirm_by__gt=timezone.now()),
         },
     )
-
-
-def _link_free_cells(the_room: Room, calendar: list[selectors.Day]) -> None:
-    """Give each free cell its booking link (the URL reversed once for the whole page)."""
-    base = reverse("booking:book", args=[the_room.pk])
-    for day in calendar:
-        for cell in day.cells:
-            if cell.state != selectors.FREE:
-                continue
-            start = rules.local(cell.slot.starts_at)
-            which = f"slot={cell.slot.block}" if cell.slot.block else f"start={start:%H:%M}"
-            cell.href = f"{base}?day={day.day.isoformat()}&{which}"
-            cell.link_text = _("%(d)s %(t)sから予約する") % {
-                "d": f"{day.day.month}/{day.day.day}",
-                "t": f"{start:%H:%M}",
-            }
 
 
 def room_ical(request: HttpRequest, pk: int) -> HttpResponse:
@@ -395,7 +392,7 @@ def watch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "booking/room.html",
         {
             "room": the_room,
-            "calendar": calendar,
+            "calendar_rows": tables.room_rows(the_room, calendar),
             "view": "week",
             "first": timezone.localdate(),
             "previous": timezone.localdate() - dt.timedelta(days=WEEK),

@@ -151,3 +151,88 @@ def test_it_shows_the_booking_panels_on_the_dashboards(
     assert "施設の予約" in page and reverse("booking:rooms") in page and "会議室A" in page
     staff_page = as_user(center_staff).get(reverse("portal:dashboard")).content.decode()
     assert reverse("booking:staff") in staff_page and "窓口で予約を受け付ける" in staff_page
+
+
+def test_it_reads_each_calendar_cell_in_words(
+    clock: Any, client: Any, representative_a: Any, group_a: Any
+) -> None:
+    """The month's rows and the search's cells (made in Python, kyodo/booking/tables.py):
+    a taken slot, a free one with its link, a closed day with its reason, a past time, the
+    free count per day, and a name with markup shown as text."""
+    room = make_room(closed_weekdays=[1], name="<b>会議室</b>")
+    services.booking_create(
+        actor=representative_a, request=request(room, group_a, block(dt.date(2026, 5, 12)))
+    )
+    page = client.get(
+        reverse("booking:room", args=[room.pk]) + "?view=month&day=2026-05-01"
+    ).content.decode()
+    assert '<th scope="row">5/12（火）</th>' in page
+    assert "午後 13:00〜17:00：× 予約あり" in page
+    assert "夜間 18:00〜21:30：○ 空き" in page
+    book = reverse("booking:book", args=[room.pk])
+    assert f'<a href="{book}?day=2026-05-12&amp;slot=evening">5/12 18:00から予約する</a>' in page
+    assert "－ 定休日（月曜日）" in page  # 5/11 is a Monday
+    # 5/1 at 10:00: the morning has begun, and a begun time cannot be booked (as the service says)
+    assert "午前 09:00〜12:00：－ 終了" in page
+    search = client.get(reverse("booking:rooms") + "?week=2026-05-11").content.decode()
+    assert "&lt;b&gt;会議室&lt;/b&gt;" in search and "<b>会議室" not in search
+    assert "<td>休館</td><td>空き 2</td><td>空き 3</td>" in search
+    assert "定員20人" in search
+
+
+def test_it_lists_a_renamed_facility_in_the_search_at_once(
+    clock: Any, client: Any, db: None
+) -> None:
+    """The search's facility list is cached; a facility's save empties the cache."""
+    room = make_room()
+    url = reverse("booking:rooms")
+    assert (
+        f'<option value="{room.facility_id}">市民活動センター</option>'
+        in client.get(url).content.decode()
+    )
+    room.facility.name = "第二センター"
+    room.facility.save()
+    page = client.get(url + f"?facility={room.facility_id}").content.decode()
+    assert f'<option value="{room.facility_id}" selected>第二センター</option>' in page
+
+
+def test_it_marks_closures_and_lottery_days_room_by_room(clock: Any, db: None) -> None:
+    """Closures (of the facility, or of one room) and lottery periods come from one query;
+    each room gets only its own."""
+    from kyodo.booking import selectors
+    from kyodo.booking.models import Closure, LotteryRound, Room
+    from kyodo.booking.rules import at
+
+    room = make_room()
+    other = Room.objects.create(facility=room.facility, name="会議室B", capacity=10)
+    Closure.objects.create(
+        facility=room.facility,
+        room=room,
+        starts_on=dt.date(2026, 5, 20),
+        ends_on=dt.date(2026, 5, 20),
+        reason="空調の点検",
+    )
+    Closure.objects.create(
+        facility=room.facility,
+        starts_on=dt.date(2026, 5, 21),
+        ends_on=dt.date(2026, 5, 21),
+        reason="選挙の投票所",
+    )
+    lottery = LotteryRound.objects.create(
+        title="抽選",
+        first_day=dt.date(2026, 5, 22),
+        last_day=dt.date(2026, 5, 22),
+        entries_open_at=at(dt.date(2026, 4, 1), dt.time(0)),
+        entries_close_at=at(dt.date(2026, 4, 10), dt.time(0)),
+        confirm_by=at(dt.date(2026, 5, 10), dt.time(0)),
+    )
+    lottery.rooms.add(other)
+    cal = selectors.calendar([room, other], dt.date(2026, 5, 20), 3)
+    states = {
+        name: [{c.state for c in day.cells} for day in cal[r.pk]]
+        for name, r in (("room", room), ("other", other))
+    }
+    assert states["room"] == [{"closed"}, {"closed"}, {"free"}]
+    assert states["other"] == [{"free"}, {"closed"}, {"lottery"}]
+    assert cal[room.pk][0].closed == "臨時休館（空調の点検）"
+    assert cal[other.pk][1].closed == "臨時休館（選挙の投票所）"
