@@ -368,10 +368,7 @@ def test_the_group_enters_a_two_year_budget_and_fixes_an_error_without_losing_a_
     rep = page
     login(rep, p["rep"])
     assert_accessible(rep, "rep-dashboard")
-    click(
-        rep, assert_accessible, "group-proposals", f"{p['group'].name}の相談・提案書", role="link"
-    )
-    click(rep, assert_accessible, "proposal", "二年の見守り", role="link")
+    click(rep, assert_accessible, "proposal", "二年の見守り", role="link")  # its drafts
     click(rep, assert_accessible, "budget", "収支予算を編集する", role="link")
 
     # Year 1, with a quantity the page cannot read; year 2 in a row added in place.
