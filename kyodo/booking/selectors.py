@@ -330,6 +330,20 @@ def awaiting_approval() -> QuerySet[Booking]:
     )
 
 
+def upcoming(*, days: int = 30, limit: int = 60) -> list[Booking]:
+    """The window's look ahead: the next active bookings of every room, soonest first."""
+    now = timezone.now()
+    return list(
+        Booking.objects.filter(
+            starts_at__gte=now,
+            starts_at__lt=now + dt.timedelta(days=days),
+            status__in=ACTIVE_STATUSES,
+        )
+        .select_related("room__facility", "group")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
 def day_sheet(day: dt.date) -> QuerySet[Booking]:
     """The window's list for a day: every booking of every room."""
     return (

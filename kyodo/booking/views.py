@@ -611,6 +611,7 @@ def staff(request: AuthenticatedHttpRequest) -> HttpResponse:
             "day": day,
             "sheet": selectors.day_sheet(day),
             "awaiting": selectors.awaiting_approval(),
+            "upcoming": selectors.upcoming(),
             "facilities": Facility.objects.prefetch_related("rooms", "equipment", "closures"),
             "workflow": WORKFLOW,
             "previous": day - dt.timedelta(days=1),
