@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kyodo.accounts.models import Role
 from kyodo.accounts.permissions import is_person
@@ -171,3 +174,79 @@ def inbox(user: Any) -> dict[str, Any]:
             )
         )
     return items
+
+
+@dataclass(frozen=True)
+class CallConsultationRow:
+    """One line of a call's table of consultations and four-party meetings."""
+
+    kind: str  # 事前相談 / 4者協議
+    title: str
+    group: str
+    section: str
+    day: dt.date | None
+    outcome: str
+    reason: str
+    url: str
+
+
+CALL_TABLE_SORTS = ("kind", "title", "group", "section", "day", "outcome")
+
+
+def call_consultations(user: Any, call: Any, sort: str = "day") -> list[CallConsultationRow]:
+    """Every consultation and four-party meeting of a call that this person may see, as one
+    table (the office sees all; a department those of its sections)."""
+    from django.urls import reverse
+
+    rows: list[CallConsultationRow] = []
+    sheets = (
+        consultations_visible(user)
+        .filter(call=call)
+        .prefetch_related("meetings")
+        .select_related("group", "assigned_section", "theme")
+    )
+    for sheet in sheets:
+        held = [m.held_on for m in sheet.meetings.all()]
+        rows.append(
+            CallConsultationRow(
+                kind=str(_("事前相談")),
+                title=sheet.idea,
+                group=sheet.group.name,
+                section=sheet.assigned_section.name if sheet.assigned_section else "",
+                day=max(held) if held else timezone.localtime(sheet.created_at).date(),
+                outcome=str(sheet.get_outcome_display()),
+                reason=sheet.outcome_note,
+                url=reverse("proposals:consultation", args=[sheet.pk]),
+            )
+        )
+    meetings = FourPartyConsultation.objects.filter(
+        proposal__in=visible_proposals(user), proposal__call=call
+    ).select_related(
+        "proposal__group", "proposal__section", "proposal__theme__section", "merged_into"
+    )
+    for m in meetings:
+        p = m.proposal
+        section = p.section or (p.theme.section if p.theme else None)
+        reason = m.reason
+        if m.merged_into is not None:
+            reason = f"{reason}（{_('統合先')}：{m.merged_into.title}）".strip()
+        rows.append(
+            CallConsultationRow(
+                kind=str(_("4者協議")),
+                title=p.title,
+                group=p.group.name,
+                section=section.name if section else "",
+                day=timezone.localtime(m.scheduled_at).date(),
+                outcome=str(m.get_outcome_display()),
+                reason=reason,
+                url=reverse("proposals:detail", args=[p.pk]),
+            )
+        )
+    key = sort.removeprefix("-")
+    if key not in CALL_TABLE_SORTS:
+        key = "day"
+    rows.sort(
+        key=lambda r: (getattr(r, key) is None, getattr(r, key) or "", r.day or dt.date.min),
+        reverse=sort.startswith("-"),
+    )
+    return rows

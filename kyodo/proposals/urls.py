@@ -30,4 +30,9 @@ urlpatterns = [
     path("fourparty/<int:pk>/record/", views.fourparty_record, name="fourparty_record"),
     path("staff/proposals/", views.staff_list, name="staff_list"),
     path("staff/consultations/", views.staff_consultations, name="staff_consultations"),
+    path(
+        "staff/calls/<int:call_pk>/consultations/",
+        views.call_consultations,
+        name="call_consultations",
+    ),
 ]

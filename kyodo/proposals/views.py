@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_POST
 from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
+from kyodo.core.exports import xlsx_response
 from kyodo.core.http import AuthenticatedHttpRequest, id_from
 from kyodo.core.permissions import authorize, check
 from kyodo.core.workflow import Transition
@@ -192,7 +194,47 @@ def staff_consultations(request: AuthenticatedHttpRequest) -> HttpResponse:
     authorize(request.user, "proposals.staff_list")
     sheets = selectors.consultations_visible(request.user).order_by("-created_at")
     page = Paginator(sheets, settings.KYODO_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "proposals/staff_consultations.html", {"page": page})
+    calls = (
+        Call.objects.filter(
+            Q(consultations__in=sheets) | Q(proposals__four_party_consultations__isnull=False)
+        )
+        .distinct()
+        .order_by("-fiscal_year", "-pk")
+    )
+    return render(request, "proposals/staff_consultations.html", {"page": page, "calls": calls})
+
+
+@login_required
+def call_consultations(request: AuthenticatedHttpRequest, call_pk: int) -> HttpResponse:
+    """One table per call: every consultation and four-party meeting, sortable, to Excel."""
+    authorize(request.user, "proposals.staff_list")
+    call = get_object_or_404(Call, pk=call_pk)
+    sort = request.GET.get("sort", "day")
+    rows = selectors.call_consultations(request.user, call, sort=sort)
+    columns = [
+        ("kind", _("種類")),
+        ("title", _("提案・相談の内容")),
+        ("group", _("団体")),
+        ("section", _("担当課")),
+        ("day", _("日付")),
+        ("outcome", _("結果")),
+        ("reason", _("理由・メモ")),
+    ]
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            filename=f"kyodo-consultations-{call.fiscal_year}-{call.pk}.xlsx",
+            header=[str(label) for _key, label in columns],
+            rows=([r.kind, r.title, r.group, r.section, r.day, r.outcome, r.reason] for r in rows),
+            title=str(_("相談と4者協議")),
+        )
+    context = {
+        "call": call,
+        "rows": rows,
+        "columns": columns,
+        "sort": sort,
+        "sortable": selectors.CALL_TABLE_SORTS,
+    }
+    return render(request, "proposals/call_consultations.html", context)
 
 
 # --- the group's proposals -------------------------------------------------------------

@@ -335,6 +335,9 @@ MATRIX: dict[str, Rule] = {
     "proposals:fourparty_record": STAFF(Role.OFFICE, Role.CENTER).post_only().url(pk="fourparty_a"),
     "proposals:staff_list": STAFF(Role.OFFICE, Role.CENTER, Role.DEPARTMENT),
     "proposals:staff_consultations": STAFF(Role.OFFICE, Role.CENTER, Role.DEPARTMENT),
+    "proposals:call_consultations": STAFF(Role.OFFICE, Role.CENTER, Role.DEPARTMENT).url(
+        call_pk="gate_call"
+    ),
     # documents: each record's paper copy follows the record's own predicate
     "documents:certificate": OWNER_OR_STAFF(GROUP_A_MEMBERS, *REGISTRY_STAFF)
     .get_only()

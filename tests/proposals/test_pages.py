@@ -157,3 +157,59 @@ def test_it_lets_the_office_edit_a_course_rule_without_code(
     course.refresh_from_db()
     assert course.cost_shares == ["90%", "80%", "70%"]
     assert course.cap_by_adoption == [300_000, 150_000]
+
+
+def test_it_shows_a_calls_consultations_and_four_party_meetings_in_one_table(
+    as_user: Any,
+    draft: Proposal,
+    representative_a: Any,
+    office_staff: Any,
+    department_staff: Any,
+    client: Any,
+) -> None:
+    import datetime as dt
+    import io
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from kyodo.proposals import fourparty
+
+    ConsultationSheet.objects.create(
+        group=draft.group,
+        call=draft.call,
+        idea="海岸の清掃",
+        issue="海ごみ",
+        created_by=representative_a,
+    )
+    draft.section = department_staff.role_assignments.get().section
+    draft.save(update_fields=["section"])
+    services.proposal_transition(actor=representative_a, proposal=draft, action="submit")
+    services.proposal_transition(actor=office_staff, proposal=draft, action="accept")
+    meeting = fourparty.fourparty_schedule(
+        actor=office_staff, proposal=draft, scheduled_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    fourparty.fourparty_record(
+        actor=office_staff, meeting=meeting, minutes="議論", outcome="revise", reason="目標を数字で"
+    )
+    office = as_user(office_staff)
+    url = reverse("proposals:call_consultations", args=[draft.call_id])
+    # Reached from the list of consultations.
+    assert url in office.get(reverse("proposals:staff_consultations")).content.decode()
+    page = office.get(url + "?sort=-kind")
+    rows = page.context["rows"]
+    assert [r.kind for r in rows] == ["事前相談", "4者協議"]
+    assert rows[1].title == draft.title and rows[1].reason == "目標を数字で"
+    assert rows[1].section == draft.section.name and rows[1].outcome == "修正して再協議"
+    assert 'aria-sort="descending"' in page.content.decode()
+
+    export = office.get(url + "?sort=group&export=xlsx")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    values = list(sheet.values)
+    assert values[0][:3] == ("種類", "提案・相談の内容", "団体")
+    assert {v[0] for v in values[1:]} == {"事前相談", "4者協議"}
+
+    # A department sees what is its own: the four-party meeting, not the unassigned sheet.
+    client.logout()
+    kinds = [r.kind for r in as_user(department_staff).get(url).context["rows"]]
+    assert kinds == ["4者協議"]
