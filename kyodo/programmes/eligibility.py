@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
+from kyodo.japan.calendar import wareki_or_iso
 from kyodo.japan.numbers import format_yen
 
 # Legal forms that are non-profit by law. 任意団体 and 自治会 are non-profit by nature;
@@ -152,7 +153,7 @@ def group_rules(
                 ""
                 if ok
                 else _("設立から%(n)d年以上の活動実績が必要です（%(day)sに%(n)d年になります）")
-                % {"n": n, "day": add_years(group.founded_on, n).isoformat()}
+                % {"n": n, "day": wareki_or_iso(add_years(group.founded_on, n))}
             )
         results.append(RuleResult("min_years_active", _("活動年数"), ok, True, reason))
     if course.max_years_since_founding is not None:
@@ -165,7 +166,7 @@ def group_rules(
                 ""
                 if ok
                 else _("設立から%(n)d年以内の団体が対象です（設立日 %(day)s）")
-                % {"n": n, "day": group.founded_on.isoformat()}
+                % {"n": n, "day": wareki_or_iso(group.founded_on)}
             )
         results.append(
             RuleResult("max_years_since_founding", _("設立からの年数"), ok, True, reason)

@@ -226,3 +226,13 @@ def test_it_knows_public_holidays_including_substitute_days(day: dt.date, name: 
 def test_it_knows_an_ordinary_weekday_is_not_a_holiday() -> None:
     assert holiday_name(D(2026, 5, 7)) is None
     assert not is_holiday(D(2026, 5, 7))
+
+
+def test_it_shows_a_moment_as_a_japanese_date_and_time_in_japan_time() -> None:
+    from django.utils import timezone
+
+    from kyodo.japan.templatetags.japan import wareki_time
+
+    moment = timezone.make_aware(dt.datetime(2026, 6, 15, 5, 0), dt.UTC)  # 14:00 in Tokyo
+    assert wareki_time(moment) == "令和8年6月15日 14:00"
+    assert wareki_time(None) == ""
