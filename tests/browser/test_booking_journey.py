@@ -24,6 +24,7 @@ from kyodo.accounts.models import Role
 from kyodo.booking import services
 from kyodo.booking.models import Booking, Facility, LotteryRound, Room
 from kyodo.booking.rules import at
+from kyodo.japan.calendar import wareki_or_iso
 from kyodo.registry.models import GroupRole
 from tests import factories
 
@@ -196,4 +197,5 @@ def test_it_runs_a_lottery_a_first_come_booking_a_window_booking_and_a_cancellat
     dashboard(rep_a, check, "a-dashboard-cancelled")
     rep_a.get_by_role("link", name="空いた枠").click()
     check(rep_a, "a-freed")
-    expect(rep_a.get_by_role("row").filter(has_text=f"{first:%Y-%m-%d} 18:00")).to_have_count(1)
+    day = f"{wareki_or_iso(first)} 18:00"
+    expect(rep_a.get_by_role("row").filter(has_text=day)).to_have_count(1)
