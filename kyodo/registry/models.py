@@ -31,7 +31,14 @@ class ActivityField(models.Model):
         verbose_name_plural = _("活動分野")
 
     def __str__(self) -> str:
-        return self.short_name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The short name in the reader's language (kyodo.registry.vocabulary)."""
+        from kyodo.registry.vocabulary import activity_field_label
+
+        return activity_field_label(self.number, self.short_name)
 
 
 class Area(models.Model):

@@ -145,3 +145,23 @@ def test_it_finds_a_group_by_the_romanised_reading_of_its_kana(
     client: Client, kamakura_groups: dict[str, CivicGroup], query: str, expected: set[str]
 ) -> None:
     assert set(_names(client, q=query)) == expected
+
+
+def test_it_names_the_activity_fields_in_english_on_english_pages(client: Client) -> None:
+    from django.utils import translation
+
+    from kyodo.registry.models import ActivityField
+
+    field = ActivityField.objects.get(number=7)
+    with translation.override("en"):
+        assert str(field) == "Environmental conservation"
+    with translation.override("ja"):
+        assert str(field) == field.short_name == "環境の保全"
+    factories.CivicGroupFactory(registered=True, name="海の会", name_kana="うみのかい").fields.add(
+        field
+    )
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/groups/").content.decode()
+    assert "Environmental conservation" in page
