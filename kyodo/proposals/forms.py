@@ -131,10 +131,23 @@ class PlanForm(forms.Form):
     appeal_public_benefit = _text(_("アピール：公益性"), rows=3)
     appeal_collaboration = _text(_("アピール：協働の効果"), rows=3)
     years = LooseIntegerField(label=_("事業年数"), min_value=1, max_value=10)
+    course = forms.ModelChoiceField(
+        label=_("コース"),
+        queryset=Course.objects.none(),
+        required=False,
+        help_text=_("下書きの間は変えられます。市提案テーマへの提案はテーマのコースです。"),
+    )
     version = VersionField()
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, proposal: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Course]", self.fields["course"])
+        if proposal is not None and proposal.theme_id is None:
+            allowed = [c.pk for c in proposal.call.courses.all() if c.allows_track(proposal.track)]
+            field.queryset = Course.objects.filter(pk__in=allowed)
+            field.empty_label = None
+        else:
+            del self.fields["course"]  # a theme's proposal stays in the theme's course
         for month in FISCAL_MONTHS:
             self.fields[f"schedule_{month}"] = CleanCharField(
                 label=_("%(m)d月の実施内容") % {"m": month}, max_length=500, required=False
@@ -169,6 +182,7 @@ class PlanForm(forms.Form):
         for item in proposal.schedule or []:
             initial[f"schedule_{item['month']}"] = item.get("activity", "")
         initial["version"] = proposal.version
+        initial["course"] = proposal.course_id
         return initial
 
     def plan_data(self) -> dict[str, Any]:

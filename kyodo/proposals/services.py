@@ -127,13 +127,28 @@ def proposal_update(
     versioned = expect_version(locked, expected_version)
     for name in changed:
         setattr(locked, name, data[name])
+    course = data.get("course")
+    course_changes: dict[str, Any] = {}
+    if course is not None and course.pk != locked.course_id:
+        # A draft may move to another course of its call (a theme fixes its course).
+        if locked.theme_id is not None:
+            raise DomainError(
+                _("市提案テーマへの提案は、テーマのコースで提案します。"), field="course"
+            )
+        if not locked.call.courses.filter(pk=course.pk).exists() or not course.allows_track(
+            locked.track
+        ):
+            raise DomainError(_("この募集では選べないコースです。"), field="course")
+        course_changes = {"course": [str(locked.course), str(course)]}
+        locked.course = course
+        changed.append("course")
     if changed:
         locked.save(update_fields=[*changed, *versioned, "updated_at"])
         audit_record(
             actor=actor,
             action="proposal.update",
             target=locked,
-            changes=diff(before, _plan_values(locked)),
+            changes={**diff(before, _plan_values(locked)), **course_changes},
         )
     return locked
 

@@ -267,7 +267,13 @@ def proposal_new(request: AuthenticatedHttpRequest, group_pk: int) -> HttpRespon
             call=call,
             status="published",
         )
-    form = ProposalStartForm(request.POST or None, call=call, group_id=group.pk, theme=theme)
+    # From a consultation's page its sheet comes chosen (?consultation=); the form's own
+    # choices (this group's sheets) still decide what may be chosen.
+    consultation_id = id_from(request.GET.get("consultation"))
+    initial = {"consultation": consultation_id} if consultation_id else {}
+    form = ProposalStartForm(
+        request.POST or None, call=call, group_id=group.pk, theme=theme, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             proposal = services.proposal_create(
@@ -341,7 +347,7 @@ def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     authorize(request.user, "proposals.edit", proposal)
-    form = PlanForm(request.POST or None, initial=PlanForm.initial_for(proposal))
+    form = PlanForm(request.POST or None, initial=PlanForm.initial_for(proposal), proposal=proposal)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -354,6 +360,8 @@ def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except EditConflict as exc:
             conflict = exc.current
             keep_typed_after_conflict(form, exc)
+        except DomainError as exc:
+            form_error(form, exc)
         else:
             messages.success(request, _("下書きを保存しました。"))
             if "to_budget" in request.POST:

@@ -319,3 +319,25 @@ def test_it_sends_proposals_drafted_from_a_consultation_to_its_department(
         action="proposal.assign_section", target_id=str(proposal.pk)
     ).exists()
     assert selectors.visible_proposals(department_staff).filter(pk=proposal.pk).exists()
+
+
+def test_it_lets_a_draft_change_its_course_and_no_other_proposal(
+    as_user: Any, draft: Proposal, representative_a: Any
+) -> None:
+    from kyodo.audit.models import AuditEvent
+    from kyodo.proposals.forms import PlanForm
+
+    client = as_user(representative_a)
+    url = reverse("proposals:edit", args=[draft.pk])
+    form = client.get(url).context["form"]
+    other = next(c for c in form.fields["course"].queryset if c.pk != draft.course_id)
+    data = {k: v for k, v in PlanForm.initial_for(draft).items() if v is not None and k != "course"}
+    response = client.post(url, data | {"course": str(other.pk)})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.course_id == other.pk
+    assert AuditEvent.objects.filter(action="proposal.update", target_id=str(draft.pk)).exists()
+    # Once submitted, the editor is closed (and the course with it).
+    draft.status = "submitted"
+    draft.save(update_fields=["status"])
+    assert client.post(url, data).status_code == 403
