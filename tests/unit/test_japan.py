@@ -236,3 +236,10 @@ def test_it_shows_a_moment_as_a_japanese_date_and_time_in_japan_time() -> None:
     moment = timezone.make_aware(dt.datetime(2026, 6, 15, 5, 0), dt.UTC)  # 14:00 in Tokyo
     assert wareki_time(moment) == "令和8年6月15日 14:00"
     assert wareki_time(None) == ""
+
+
+@pytest.mark.parametrize("stored", ["カマクラ ウミ", "かまくら うみ", "ｶﾏｸﾗ ｳﾐ"])
+def test_it_shows_a_reading_in_one_script_whatever_it_was_stored_in(stored: str) -> None:
+    from kyodo.japan.templatetags.japan import furigana
+
+    assert furigana(stored) == "かまくら うみ"

@@ -44,5 +44,18 @@ def nendo(value: int | dt.date | None) -> str:
 
 
 @register.filter
+def furigana(value: str | None) -> str:
+    """{{ group.name_kana|furigana }} → ひらがな: readings are shown in one script, the one the
+    forms ask for (ふりがな), whatever script they were typed or imported in."""
+    if not value:
+        return ""
+    import jaconv
+
+    from kyodo.japan.text import nfkc
+
+    return str(jaconv.kata2hira(nfkc(value)))
+
+
+@register.filter
 def yen(value: int | None) -> str:
     return format_yen(value)
