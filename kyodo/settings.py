@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kyodo.proposals",
     "kyodo.review",
     "kyodo.projects",
+    "kyodo.payments",
     "kyodo.documents",
     "kyodo.surveys",
     "kyodo.stats",

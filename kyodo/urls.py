@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("kyodo.proposals.urls")),
     path("", include("kyodo.review.urls")),
     path("", include("kyodo.projects.urls")),
+    path("", include("kyodo.payments.urls")),
     path("", include("kyodo.documents.urls")),
     path("", include("kyodo.surveys.urls")),
     path("", include("kyodo.stats.urls")),

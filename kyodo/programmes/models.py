@@ -166,6 +166,21 @@ class Course(models.Model):
     cap_by_adoption = models.JSONField(_("採択回数ごとの上限額（円）"), default=list, blank=True)
     max_years = models.PositiveSmallIntegerField(_("最長の事業年数"), default=1)
     cost_shares = models.JSONField(_("年度ごとの事業費に対する上限割合"), default=list, blank=True)
+    # The grant cycle (kyodo.payments): the advance payment's share of the decided grant
+    # (概算払, "" = no advance), the confirmed amount's rounding (a multiple of this many
+    # yen, the rest cut: 1000 = 千円未満切り捨て) and the share of the decided amount under
+    # which a change of plan is minor and needs no change approval.
+    advance_share = models.CharField(
+        _("概算払の上限割合"), max_length=10, blank=True, default="", help_text=_("例：80%")
+    )
+    rounding_unit = models.PositiveIntegerField(_("確定額の端数を切り捨てる単位（円）"), default=1)
+    minor_change_share = models.CharField(
+        _("変更承認が要らない軽微な変更の割合"),
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=_("例：20%（交付決定額に対する変更額の割合がこれ未満なら承認不要）"),
+    )
 
     class Meta:
         ordering = ["programme", "order", "pk"]
@@ -186,6 +201,14 @@ class Course(models.Model):
                 raise ValidationError(
                     {"cost_shares": _("割合は「90%」「2/3」のように書いてください。")}
                 ) from exc
+        for name in ("advance_share", "minor_change_share"):
+            if getattr(self, name):
+                try:
+                    parse_share(getattr(self, name))
+                except ValueError as exc:
+                    raise ValidationError(
+                        {name: _("割合は「90%」「2/3」のように書いてください。")}
+                    ) from exc
         for track in self.tracks or []:
             if track not in Track.values:
                 raise ValidationError({"tracks": _("提案の種類が正しくありません。")})
@@ -196,6 +219,14 @@ class Course(models.Model):
         if not shares:
             return None
         return parse_share(shares[min(year_index, len(shares)) - 1])
+
+    def advance_fraction(self) -> Fraction:
+        """The advance payment's share of the decided grant (0 when there is no advance)."""
+        return parse_share(self.advance_share) if self.advance_share else Fraction(0)
+
+    def minor_change_fraction(self) -> Fraction:
+        """Changes below this share of the decided amount need no approval (0: every one)."""
+        return parse_share(self.minor_change_share) if self.minor_change_share else Fraction(0)
 
     def cap_for_adoption(self, prior_adoptions: int) -> int | None:
         """The yearly cap that applies to the group's next adoption in this course."""

@@ -21,6 +21,7 @@ from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
+from kyodo.payments.selectors import money_for
 from kyodo.projects import clauses, selectors, services, workflow
 from kyodo.projects.forms import AgreementForm, ConcludeForm, ReasonForm, SettleForm
 from kyodo.projects.models import Agreement, AgreementScan, Project, ProjectCondition
@@ -95,6 +96,7 @@ def _detail_context(request: HttpRequest, project: Project, **forms: Any) -> dic
         and agreement.status == workflow.CONFIRMING,
         "conclusion_blocker": services.conclusion_blocker(agreement),
         "conclude_form": forms.get("conclude_form") or ConcludeForm(prefix="conclude"),
+        "money": money_for(user, project),
     }
     return context
 

@@ -125,6 +125,21 @@ def _agreement(people: dict[str, Any]) -> Any:
     return project.agreement
 
 
+def _funding(people: dict[str, Any]) -> Any:
+    from kyodo.payments.services import funding_of
+    from tests.payments.conftest import grant_course, grant_project
+
+    project = grant_project(people["office"], people["group"], grant_course())
+    return funding_of(project.segments.get())
+
+
+def _payment(people: dict[str, Any]) -> Any:
+    from kyodo.payments.models import Payment, PaymentKind
+
+    funding = _funding(people)
+    return Payment.objects.create(funding=funding, kind=PaymentKind.ADVANCE, amount=10_000)
+
+
 # Each registered workflow names how to make a fresh record of it here: a new workflow
 # without a row fails test_it_knows_how_to_make_a_record_of_every_workflow.
 MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -135,6 +150,8 @@ MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "lottery_entry": _lottery_entry,
     "survey_edition": _survey_edition,
     "agreement": _agreement,
+    "funding": _funding,
+    "payment": _payment,
 }
 ROLES = ["representative", "member", "outsider", "office", "center", "department"]
 

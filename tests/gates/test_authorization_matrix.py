@@ -288,6 +288,15 @@ MATRIX: dict[str, Rule] = {
     .post_only()
     .url(pk="project_a"),
     "projects:condition_settle": STAFF(Role.OFFICE).post_only().url(pk="condition_a"),
+    # payments: the office decides, sets instalments and pays; the group claims
+    "payments:due_list": STAFF(Role.OFFICE),
+    "payments:funding_step": STAFF(Role.OFFICE).post_only().url(pk="funding_a", step="=instalment"),
+    "payments:funding_action": STAFF(Role.OFFICE)
+    .post_only()
+    .url(pk="funding_a", action="=return_application"),
+    "payments:payment_action": ONLY(GROUP_A_MEMBERS)
+    .post_only()
+    .url(pk="payment_a", action="=claim"),
     # programmes: public pages (a draft theme is the department's and the office's only)
     "programmes:calls": PUBLIC,
     "programmes:call": PUBLIC.url(pk="gate_call"),

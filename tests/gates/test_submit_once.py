@@ -100,6 +100,16 @@ def _settle_note(world: World) -> dict[str, Any]:
     return {f"settle-{world.extra['condition_a'].pk}-note": "安全管理の計画を受け取った"}
 
 
+def _decide(world: World) -> dict[str, Any]:
+    prefix = f"money-{world.extra['funding_a'].pk}-decide"
+    return {f"{prefix}-decided_amount": "200000", f"{prefix}-decided_on": "2026-05-01"}
+
+
+def _instalment(world: World) -> dict[str, Any]:
+    prefix = f"money-{world.extra['funding_a'].pk}-instalment"
+    return {f"{prefix}-amount": "50000", f"{prefix}-due_on": "2026-09-30"}
+
+
 OK = Case()
 # Irreversible actions ask first (kyodo.core.confirm); the gate sends the confirmed form.
 CONFIRMED = Case(data={"confirmed": "yes"})
@@ -145,6 +155,10 @@ FORMS: dict[str, Case] = {
     "POST projects:agreement_action[action=to_department]": OK,
     "POST projects:agreement_edit": Case(data={"purpose": "ゲートで直した協定の目的"}),
     "POST projects:condition_settle": Case(given=_settle_note),
+    # payments
+    "POST payments:funding_step[step=decide]": Case(given=_decide),
+    "POST payments:funding_step[step=instalment]": Case(given=_instalment),
+    "POST payments:payment_action[action=claim]": OK,
     # proposals
     "POST proposals:action[action=submit]": Case(
         data={"confirmed": "yes"},
@@ -434,6 +448,8 @@ def test_it_names_every_post_only_url_in_a_form() -> None:
 
 # POST-only URLs whose form the discovery's pages do not show in the gates' world, and why.
 UNREACHED = {
+    "payments:funding_action": "its buttons answer a grant application, a change request or "
+    "a results report; the gates' year is a share course not yet fixed (tests/payments)",
     "projects:agreement_conclude": "shown once both partners confirmed the agreement; the "
     "gates' agreement is still the group's draft (tests/projects cover the conclusion)",
     "booking:lottery_confirm": "shown once the draw made an entry a win; the gates' lottery is "

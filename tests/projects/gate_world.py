@@ -4,10 +4,12 @@ tests/gates/test_authorization_matrix.py WORLD_BUILDERS, after the proposals wor
 "project_a": group A's project in the department persona's section, its agreement being
 drafted by the group ("agreement_a": a change agreement, round 2, after a first
 conclusion whose signed scan is on file, "scan_a"), one condition of the adoption to settle
-("condition_a")."""
+("condition_a"); the money of its first year ("funding_a", a share course not yet fixed)
+with one instalment to claim ("payment_a")."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -60,7 +62,18 @@ def projects_world(world: Any) -> dict[str, Any]:
         kind="change", round=2, change_reason="ゲートの変更理由：実施回数を増やす"
     )
     agreement.refresh_from_db()
+    # Money (kyodo.payments): year 1 of the project (a share course) before the office fixes
+    # it, with one instalment set for the group to claim.
+    from kyodo.payments.models import Payment, PaymentKind
+    from kyodo.payments.services import funding_of
+
+    funding = funding_of(project.segments.get(year_index=1))
+    payment = Payment.objects.create(
+        funding=funding, kind=PaymentKind.INSTALMENT, amount=100_000, due_on=dt.date(2026, 6, 30)
+    )
     return {
+        "funding_a": funding,
+        "payment_a": payment,
         "project_a": project,
         "agreement_a": agreement,
         "condition_a": project.conditions.get(),

@@ -1,0 +1,53 @@
+"""Who may see and do what with a project year's money: whoever sees the project sees its
+money (projects.view); the group applies, claims, asks changes and reports; the office
+decides, sets instalments, pays and confirms the amount."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kyodo.core.permissions import ALLOW, Decision, check, deny, predicate
+from kyodo.projects.permissions import is_office
+
+
+def _project(obj: Any) -> Any:
+    """The project of a Funding or a Payment."""
+    if hasattr(obj, "funding"):
+        obj = obj.funding
+    return obj.segment.project
+
+
+@predicate("payments.act_as_group")
+def can_act_as_group(user: Any, funding: Any) -> Decision:
+    """The group's side: a member of the group with a current registration."""
+    return check("registry.act_for_group", user, _project(funding).group)
+
+
+@predicate("payments.decide")
+def can_decide(user: Any, obj: Any = None) -> Decision:
+    if not is_office(user):
+        return deny(_("交付決定・支払・額の確定は、協働担当課が行います。"))
+    return ALLOW
+
+
+@predicate("payments.view")
+def can_view(user: Any, funding: Any) -> Decision:
+    return check("projects.view", user, _project(funding))
+
+
+@predicate("payments.due_list")
+def can_see_due_list(user: Any, obj: Any = None) -> Decision:
+    if not is_office(user):
+        return deny(_("支払予定の一覧は、協働担当課が使えます。"))
+    return ALLOW
+
+
+@predicate("payments.move_payment")
+def can_move_payment(user: Any, target: tuple[Any, str]) -> Decision:
+    """Whose move it is on a payment: the group claims, the office pays (the table's rule)."""
+    from kyodo.payments.workflow import PAYMENT
+
+    payment, action = target
+    return PAYMENT.transitions[action].permission(user, payment)

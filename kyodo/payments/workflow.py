@@ -1,0 +1,284 @@
+"""The states of a year's money (Funding) and of each sum (Payment), as tables on the
+workflow engine (kyodo.core.workflow): their statuses change only through these.
+
+Moves that carry figures (the application, the decision, the report, the confirmation) are
+started by kyodo.payments.services, which checks the figures first (by_person=False); the
+buttons are the change approval's answer, a return with a reason, and paying.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kyodo.core.permissions import ALLOW, Decision, deny
+from kyodo.core.workflow import Move, State, Transition, Workflow, states, table
+
+PREPARING = "preparing"
+APPLIED = "applied"
+DECIDED = "decided"
+CHANGE_REQUESTED = "change_requested"
+REPORTED = "reported"
+CONFIRMED = "confirmed"
+SETTLED = "settled"
+
+SCHEDULED = "scheduled"
+CLAIMED = "claimed"
+PAID = "paid"
+REFUSED = "refused"
+
+
+def _group(user: Any, funding: Any) -> Decision:
+    from kyodo.payments.permissions import can_act_as_group
+
+    return can_act_as_group(user, funding)
+
+
+def _office(user: Any, obj: Any = None) -> Decision:
+    from kyodo.payments.permissions import can_decide
+
+    return can_decide(user, obj)
+
+
+def _payment_claimer(user: Any, payment: Any) -> Decision:
+    """The group claims what the city pays it; the office asks a refund back."""
+    if payment.to_city:
+        return _office(user, payment)
+    return _group(user, payment.funding)
+
+
+def _needs(*names: str) -> Any:
+    def guard(user: Any, obj: Any, params: dict[str, Any]) -> Decision:
+        if any(params.get(n) is None for n in names):
+            return deny(_("金額と日付を入力してください。"))
+        return ALLOW
+
+    return guard
+
+
+def _set_params(*names: str) -> Any:
+    def effect(move: Move[Any]) -> None:
+        values = {n: move.params[n] for n in names}
+        move.set(**values)
+        move.changes.update({n: [None, str(v)] for n, v in values.items()})
+
+    return effect
+
+
+def _number_decision(move: Move[Any]) -> None:
+    from kyodo.core.numbering import next_number
+
+    move.set(decision_number=next_number("grant_decision", move.obj.segment.fiscal_year))
+    move.payload["number"] = move.obj.decision_number
+
+
+def _number_confirmation(move: Move[Any]) -> None:
+    from kyodo.core.numbering import next_number
+
+    move.set(confirmation_number=next_number("grant_confirmation", move.obj.segment.fiscal_year))
+
+
+def _approve_change(move: Move[Any]) -> None:
+    move.changes["decided_amount"] = [move.obj.decided_amount, move.obj.change_amount]
+    move.set(decided_amount=move.obj.change_amount, change_amount=None, change_reason="")
+
+
+def _drop_change(move: Move[Any]) -> None:
+    move.set(change_amount=None, change_reason="")
+
+
+def _today(name: str) -> Any:
+    def effect(move: Move[Any]) -> None:
+        move.set(**{name: move.params.get(name) or move.now.date()})
+
+    return effect
+
+
+def _after_paid(move: Move[Any]) -> None:
+    from kyodo.payments.services import settle_when_paid
+
+    settle_when_paid(payment=move.obj, actor=move.actor)
+
+
+FUNDING: Workflow[Any] = Workflow(
+    key="funding",
+    label=_("事業年度のお金（交付・精算）"),
+    model_label="payments.Funding",
+    noun=_("交付の手続き"),
+    audit_prefix="funding",
+    lock_related=("segment__project__group", "segment__project__course"),
+    touch=("updated_at",),
+    initial=PREPARING,
+    states=states(
+        [
+            State(PREPARING, _("交付申請前"), _("交付申請をしてください")),
+            State(APPLIED, _("交付申請あり（決定待ち）"), _("交付申請済み（決定待ち）")),
+            State(DECIDED, _("交付決定済み"), _("交付決定済み")),
+            State(CHANGE_REQUESTED, _("変更承認申請あり"), _("変更承認申請中")),
+            State(REPORTED, _("実績報告あり（額の確定待ち）"), _("実績報告済み")),
+            State(CONFIRMED, _("額の確定済み（精算中）"), _("額の確定済み（精算中）")),
+            State(SETTLED, _("精算済み"), _("精算済み"), final=True),
+        ]
+    ),
+    transitions=table(
+        [
+            Transition(
+                "apply",
+                _("交付申請"),
+                frozenset({PREPARING}),
+                APPLIED,
+                _group,
+                guards=(_needs("requested_amount"),),
+                by_person=False,
+                effects=(_set_params("requested_amount"), _today("applied_on")),
+                event="funding.apply",
+            ),
+            Transition(
+                "return_application",
+                _("交付申請を差し戻す"),
+                frozenset({APPLIED}),
+                PREPARING,
+                _office,
+                needs_reason=True,
+                event="funding.return",
+            ),
+            Transition(
+                "decide",
+                _("交付決定"),
+                frozenset({APPLIED, PREPARING}),
+                DECIDED,
+                _office,
+                guards=(_needs("decided_amount", "decided_on"),),
+                by_person=False,
+                effects=(_set_params("decided_amount", "decided_on"), _number_decision),
+                event="funding.decide",
+            ),
+            Transition(
+                "request_change",
+                _("変更承認申請"),
+                frozenset({DECIDED}),
+                CHANGE_REQUESTED,
+                _group,
+                guards=(_needs("change_amount"),),
+                needs_reason=True,
+                by_person=False,
+                effects=(_set_params("change_amount"),),
+                event="funding.request_change",
+            ),
+            Transition(
+                "approve_change",
+                _("変更を承認する"),
+                frozenset({CHANGE_REQUESTED}),
+                DECIDED,
+                _office,
+                effects=(_approve_change,),
+                event="funding.approve_change",
+            ),
+            Transition(
+                "refuse_change",
+                _("変更を承認しない"),
+                frozenset({CHANGE_REQUESTED}),
+                DECIDED,
+                _office,
+                needs_reason=True,
+                effects=(_drop_change,),
+                event="funding.refuse_change",
+            ),
+            Transition(
+                "report",
+                _("実績報告（決算額）"),
+                frozenset({DECIDED}),
+                REPORTED,
+                _group,
+                guards=(_needs("actual_cost"),),
+                by_person=False,
+                effects=(_set_params("actual_cost"), _today("reported_on")),
+                event="funding.report",
+            ),
+            Transition(
+                "return_report",
+                _("実績報告を差し戻す"),
+                frozenset({REPORTED}),
+                DECIDED,
+                _office,
+                needs_reason=True,
+                event="funding.return",
+            ),
+            Transition(
+                "confirm",
+                _("額の確定"),
+                frozenset({REPORTED}),
+                CONFIRMED,
+                _office,
+                guards=(_needs("eligible_cost", "confirmed_amount"),),
+                by_person=False,
+                effects=(
+                    _set_params("eligible_cost", "confirmed_amount"),
+                    _today("confirmed_on"),
+                    _number_confirmation,
+                ),
+                event="funding.confirm",
+            ),
+            Transition(
+                "settle",
+                _("精算の完了"),
+                frozenset({CONFIRMED}),
+                SETTLED,
+                _office,
+                by_person=False,
+                event="funding.settle",
+            ),
+        ]
+    ),
+)
+
+PAYMENT: Workflow[Any] = Workflow(
+    key="payment",
+    label=_("支払・返還"),
+    model_label="payments.Payment",
+    noun=_("支払"),
+    audit_prefix="payment",
+    lock_related=("funding__segment__project__group",),
+    initial=SCHEDULED,
+    states=states(
+        [
+            State(SCHEDULED, _("予定（請求前）"), _("請求できます")),
+            State(CLAIMED, _("請求あり（支払待ち）"), _("請求済み（支払待ち）")),
+            State(PAID, _("支払済み"), _("支払済み"), final=True),
+            State(REFUSED, _("支払わない"), _("支払われません"), final=True),
+        ]
+    ),
+    transitions=table(
+        [
+            Transition(
+                "claim",
+                _("請求する"),
+                frozenset({SCHEDULED}),
+                CLAIMED,
+                _payment_claimer,
+                effects=(_today("claimed_on"),),
+                event="payment.claim",
+            ),
+            Transition(
+                "pay",
+                _("支払（返還の受領）を記録する"),
+                frozenset({CLAIMED}),
+                PAID,
+                _office,
+                effects=(_today("paid_on"),),
+                after=(_after_paid,),
+                event="payment.pay",
+            ),
+            Transition(
+                "refuse",
+                _("支払わない"),
+                frozenset({CLAIMED}),
+                REFUSED,
+                _office,
+                needs_reason=True,
+                event="payment.refuse",
+            ),
+        ]
+    ),
+)
