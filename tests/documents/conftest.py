@@ -58,6 +58,7 @@ class Scene:
     committee: Committee
     score_sheet: ScoreSheet
     agreement: Agreement
+    funding: Any = None
 
     def record(self, key: str) -> Any:
         return {
@@ -72,6 +73,8 @@ class Scene:
             "current_state": CurrentState(fiscal_year(timezone.localdate())),
             "agreement": self.agreement,
             "change_agreement": self.agreement,
+            "grant_decision": self.funding,
+            "amount_confirmation": self.funding,
         }[key]
 
 
@@ -226,8 +229,40 @@ def build_scene(
     )
     score_sheet = ScoreSheet.objects.filter(proposal=proposal, member__user=members[0]).first()
     assert score_sheet is not None
+    # The first year's grant, as the office decided and confirmed it (a past state): an
+    # advance of 400,000 paid, 372,000 confirmed, so 28,000 to give back.
+    from kyodo.payments.models import Funding, Payment
+
+    segment = agreement.project.segments.order_by("year_index").first()
+    funding = Funding.objects.create(
+        segment=segment,
+        status="settled",
+        requested_amount=500_000,
+        applied_on=dt.date(2026, 4, 10),
+        decided_amount=500_000,
+        decision_number="2026-0007",
+        decided_on=dt.date(2026, 4, 20),
+        actual_cost=413_500,
+        eligible_cost=413_500,
+        confirmed_amount=372_000,
+        confirmation_number="2026-0031",
+        confirmed_on=dt.date(2027, 4, 15),
+    )
+    Payment.objects.create(
+        funding=funding, kind="advance", status="paid", amount=400_000, paid_on=dt.date(2026, 5, 1)
+    )
     return Scene(
-        office, rep, members, group, sheet, proposal, meeting, committee, score_sheet, agreement
+        office,
+        rep,
+        members,
+        group,
+        sheet,
+        proposal,
+        meeting,
+        committee,
+        score_sheet,
+        agreement,
+        funding,
     )
 
 

@@ -381,6 +381,12 @@ MATRIX: dict[str, Rule] = {
     "documents:change_agreement": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT)
     .get_only()
     .url(pk="agreement_a", fmt="=docx"),
+    "documents:grant_decision": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT)
+    .get_only()
+    .url(pk="funding_grant", fmt="=pdf"),
+    "documents:amount_confirmation": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT)
+    .get_only()
+    .url(pk="funding_grant", fmt="=docx"),
     "documents:forms": PUBLIC.get_only(),
     "documents:blank": PUBLIC.get_only().url(key="=proposal", fmt="=docx"),
     "documents:committee_pack": STAFF(Role.OFFICE, Role.COMMITTEE)

@@ -71,7 +71,36 @@ def projects_world(world: Any) -> dict[str, Any]:
     payment = Payment.objects.create(
         funding=funding, kind=PaymentKind.INSTALMENT, amount=100_000, due_on=dt.date(2026, 6, 30)
     )
+    # A grant-course project of group A whose first year the office decided and confirmed
+    # (a past state), so that its two notices exist.
+    grant_proposal = pf.ProposalFactory(
+        call=world.extra["gate_call"],
+        group=world.group_a,
+        section=section,
+        title="ゲートの補助金事業",
+        status="adopted",
+        course=pf.course("local_vitality"),
+    )
+    pf.balanced_budget(grant_proposal, city=150_000, own=20_000)
+    CityDecision.objects.create(
+        proposal=grant_proposal, outcome="adopted", decided_by=office, provisional=False
+    )
+    grant_project = project_create_from_proposal(proposal=grant_proposal, actor=office)
+    grant_funding = funding_of(grant_project.segments.get(year_index=1))
+    type(grant_funding).objects.filter(pk=grant_funding.pk).update(
+        status="confirmed",
+        requested_amount=150_000,
+        decided_amount=150_000,
+        decision_number="GATE-0001",
+        decided_on=dt.date(2026, 4, 20),
+        actual_cost=160_000,
+        eligible_cost=160_000,
+        confirmed_amount=150_000,
+        confirmation_number="GATE-0002",
+        confirmed_on=dt.date(2027, 4, 10),
+    )
     return {
+        "funding_grant": grant_funding,
         "funding_a": funding,
         "payment_a": payment,
         "project_a": project,

@@ -1,3 +1,3 @@
 """The document types of the records that exist today; each module registers its own."""
 
-from kyodo.documents.types import projects, proposals, registry, review, stats  # noqa: F401
+from kyodo.documents.types import payments, projects, proposals, registry, review, stats  # noqa: F401
