@@ -142,6 +142,15 @@ def snapshot_rows(snapshot: dict[str, Any], previous: dict[str, Any] | None) -> 
     return compare(spec, previous, snapshot)
 
 
+def profile_rows(group: CivicGroup) -> list[Row]:
+    """Every item the group entered, as the center will read it: what the group checks
+    before it submits (the same rows as the review page, without a previous year)."""
+    from kyodo.audit.services import jsonable
+    from kyodo.registry.services import group_profile
+
+    return snapshot_rows(jsonable(group_profile(group)), None)
+
+
 def _snapshot_text(key: str, value: Any, field_names: dict[int, str]) -> str:
     """A snapshot value as a reviewer reads it: labels, not codes or Python lists."""
     if value in (None, "", []):

@@ -178,6 +178,7 @@ def _my_group_context(
         "invite_form": invite_form if invite_form is not None else InvitationForm(),
         "document_form": document_form if document_form is not None else DocumentForm(),
         "publishable": PUBLISHABLE_ITEMS,
+        "profile_rows": exports.profile_rows(group),
         "today": timezone.localdate(),
     }
     return context
