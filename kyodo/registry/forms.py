@@ -99,6 +99,15 @@ class GroupForm(forms.Form):
     )
     version = VersionField()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.urls import reverse
+
+        # static/js/postal-lookup.js fills the address from here as the code is typed.
+        self.fields["postal_code"].widget.attrs.update(
+            {"data-postal-lookup": reverse("registry:postal_lookup"), "data-address": "id_address"}
+        )
+
     def clean_corporate_number(self) -> str:
         value = nfkc(self.cleaned_data["corporate_number"]).replace("-", "").strip()
         if value and not re.fullmatch(r"\d{13}", value):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),
     path("groups/<int:pk>/certificate/", views.certificate, name="certificate"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path("postal-codes/", views.postal_lookup, name="postal_lookup"),
     path("my/groups/", views.my_groups, name="my_groups"),
     path("my/groups/new/", views.group_new, name="group_new"),
     path("my/groups/<int:pk>/", views.my_group, name="my_group"),

@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kyodo.core.caching import anonymous_page_cache
 from kyodo.core.confirm import confirmation, needs_confirmation
@@ -24,6 +24,7 @@ from kyodo.core.http import AuthenticatedHttpRequest, acting_user
 from kyodo.core.once import once_per_submit
 from kyodo.core.pagination import IdsFirstPaginator
 from kyodo.core.permissions import authorize, check
+from kyodo.japan.postal import lookup_address
 from kyodo.registry import exports, importer, selectors, services, workflow
 from kyodo.registry.forms import (
     DirectoryFilterForm,
@@ -124,9 +125,46 @@ def my_groups(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+LOOKUP_BUTTON = "lookup_address"
+
+
+def _address_looked_up(data: QueryDict) -> GroupForm:
+    """The form as typed, with the address filled in from the postal code (the form's
+    「住所を調べる」 button, for browsers without the script). Only the postal code's own
+    message shows: the rest of the form is not being sent yet."""
+    data = data.copy()
+    code = data.get("postal_code", "")
+    address = lookup_address(code) if code.strip() else None
+    if address:
+        data["address"] = address
+    form = GroupForm(data)
+    for name in list(form.errors):
+        if name != "postal_code":
+            del form.errors[name]
+    if not form.errors and not address:
+        form.add_error(
+            "postal_code",
+            _(
+                "この郵便番号の住所が見つかりません。7桁の郵便番号を確かめるか、住所を入力してください。"
+            ),
+        )
+    return form
+
+
+@require_GET
+@login_required
+def postal_lookup(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """The address of a postal code, for the group form's script (static/js/postal-lookup.js)."""
+    address = lookup_address(request.GET.get("code", "")[:20])
+    return JsonResponse({"found": address is not None, "address": address or ""})
+
+
 @login_required
 @once_per_submit(fallback="registry:my_groups")
 def group_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST" and LOOKUP_BUTTON in request.POST:
+        form = _address_looked_up(request.POST)
+        return render(request, "registry/group_form.html", {"form": form, "is_new": True})
     form = GroupForm(request.POST or None, initial={"public_items": _default_public()})
     if request.method == "POST" and form.is_valid():
         application = services.group_start_registration(
@@ -189,7 +227,9 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=pk)
     authorize(request.user, "registry.edit_group", group)
     conflict = None
-    if request.method == "POST":
+    if request.method == "POST" and LOOKUP_BUTTON in request.POST:
+        form = _address_looked_up(request.POST)
+    elif request.method == "POST":
         form = GroupForm(request.POST)
         if form.is_valid():
             try:

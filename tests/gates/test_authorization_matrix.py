@@ -216,6 +216,7 @@ MATRIX: dict[str, Rule] = {
     ),
     # registry: the group's own pages
     "registry:my_groups": LOGIN,
+    "registry:postal_lookup": LOGIN.get_only(),
     "registry:group_new": LOGIN,
     "registry:my_group": OWNER_OR_STAFF(GROUP_A_MEMBERS, *REGISTRY_STAFF).url(pk="group_a"),
     "registry:group_edit": OWNER_OR_STAFF(GROUP_A_REPRESENTATIVE, Role.CENTER).url(pk="group_a"),
