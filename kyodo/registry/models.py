@@ -242,6 +242,37 @@ class GroupMembership(models.Model):
         return f"{self.group} / {self.user} ({self.get_role_display()})"
 
 
+class MemberListRole(models.TextChoices):
+    REPRESENTATIVE = "representative", _("代表者")
+    OFFICER = "officer", _("役員")
+    MEMBER = "member", _("会員")
+
+
+OFFICER_ROLES = (MemberListRole.REPRESENTATIVE, MemberListRole.OFFICER)
+
+
+class GroupMemberEntry(models.Model):
+    """One person on the group's own member list (会員名簿). Private: only the group's
+    members and registry staff see it, never the public page. Once a group keeps a list,
+    its member, officer and citizen counts are counted from it (registry.services)."""
+
+    group = models.ForeignKey(CivicGroup, on_delete=models.CASCADE, related_name="member_entries")
+    name = models.CharField(_("氏名"), max_length=100)
+    role = models.CharField(
+        _("役職"), max_length=20, choices=MemberListRole.choices, default=MemberListRole.MEMBER
+    )
+    is_citizen = models.BooleanField(_("市内在住・在勤・在学"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("会員名簿の行")
+        verbose_name_plural = _("会員名簿")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
 class GroupInvitation(models.Model):
     group = models.ForeignKey(CivicGroup, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("招待するメールアドレス"))

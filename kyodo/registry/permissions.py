@@ -76,6 +76,25 @@ def can_edit_group(user: Any, group: CivicGroup) -> Decision:
     return deny(_("団体の情報を変更できるのは、団体の代表者とセンター職員です。"))
 
 
+@predicate("registry.view_member_list")
+def can_view_member_list(user: Any, group: CivicGroup) -> Decision:
+    """The member list holds people's names: the group's own people and registry staff."""
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if is_registry_staff(user) or membership_role(user, group):
+        return ALLOW
+    return deny(_("会員名簿は、団体のメンバーとセンター・協働担当課の職員だけが見られます。"))
+
+
+@predicate("registry.edit_member_list")
+def can_edit_member_list(user: Any, group: CivicGroup) -> Decision:
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if membership_role(user, group) == GroupRole.REPRESENTATIVE or user.has_role(Role.CENTER):
+        return ALLOW
+    return deny(_("会員名簿を変更できるのは、団体の代表者とセンター職員です。"))
+
+
 @predicate("registry.manage_members")
 def can_manage_members(user: Any, group: CivicGroup) -> Decision:
     if not is_person(user):

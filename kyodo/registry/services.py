@@ -24,11 +24,13 @@ from kyodo.core.permissions import authorize
 from kyodo.japan.calendar import fiscal_year, fiscal_year_end
 from kyodo.registry import selectors, workflow
 from kyodo.registry.models import (
+    OFFICER_ROLES,
     ActivityField,
     ApplicationKind,
     CivicGroup,
     GroupDocument,
     GroupInvitation,
+    GroupMemberEntry,
     GroupMembership,
     GroupRole,
     RegistrationApplication,
@@ -59,6 +61,8 @@ PROFILE_FIELDS = [
     "public_items",
 ]
 INVITATION_DAYS = 14
+# Counted from the member list once the group keeps one; typed until then.
+COUNT_FIELDS = ("member_count", "officer_count", "citizen_member_count")
 
 
 def group_profile(group: CivicGroup) -> dict[str, Any]:
@@ -107,6 +111,8 @@ def group_update(
     authorize(actor, "registry.edit_group", locked)
     expect_version(locked, expected_version)
     before = group_profile(locked)
+    if locked.member_entries.exists():
+        data = {k: v for k, v in data.items() if k not in COUNT_FIELDS}
     _apply(locked, data)
     locked.save()
     locked.fields.set(fields)
@@ -339,3 +345,85 @@ def document_delete(*, actor: User, document: GroupDocument) -> None:
     audit_record(
         actor=actor, action="document.delete", target=group, changes={"document": [label, None]}
     )
+
+
+def member_counts(group: CivicGroup) -> dict[str, int]:
+    """The counts as the member list gives them: everyone, the officers (the representative
+    is one), and those who live, work or study in the city."""
+    entries = list(group.member_entries.values_list("role", "is_citizen"))
+    return {
+        "member_count": len(entries),
+        "officer_count": sum(1 for role, _c in entries if role in OFFICER_ROLES),
+        "citizen_member_count": sum(1 for _r, citizen in entries if citizen),
+    }
+
+
+def _recount(actor: User, group: CivicGroup) -> None:
+    locked = CivicGroup.objects.select_for_update().get(pk=group.pk)
+    counts = member_counts(locked)
+    before = {name: getattr(locked, name) for name in COUNT_FIELDS}
+    if before == counts:
+        return
+    for name, value in counts.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*COUNT_FIELDS, "updated_at"])
+    selectors.directory_changed()  # the counts may be public
+    audit_record(actor=actor, action="group.recount", target=locked, changes=diff(before, counts))
+
+
+def _entry_label(entry: GroupMemberEntry) -> str:
+    citizen = _("市内") if entry.is_citizen else _("市外")
+    return f"{entry.name} ({entry.get_role_display()}, {citizen})"
+
+
+@transaction.atomic
+def member_entry_add(
+    *, actor: User, group: CivicGroup, name: str, role: str, is_citizen: bool
+) -> GroupMemberEntry:
+    authorize(actor, "registry.edit_member_list", group)
+    entry = GroupMemberEntry.objects.create(
+        group=group, name=name, role=role, is_citizen=is_citizen
+    )
+    audit_record(
+        actor=actor,
+        action="member_list.add",
+        target=group,
+        changes={"member_list": [None, _entry_label(entry)]},
+    )
+    _recount(actor, group)
+    return entry
+
+
+@transaction.atomic
+def member_entry_update(
+    *, actor: User, entry: GroupMemberEntry, name: str, role: str, is_citizen: bool
+) -> GroupMemberEntry:
+    authorize(actor, "registry.edit_member_list", entry.group)
+    locked = GroupMemberEntry.objects.select_for_update().select_related("group").get(pk=entry.pk)
+    before = _entry_label(locked)
+    locked.name, locked.role, locked.is_citizen = name, role, is_citizen
+    locked.save(update_fields=["name", "role", "is_citizen"])
+    after = _entry_label(locked)
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="member_list.update",
+            target=locked.group,
+            changes={"member_list": [before, after]},
+        )
+    _recount(actor, locked.group)
+    return locked
+
+
+@transaction.atomic
+def member_entry_remove(*, actor: User, entry: GroupMemberEntry) -> None:
+    authorize(actor, "registry.edit_member_list", entry.group)
+    group, label = entry.group, _entry_label(entry)
+    entry.delete()
+    audit_record(
+        actor=actor,
+        action="member_list.remove",
+        target=group,
+        changes={"member_list": [label, None]},
+    )
+    _recount(actor, group)

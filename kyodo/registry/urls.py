@@ -15,6 +15,10 @@ urlpatterns = [
     path("my/groups/<int:pk>/", views.my_group, name="my_group"),
     path("my/groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
     path("my/groups/<int:pk>/renew/", views.renewal_start, name="renewal_start"),
+    path("my/groups/<int:pk>/member-list/", views.member_list, name="member_list"),
+    path("my/groups/<int:pk>/member-list/add/", views.member_entry_add, name="member_entry_add"),
+    path("my/member-list/<int:pk>/", views.member_entry_edit, name="member_entry_edit"),
+    path("my/member-list/<int:pk>/delete/", views.member_entry_delete, name="member_entry_delete"),
     path("my/groups/<int:pk>/invite/", views.invite, name="invite"),
     path("my/groups/<int:pk>/documents/", views.document_upload, name="document_upload"),
     path(

@@ -32,6 +32,7 @@ from kyodo.registry.forms import (
     GroupForm,
     ImportUploadForm,
     InvitationForm,
+    MemberEntryForm,
     MembershipRoleForm,
     ReturnForm,
     StaffFilterForm,
@@ -41,6 +42,7 @@ from kyodo.registry.models import (
     CivicGroup,
     GroupDocument,
     GroupInvitation,
+    GroupMemberEntry,
     GroupMembership,
     RegistrationApplication,
 )
@@ -128,7 +130,7 @@ def my_groups(request: AuthenticatedHttpRequest) -> HttpResponse:
 LOOKUP_BUTTON = "lookup_address"
 
 
-def _address_looked_up(data: QueryDict) -> GroupForm:
+def _address_looked_up(data: QueryDict, **form_kwargs: Any) -> GroupForm:
     """The form as typed, with the address filled in from the postal code (the form's
     「住所を調べる」 button, for browsers without the script). Only the postal code's own
     message shows: the rest of the form is not being sent yet."""
@@ -137,7 +139,7 @@ def _address_looked_up(data: QueryDict) -> GroupForm:
     address = lookup_address(code) if code.strip() else None
     if address:
         data["address"] = address
-    form = GroupForm(data)
+    form = GroupForm(data, **form_kwargs)
     for name in list(form.errors):
         if name != "postal_code":
             del form.errors[name]
@@ -227,10 +229,12 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=pk)
     authorize(request.user, "registry.edit_group", group)
     conflict = None
+    counted = group.member_entries.exists()
+    counts = {name: getattr(group, name) for name in GroupForm.COUNTS}
     if request.method == "POST" and LOOKUP_BUTTON in request.POST:
-        form = _address_looked_up(request.POST)
+        form = _address_looked_up(request.POST, counted=counted, initial=counts)
     elif request.method == "POST":
-        form = GroupForm(request.POST)
+        form = GroupForm(request.POST, counted=counted, initial=counts)
         if form.is_valid():
             try:
                 services.group_update(
@@ -249,7 +253,9 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("団体の情報を保存しました。"))
                 return redirect("registry:my_group", pk=group.pk)
     else:
-        form = GroupForm(initial={**GroupForm.initial_for(group), "version": group.version})
+        form = GroupForm(
+            initial={**GroupForm.initial_for(group), "version": group.version}, counted=counted
+        )
     context = {
         "form": form,
         "group": group,
@@ -347,6 +353,77 @@ def accept_invitation(request: AuthenticatedHttpRequest, token: str) -> HttpResp
     return render(
         request, "registry/accept_invitation.html", {"invitation": invitation, "decision": decision}
     )
+
+
+def _member_list_page(
+    request: HttpRequest, group: CivicGroup, form: MemberEntryForm
+) -> HttpResponse:
+    context = {
+        "group": group,
+        "entries": group.member_entries.all(),
+        "form": form,
+        "counts": services.member_counts(group),
+    }
+    return render(request, "registry/member_list.html", context)
+
+
+@require_GET
+@login_required
+def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The group's private member list (会員名簿), from which its counts follow."""
+    group = get_object_or_404(CivicGroup, pk=pk)
+    authorize(request.user, "registry.view_member_list", group)
+    return _member_list_page(request, group, MemberEntryForm())
+
+
+@require_POST
+@login_required
+@once_per_submit(fallback="registry:member_list")
+def member_entry_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(CivicGroup, pk=pk)
+    authorize(request.user, "registry.edit_member_list", group)
+    form = MemberEntryForm(request.POST)
+    if not form.is_valid():
+        return _member_list_page(request, group, form)
+    services.member_entry_add(actor=request.user, group=group, **form.cleaned_data)
+    messages.success(request, _("会員名簿に追加しました。"))
+    return redirect("registry:member_list", pk=group.pk)
+
+
+@login_required
+@once_per_submit(fallback="registry:member_list")
+def member_entry_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(GroupMemberEntry.objects.select_related("group"), pk=pk)
+    authorize(request.user, "registry.edit_member_list", entry.group)
+    initial = {"name": entry.name, "role": entry.role, "is_citizen": entry.is_citizen}
+    form = MemberEntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.member_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
+        messages.success(request, _("会員名簿を直しました。"))
+        return redirect("registry:member_list", pk=entry.group_id)
+    return render(
+        request,
+        "registry/member_entry_form.html",
+        {"entry": entry, "group": entry.group, "form": form},
+    )
+
+
+@require_POST
+@login_required
+def member_entry_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(GroupMemberEntry.objects.select_related("group"), pk=pk)
+    authorize(request.user, "registry.edit_member_list", entry.group)
+    if needs_confirmation(request):
+        return confirmation(
+            request,
+            title=_("会員名簿から外す"),
+            question=_("「%(name)s」を会員名簿から外しますか。") % {"name": entry.name},
+            button=_("外す"),
+            cancel_url=reverse("registry:member_list", args=[entry.group_id]),
+        )
+    services.member_entry_remove(actor=request.user, entry=entry)
+    messages.success(request, _("会員名簿から外しました。"))
+    return redirect("registry:member_list", pk=entry.group_id)
 
 
 @require_POST

@@ -129,6 +129,11 @@ def _close_open_applications(world: World) -> None:
 # world (group A, group B, personas) and returns {"name": object} for World.extra.
 WORLD_BUILDERS: list[Callable[[World], dict[str, Any]]] = []
 
+# registry (a group's private member list): tests/registry/gate_world.py
+from tests.registry.gate_world import registry_world  # noqa: E402
+
+WORLD_BUILDERS.append(registry_world)
+
 # review (the selection committee): tests/review/gate_world.py
 from tests.review.gate_world import review_world  # noqa: E402
 
@@ -236,6 +241,19 @@ MATRIX: dict[str, Rule] = {
     .post_only()
     .url(pk="document_a"),
     "registry:accept_invitation": LOGIN.url(token="invitation_a.token"),
+    # registry: the group's private member list (会員名簿)
+    "registry:member_list": OWNER_OR_STAFF(GROUP_A_MEMBERS, *REGISTRY_STAFF)
+    .get_only()
+    .url(pk="group_a"),
+    "registry:member_entry_add": OWNER_OR_STAFF(GROUP_A_REPRESENTATIVE, Role.CENTER)
+    .post_only()
+    .url(pk="group_a"),
+    "registry:member_entry_edit": OWNER_OR_STAFF(GROUP_A_REPRESENTATIVE, Role.CENTER).url(
+        pk="member_entry_a"
+    ),
+    "registry:member_entry_delete": OWNER_OR_STAFF(GROUP_A_REPRESENTATIVE, Role.CENTER)
+    .post_only()
+    .url(pk="member_entry_a"),
     # registry: staff
     "registry:staff_list": STAFF(*REGISTRY_STAFF),
     "registry:staff_import": STAFF(Role.CENTER, Role.ADMIN),

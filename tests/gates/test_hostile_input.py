@@ -218,6 +218,8 @@ FORMS = [
     "POST registry:group_edit",
     "POST registry:group_new",
     "POST registry:invite",
+    "POST registry:member_entry_add",
+    "POST registry:member_entry_edit",
     "POST registry:staff_application",
     "POST registry:staff_import",
     "POST review:committee_act[step=budget]",

@@ -182,6 +182,9 @@ FORMS: dict[str, Case] = {
     "POST registry:group_new": Case(data={"legal_form": "voluntary"}, tick=("fields",)),
     "POST registry:invite": Case(data={"email": "gate-invitee@example.jp"}),
     "POST registry:membership_update": OK,
+    "POST registry:member_entry_add": Case(data={"name": "名簿 花子"}),
+    "POST registry:member_entry_edit": Case(data={"name": "名簿 次郎"}),
+    "POST registry:member_entry_delete": CONFIRMED,
     "POST registry:staff_application": OK,
     "POST registry:staff_import": Case(
         no_effect="the upload only shows a preview; its confirmation makes the rows"
