@@ -561,6 +561,7 @@ def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
             application.snapshot, previous.snapshot if previous else None
         ),
         "can_review": check("registry.transition", request.user, (application, "approve")),
+        "documents": application.group.documents.select_related("uploaded_by"),
     }
     return render(request, "registry/staff_application.html", context)
 
