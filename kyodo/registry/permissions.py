@@ -14,6 +14,7 @@ from kyodo.registry.models import (
     GroupDocument,
     GroupInvitation,
     GroupRole,
+    PendingPublicChange,
     RegistrationApplication,
 )
 
@@ -147,6 +148,15 @@ def can_review_application(
         return deny(LOGIN_REQUIRED)
     if not user.has_role(Role.CENTER, Role.OFFICE):
         return deny(_("登録申請の審査は、市民活動センターと協働担当課の職員が行います。"))
+    return ALLOW
+
+
+@predicate("registry.review_public_change")
+def can_review_public_change(user: Any, change: PendingPublicChange | None = None) -> Decision:
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if not user.has_role(Role.CENTER, Role.OFFICE):
+        return deny(_("公開内容の変更の確認は、市民活動センターと協働担当課の職員が行います。"))
     return ALLOW
 
 

@@ -35,4 +35,5 @@ urlpatterns = [
     path(
         "staff/registry/applications/<int:pk>/", views.staff_application, name="staff_application"
     ),
+    path("staff/registry/changes/<int:pk>/", views.public_change, name="public_change"),
 ]

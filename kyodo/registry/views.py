@@ -44,6 +44,7 @@ from kyodo.registry.models import (
     GroupInvitation,
     GroupMemberEntry,
     GroupMembership,
+    PendingPublicChange,
     RegistrationApplication,
 )
 
@@ -219,6 +220,7 @@ def _my_group_context(
         "document_form": document_form if document_form is not None else DocumentForm(),
         "publishable": PUBLISHABLE_ITEMS,
         "profile_rows": exports.profile_rows(group),
+        "pending_change": PendingPublicChange.objects.filter(group=group).first(),
         "today": timezone.localdate(),
     }
     return context
@@ -253,9 +255,10 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("団体の情報を保存しました。"))
                 return redirect("registry:my_group", pk=group.pk)
     else:
-        form = GroupForm(
-            initial={**GroupForm.initial_for(group), "version": group.version}, counted=counted
-        )
+        # What the group last saved, its changes awaiting the center included.
+        initial = {**GroupForm.initial_for(group), "version": group.version}
+        initial.update(exports.pending_initial(group))
+        form = GroupForm(initial=initial, counted=counted)
     context = {
         "form": form,
         "group": group,
@@ -520,8 +523,40 @@ def staff_applications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/staff_applications.html",
-        {"applications": selectors.applications_awaiting_review()},
+        {
+            "applications": selectors.applications_awaiting_review(),
+            "public_changes": selectors.public_changes_awaiting_review(),
+        },
     )
+
+
+def public_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """A registered group's changes to its public items, before and after, for the center
+    to accept (the public page then shows them) or decline with a reason."""
+    change = get_object_or_404(PendingPublicChange.objects.select_related("group__area"), pk=pk)
+    authorize(request.user, "registry.review_public_change", change)
+    decline_form = ReturnForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "accept":
+            services.public_change_accept(actor=acting_user(request), change=change)
+            messages.success(request, _("変更を公開内容に反映しました。"))
+            return redirect("registry:staff_applications")
+        if action == "decline" and decline_form.is_valid():
+            services.public_change_decline(
+                actor=acting_user(request),
+                change=change,
+                reason=decline_form.cleaned_data["reason"],
+            )
+            messages.success(request, _("変更を反映せず、団体に理由を知らせました。"))
+            return redirect("registry:staff_applications")
+    context = {
+        "change": change,
+        "group": change.group,
+        "rows": [r for r in exports.public_change_rows(change) if r.changed],
+        "decline_form": decline_form,
+    }
+    return render(request, "registry/public_change.html", context)
 
 
 def staff_application(request: HttpRequest, pk: int) -> HttpResponse:

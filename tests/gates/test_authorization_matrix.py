@@ -261,6 +261,9 @@ MATRIX: dict[str, Rule] = {
     "registry:staff_application": STAFF(Role.CENTER, Role.OFFICE)
     .url(pk="application_a")
     .posting(action="return"),
+    "registry:public_change": STAFF(Role.CENTER, Role.OFFICE)
+    .url(pk="public_change_a")
+    .posting(action="decline"),
     # review: committee members (a member of group A is conflicted on its proposals)
     "review:member_home": STAFF(Role.COMMITTEE),
     "review:declare": STAFF(Role.COMMITTEE).url(pk="review_b"),

@@ -220,6 +220,7 @@ FORMS = [
     "POST registry:invite",
     "POST registry:member_entry_add",
     "POST registry:member_entry_edit",
+    "POST registry:public_change",
     "POST registry:staff_application",
     "POST registry:staff_import",
     "POST review:committee_act[step=budget]",

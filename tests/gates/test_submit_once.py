@@ -185,6 +185,7 @@ FORMS: dict[str, Case] = {
     "POST registry:member_entry_add": Case(data={"name": "名簿 花子"}),
     "POST registry:member_entry_edit": Case(data={"name": "名簿 次郎"}),
     "POST registry:member_entry_delete": CONFIRMED,
+    "POST registry:public_change": Case(data={"reason": "写真の権利を確かめてください"}),
     "POST registry:staff_application": OK,
     "POST registry:staff_import": Case(
         no_effect="the upload only shows a preview; its confirmation makes the rows"
