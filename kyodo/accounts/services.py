@@ -17,21 +17,32 @@ EMAIL_TOKEN_SALT = "kyodo.accounts.verify-email"  # noqa: S105 (a salt, not a se
 EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
 
 
-def email_token_make(user: User) -> str:
-    return signing.dumps({"u": user.pk, "e": user.email}, salt=EMAIL_TOKEN_SALT)
+def email_token_make(user: User, *, next_path: str = "") -> str:
+    """The verification link's token. It carries where the person was going when they
+    signed up (an invitation's page, say): the link may be opened in another browser, so
+    the session cannot remember it."""
+    data = {"u": user.pk, "e": user.email}
+    if next_path:
+        data["n"] = next_path
+    return signing.dumps(data, salt=EMAIL_TOKEN_SALT)
 
 
 def email_token_read(token: str) -> User | None:
+    return email_token_read_with_next(token)[0]
+
+
+def email_token_read_with_next(token: str) -> tuple[User | None, str]:
     try:
         data = signing.loads(token, salt=EMAIL_TOKEN_SALT, max_age=EMAIL_TOKEN_MAX_AGE)
     except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+        return None, ""
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    return user, str(data.get("n", "")) if user else ""
 
 
 @transaction.atomic
 def user_sign_up(
-    *, email: str, password: str, full_name: str, full_name_kana: str = ""
+    *, email: str, password: str, full_name: str, full_name_kana: str = "", next_path: str = ""
 ) -> User | None:
     """Create a resident's account, or tell the owner of a taken address by mail.
 
@@ -64,7 +75,9 @@ def user_sign_up(
         template="accounts/email/verify.txt",
         context={
             "user": user,
-            "path": reverse("accounts:verify_email", args=[email_token_make(user)]),
+            "path": reverse(
+                "accounts:verify_email", args=[email_token_make(user, next_path=next_path)]
+            ),
         },
     )
     return user

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -39,8 +39,19 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def _local_next(request: HttpRequest) -> str:
+    """A `next` path on this site, or "" (never a URL elsewhere)."""
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return target[:500]
+    return ""
+
+
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
+    next_path = _local_next(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.user_sign_up(
@@ -48,12 +59,13 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             password=data["password1"],
             full_name=data["full_name"],
             full_name_kana=data["full_name_kana"],
+            next_path=next_path,
         )
         # The same answer whether or not the address already had an account (its owner is
         # told by mail), after a redirect so that a reload sends nothing twice.
         request.session["sign_up_email"] = data["email"]
         return redirect("accounts:sign_up_sent")
-    return render(request, "accounts/sign_up.html", {"form": form})
+    return render(request, "accounts/sign_up.html", {"form": form, "next": next_path})
 
 
 def sign_up_sent(request: HttpRequest) -> HttpResponse:
@@ -62,12 +74,18 @@ def sign_up_sent(request: HttpRequest) -> HttpResponse:
 
 
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
-    user = services.email_token_read(token)
+    user, next_path = services.email_token_read_with_next(token)
     if user is None:
         return render(request, "accounts/verify_failed.html", status=400)
     services.user_verify_email(user=user)
     messages.success(request, _("メールアドレスを確認しました。ログインしてください。"))
-    return redirect("accounts:login")
+    login_url = reverse("accounts:login")
+    if next_path.startswith("/") and url_has_allowed_host_and_scheme(
+        next_path, allowed_hosts={request.get_host()}
+    ):
+        # Back to where sign-up began (an invitation, say), after logging in.
+        return redirect(f"{login_url}?{urlencode({'next': next_path})}")
+    return redirect(login_url)
 
 
 def _safe_next(request: HttpRequest) -> str:

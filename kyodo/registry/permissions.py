@@ -130,7 +130,19 @@ def can_start_renewal(user: Any, group: CivicGroup) -> Decision:
         return deny(_("まだ登録されていない団体は、新規登録の申請を続けてください。"))
     if group.applications.filter(status__in=["draft", "submitted", "returned"]).exists():
         return deny(_("手続き中の申請があります。"))
+    if group.registered_until is not None and group.registered_until > _this_fiscal_year_end():
+        # Renewed ahead for next year already: the button must not come back until the
+        # registration runs out at the end of a fiscal year again.
+        return deny(_("次年度の登録更新は済んでいます。"))
     return ALLOW
+
+
+def _this_fiscal_year_end() -> Any:
+    from django.utils import timezone
+
+    from kyodo.japan.calendar import fiscal_year, fiscal_year_end
+
+    return fiscal_year_end(fiscal_year(timezone.localdate()))
 
 
 @predicate("registry.submit_application")
