@@ -20,8 +20,15 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kyodo.accounts import selectors, services
-from kyodo.accounts.forms import LoginForm, RoleGrantForm, SignUpForm, TokenForm
-from kyodo.accounts.models import RoleAssignment, User
+from kyodo.accounts.forms import (
+    DivisionForm,
+    LoginForm,
+    RoleGrantForm,
+    SectionForm,
+    SignUpForm,
+    TokenForm,
+)
+from kyodo.accounts.models import Division, RoleAssignment, Section, User
 from kyodo.core.http import AuthenticatedHttpRequest, acting_user
 from kyodo.core.permissions import authorize
 from kyodo.japan.text import clean_text
@@ -210,3 +217,47 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
+
+
+# --- the city's 部 and 課 ------------------------------------------------------------------
+
+
+def organisation(request: HttpRequest) -> HttpResponse:
+    """Every 部 with its 課, retired ones marked; links to add and to edit each."""
+    authorize(request.user, "accounts.manage_organisation")
+    divisions = Division.objects.prefetch_related("sections").order_by("order", "name")
+    return render(request, "accounts/organisation.html", {"divisions": divisions})
+
+
+def division_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    authorize(request.user, "accounts.manage_organisation")
+    division = get_object_or_404(Division, pk=pk) if pk is not None else None
+    initial = (
+        {"name": division.name, "order": division.order, "retired": division.retired}
+        if division
+        else {}
+    )
+    form = DivisionForm(request.POST or None, initial=initial, division=division)
+    if request.method == "POST" and form.is_valid():
+        services.division_save(
+            actor=acting_user(request), division=division, data=form.cleaned_data
+        )
+        messages.success(request, _("部を保存しました。"))
+        return redirect("accounts:organisation")
+    return render(request, "accounts/division_form.html", {"form": form, "division": division})
+
+
+def section_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    authorize(request.user, "accounts.manage_organisation")
+    section = get_object_or_404(Section, pk=pk) if pk is not None else None
+    initial: dict[str, object] = {}
+    if section is not None:
+        initial = {name: getattr(section, name) for name in services.SECTION_FIELDS}
+    elif request.GET.get("division", "").isdigit():
+        initial = {"division": Division.objects.filter(pk=request.GET["division"]).first()}
+    form = SectionForm(request.POST or None, initial=initial, section=section)
+    if request.method == "POST" and form.is_valid():
+        services.section_save(actor=acting_user(request), section=section, data=form.cleaned_data)
+        messages.success(request, _("課を保存しました。"))
+        return redirect("accounts:organisation")
+    return render(request, "accounts/section_form.html", {"form": form, "section": section})

@@ -129,6 +129,11 @@ def _close_open_applications(world: World) -> None:
 # world (group A, group B, personas) and returns {"name": object} for World.extra.
 WORLD_BUILDERS: list[Callable[[World], dict[str, Any]]] = []
 
+# accounts (the city's 部 and 課): tests/accounts/gate_world.py
+from tests.accounts.gate_world import accounts_world  # noqa: E402
+
+WORLD_BUILDERS.append(accounts_world)
+
 # registry (a group's private member list): tests/registry/gate_world.py
 from tests.registry.gate_world import registry_world  # noqa: E402
 
@@ -209,6 +214,12 @@ MATRIX: dict[str, Rule] = {
     "accounts:user_detail": ADMIN.url(pk="users.resident"),
     "accounts:totp_reset": ADMIN.post_only().url(pk="users.resident"),
     "accounts:role_revoke": ADMIN.post_only().url(pk="role_assignment"),
+    # accounts: the city's 部 and 課, kept by the administrator and the office
+    "accounts:organisation": STAFF(Role.OFFICE, Role.ADMIN),
+    "accounts:division_new": STAFF(Role.OFFICE, Role.ADMIN),
+    "accounts:division_edit": STAFF(Role.OFFICE, Role.ADMIN).url(pk="division"),
+    "accounts:section_new": STAFF(Role.OFFICE, Role.ADMIN),
+    "accounts:section_edit": STAFF(Role.OFFICE, Role.ADMIN).url(pk="section"),
     # audit
     "audit:event_list": STAFF(Role.OFFICE, Role.CENTER, Role.ADMIN),
     # registry: public

@@ -126,6 +126,10 @@ FORMS: dict[str, Case] = {
         },
     ),
     "POST accounts:role_revoke": OK,
+    "POST accounts:division_new": Case(data={"name": "ゲート部"}),
+    "POST accounts:division_edit": Case(data={"name": "ゲート改名部"}),
+    "POST accounts:section_new": Case(data={"name": "ゲート課"}),
+    "POST accounts:section_edit": Case(data={"name": "ゲート改名課"}),
     "POST accounts:totp_reset": OK,
     "POST accounts:user_detail": Case(data={"role": "committee"}),
     # portal
