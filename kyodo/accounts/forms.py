@@ -8,8 +8,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts import throttle
-from kyodo.accounts.models import Role, Section, User
-from kyodo.japan.forms import CleanCharField, KanaReadingField
+from kyodo.accounts.models import Division, Role, Section, User
+from kyodo.japan.forms import CleanCharField, KanaReadingField, LooseIntegerField
 
 
 class LoginForm(AuthenticationForm):
@@ -114,7 +114,7 @@ class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(label=_("役割"), choices=Role.choices)
     section = forms.ModelChoiceField(
         label=_("所属課（担当課職員のとき）"),
-        queryset=Section.objects.select_related("division"),
+        queryset=Section.objects.current().select_related("division"),
         required=False,
     )
 
@@ -122,4 +122,63 @@ class RoleGrantForm(forms.Form):
         data = super().clean() or {}
         if data.get("role") == Role.DEPARTMENT and not data.get("section"):
             self.add_error("section", _("担当課職員には所属課を選んでください。"))
+        return data
+
+
+class DivisionForm(forms.Form):
+    name = CleanCharField(label=_("部の名称"), max_length=100)
+    order = LooseIntegerField(
+        label=_("表示順"),
+        min_value=0,
+        max_value=10_000,
+        initial=0,
+        help_text=_("小さい順に並びます。"),
+    )
+    retired = forms.BooleanField(
+        label=_("廃止する（過去の記録には残り、新しく選べなくなります）"), required=False
+    )
+
+    def __init__(self, *args: Any, division: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.division = division
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        others = Division.objects.filter(name=name)
+        if self.division is not None:
+            others = others.exclude(pk=self.division.pk)
+        if others.exists():
+            raise forms.ValidationError(_("同じ名前の部があります。"))
+        return name
+
+
+class SectionForm(forms.Form):
+    division = forms.ModelChoiceField(label=_("部"), queryset=Division.objects.all())
+    name = CleanCharField(label=_("課の名称"), max_length=100)
+    email = forms.EmailField(label=_("課のメールアドレス"), required=False)
+    phone = CleanCharField(label=_("電話番号"), max_length=30, required=False)
+    order = LooseIntegerField(
+        label=_("表示順"),
+        min_value=0,
+        max_value=10_000,
+        initial=0,
+        help_text=_("部の中で小さい順に並びます。"),
+    )
+    retired = forms.BooleanField(
+        label=_("廃止する（過去の記録には残り、新しく選べなくなります）"), required=False
+    )
+
+    def __init__(self, *args: Any, section: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.section = section
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        division, name = data.get("division"), data.get("name")
+        if division and name:
+            others = Section.objects.filter(division=division, name=name)
+            if self.section is not None:
+                others = others.exclude(pk=self.section.pk)
+            if others.exists():
+                self.add_error("name", _("この部に同じ名前の課があります。"))
         return data

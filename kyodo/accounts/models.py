@@ -85,11 +85,20 @@ class User(AbstractUser):
         )
 
 
+class OrganisationQuerySet(models.QuerySet[Any]):
+    def current(self) -> OrganisationQuerySet:
+        """Not retired: what a list offers for new work (old records keep a retired one)."""
+        return self.filter(retired=False)
+
+
 class Division(models.Model):
     """A 部 of the city, e.g. 市民生活部."""
 
     name = models.CharField(_("部の名称"), max_length=100, unique=True)
     order = models.PositiveIntegerField(_("表示順"), default=0)
+    retired = models.BooleanField(_("廃止"), default=False)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -108,6 +117,9 @@ class Section(models.Model):
     email = models.EmailField(_("課のメールアドレス"), blank=True)
     phone = models.CharField(_("電話番号"), max_length=30, blank=True)
     order = models.PositiveIntegerField(_("表示順"), default=0)
+    retired = models.BooleanField(_("廃止"), default=False)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["division__order", "order", "name"]

@@ -8,4 +8,10 @@ register_menu(
     MenuEntry(
         _("利用者の管理"), "accounts:user_list", permission="accounts.manage_users", order=96
     ),
+    MenuEntry(
+        _("部と課の管理"),
+        "accounts:organisation",
+        permission="accounts.manage_organisation",
+        order=97,
+    ),
 )

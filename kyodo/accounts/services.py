@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import transaction
@@ -9,29 +11,41 @@ from django.urls import reverse
 from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kyodo.accounts.models import Role, RoleAssignment, Section, User
-from kyodo.audit.services import audit_record
+from kyodo.accounts.models import Division, Role, RoleAssignment, Section, User
+from kyodo.audit.services import audit_record, diff
 from kyodo.core.events import mail_subject, notify, people
+from kyodo.core.permissions import authorize
 
 EMAIL_TOKEN_SALT = "kyodo.accounts.verify-email"  # noqa: S105 (a salt, not a secret)
 EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
 
 
-def email_token_make(user: User) -> str:
-    return signing.dumps({"u": user.pk, "e": user.email}, salt=EMAIL_TOKEN_SALT)
+def email_token_make(user: User, *, next_path: str = "") -> str:
+    """The verification link's token. It carries where the person was going when they
+    signed up (an invitation's page, say): the link may be opened in another browser, so
+    the session cannot remember it."""
+    data = {"u": user.pk, "e": user.email}
+    if next_path:
+        data["n"] = next_path
+    return signing.dumps(data, salt=EMAIL_TOKEN_SALT)
 
 
 def email_token_read(token: str) -> User | None:
+    return email_token_read_with_next(token)[0]
+
+
+def email_token_read_with_next(token: str) -> tuple[User | None, str]:
     try:
         data = signing.loads(token, salt=EMAIL_TOKEN_SALT, max_age=EMAIL_TOKEN_MAX_AGE)
     except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+        return None, ""
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    return user, str(data.get("n", "")) if user else ""
 
 
 @transaction.atomic
 def user_sign_up(
-    *, email: str, password: str, full_name: str, full_name_kana: str = ""
+    *, email: str, password: str, full_name: str, full_name_kana: str = "", next_path: str = ""
 ) -> User | None:
     """Create a resident's account, or tell the owner of a taken address by mail.
 
@@ -64,7 +78,9 @@ def user_sign_up(
         template="accounts/email/verify.txt",
         context={
             "user": user,
-            "path": reverse("accounts:verify_email", args=[email_token_make(user)]),
+            "path": reverse(
+                "accounts:verify_email", args=[email_token_make(user, next_path=next_path)]
+            ),
         },
     )
     return user
@@ -127,3 +143,59 @@ def totp_device_reset(*, actor: User, user: User) -> None:
     """An administrator clears a lost authenticator; the person sets up a new one."""
     TOTPDevice.objects.filter(user=user).delete()
     audit_record(actor=actor, action="user.totp_reset", target=user)
+
+
+# --- the city's organisation: 部 (Division) and 課 (Section) ----------------------------------
+
+DIVISION_FIELDS = ("name", "order", "retired")
+SECTION_FIELDS = ("division", "name", "email", "phone", "order", "retired")
+
+
+def _values(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        name: str(getattr(obj, name)) if name == "division" else getattr(obj, name)
+        for name in names
+    }
+
+
+@transaction.atomic
+def division_save(*, actor: User, division: Division | None, data: dict[str, Any]) -> Division:
+    """Add a 部, or rename, reorder or retire one (retired: kept for old records, offered
+    for nothing new)."""
+    authorize(actor, "accounts.manage_organisation")
+    if division is None:
+        division = Division()
+        before: dict[str, Any] = {}
+    else:
+        division = Division.objects.select_for_update().get(pk=division.pk)
+        before = _values(division, DIVISION_FIELDS)
+    for name in DIVISION_FIELDS:
+        if name in data:
+            setattr(division, name, data[name])
+    division.save()
+    changes = diff(before, _values(division, DIVISION_FIELDS))
+    if changes:
+        action = "division.update" if before else "division.create"
+        audit_record(actor=actor, action=action, target=division, changes=changes)
+    return division
+
+
+@transaction.atomic
+def section_save(*, actor: User, section: Section | None, data: dict[str, Any]) -> Section:
+    """Add a 課, or rename, move, reorder or retire one."""
+    authorize(actor, "accounts.manage_organisation")
+    if section is None:
+        section = Section()
+        before: dict[str, Any] = {}
+    else:
+        section = Section.objects.select_for_update().get(pk=section.pk)
+        before = _values(section, SECTION_FIELDS)
+    for name in SECTION_FIELDS:
+        if name in data:
+            setattr(section, name, data[name])
+    section.save()
+    changes = diff(before, _values(section, SECTION_FIELDS))
+    if changes:
+        action = "section.update" if before else "section.create"
+        audit_record(actor=actor, action=action, target=section, changes=changes)
+    return section

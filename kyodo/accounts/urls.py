@@ -25,4 +25,9 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/totp-reset/", views.totp_reset, name="totp_reset"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
+    path("organisation/", views.organisation, name="organisation"),
+    path("organisation/divisions/new/", views.division_edit, name="division_new"),
+    path("organisation/divisions/<int:pk>/", views.division_edit, name="division_edit"),
+    path("organisation/sections/new/", views.section_edit, name="section_new"),
+    path("organisation/sections/<int:pk>/", views.section_edit, name="section_edit"),
 ]

@@ -13,15 +13,22 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kyodo.accounts import selectors, services
-from kyodo.accounts.forms import LoginForm, RoleGrantForm, SignUpForm, TokenForm
-from kyodo.accounts.models import RoleAssignment, User
+from kyodo.accounts.forms import (
+    DivisionForm,
+    LoginForm,
+    RoleGrantForm,
+    SectionForm,
+    SignUpForm,
+    TokenForm,
+)
+from kyodo.accounts.models import Division, RoleAssignment, Section, User
 from kyodo.core.http import AuthenticatedHttpRequest, acting_user
 from kyodo.core.permissions import authorize
 from kyodo.japan.text import clean_text
@@ -39,8 +46,19 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def _local_next(request: HttpRequest) -> str:
+    """A `next` path on this site, or "" (never a URL elsewhere)."""
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return target[:500]
+    return ""
+
+
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
+    next_path = _local_next(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.user_sign_up(
@@ -48,12 +66,13 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             password=data["password1"],
             full_name=data["full_name"],
             full_name_kana=data["full_name_kana"],
+            next_path=next_path,
         )
         # The same answer whether or not the address already had an account (its owner is
         # told by mail), after a redirect so that a reload sends nothing twice.
         request.session["sign_up_email"] = data["email"]
         return redirect("accounts:sign_up_sent")
-    return render(request, "accounts/sign_up.html", {"form": form})
+    return render(request, "accounts/sign_up.html", {"form": form, "next": next_path})
 
 
 def sign_up_sent(request: HttpRequest) -> HttpResponse:
@@ -62,12 +81,18 @@ def sign_up_sent(request: HttpRequest) -> HttpResponse:
 
 
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
-    user = services.email_token_read(token)
+    user, next_path = services.email_token_read_with_next(token)
     if user is None:
         return render(request, "accounts/verify_failed.html", status=400)
     services.user_verify_email(user=user)
     messages.success(request, _("メールアドレスを確認しました。ログインしてください。"))
-    return redirect("accounts:login")
+    login_url = reverse("accounts:login")
+    if next_path.startswith("/") and url_has_allowed_host_and_scheme(
+        next_path, allowed_hosts={request.get_host()}
+    ):
+        # Back to where sign-up began (an invitation, say), after logging in.
+        return redirect(f"{login_url}?{urlencode({'next': next_path})}")
+    return redirect(login_url)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -192,3 +217,47 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
+
+
+# --- the city's 部 and 課 ------------------------------------------------------------------
+
+
+def organisation(request: HttpRequest) -> HttpResponse:
+    """Every 部 with its 課, retired ones marked; links to add and to edit each."""
+    authorize(request.user, "accounts.manage_organisation")
+    divisions = Division.objects.prefetch_related("sections").order_by("order", "name")
+    return render(request, "accounts/organisation.html", {"divisions": divisions})
+
+
+def division_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    authorize(request.user, "accounts.manage_organisation")
+    division = get_object_or_404(Division, pk=pk) if pk is not None else None
+    initial = (
+        {"name": division.name, "order": division.order, "retired": division.retired}
+        if division
+        else {}
+    )
+    form = DivisionForm(request.POST or None, initial=initial, division=division)
+    if request.method == "POST" and form.is_valid():
+        services.division_save(
+            actor=acting_user(request), division=division, data=form.cleaned_data
+        )
+        messages.success(request, _("部を保存しました。"))
+        return redirect("accounts:organisation")
+    return render(request, "accounts/division_form.html", {"form": form, "division": division})
+
+
+def section_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    authorize(request.user, "accounts.manage_organisation")
+    section = get_object_or_404(Section, pk=pk) if pk is not None else None
+    initial: dict[str, object] = {}
+    if section is not None:
+        initial = {name: getattr(section, name) for name in services.SECTION_FIELDS}
+    elif request.GET.get("division", "").isdigit():
+        initial = {"division": Division.objects.filter(pk=request.GET["division"]).first()}
+    form = SectionForm(request.POST or None, initial=initial, section=section)
+    if request.method == "POST" and form.is_valid():
+        services.section_save(actor=acting_user(request), section=section, data=form.cleaned_data)
+        messages.success(request, _("課を保存しました。"))
+        return redirect("accounts:organisation")
+    return render(request, "accounts/section_form.html", {"form": form, "section": section})

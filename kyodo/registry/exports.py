@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from kyodo.core.exports import csv_response, xlsx_response
 from kyodo.core.snapshots import Row, SnapshotSpec, compare
 from kyodo.japan.calendar import wareki_date
-from kyodo.registry.models import PUBLISHABLE_ITEMS, ActivityField, CivicGroup, LegalForm
+from kyodo.registry.models import (
+    PUBLISHABLE_ITEMS,
+    ActivityField,
+    Area,
+    CivicGroup,
+    LegalForm,
+    PendingPublicChange,
+)
 from kyodo.registry.services import PROFILE_FIELDS
 
 PUBLIC_COLUMNS: list[tuple[str, str]] = [
@@ -140,6 +147,40 @@ def snapshot_rows(snapshot: dict[str, Any], previous: dict[str, Any] | None) -> 
         labels=labels, text=lambda key, value: _snapshot_text(key, value, field_names)
     )
     return compare(spec, previous, snapshot)
+
+
+def profile_rows(group: CivicGroup) -> list[Row]:
+    """Every item the group entered, as the center will read it: what the group checks
+    before it submits (the same rows as the review page, without a previous year)."""
+    from kyodo.audit.services import jsonable
+    from kyodo.registry.services import proposed_profile
+
+    return snapshot_rows(jsonable(proposed_profile(group)), None)
+
+
+def public_change_rows(change: PendingPublicChange) -> list[Row]:
+    """The approved profile beside the one with the group's held changes."""
+    from kyodo.audit.services import jsonable
+    from kyodo.registry.services import group_profile, proposed_profile
+
+    group = change.group
+    return snapshot_rows(jsonable(proposed_profile(group)), jsonable(group_profile(group)))
+
+
+def pending_initial(group: CivicGroup) -> dict[str, Any]:
+    """The edit form's values for the changes the group made that await the center."""
+    pending = PendingPublicChange.objects.filter(group=group).first()
+    if pending is None:
+        return {}
+    initial: dict[str, Any] = {}
+    for key, value in pending.proposed.items():
+        if key == "fields":
+            initial[key] = list(ActivityField.objects.filter(number__in=value))
+        elif key == "area":
+            initial[key] = Area.objects.filter(pk=value).first()
+        else:
+            initial[key] = value
+    return initial
 
 
 def _snapshot_text(key: str, value: Any, field_names: dict[int, str]) -> str:

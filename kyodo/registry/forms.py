@@ -23,6 +23,7 @@ from kyodo.registry.models import (
     DocumentKind,
     GroupRole,
     LegalForm,
+    MemberListRole,
 )
 
 
@@ -99,6 +100,27 @@ class GroupForm(forms.Form):
     )
     version = VersionField()
 
+    COUNTS = ("member_count", "officer_count", "citizen_member_count")
+
+    def __init__(self, *args: Any, counted: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.urls import reverse
+
+        # A group that keeps a member list has its counts counted from it, not typed.
+        self.counted = counted
+        # The instance's fields (the declared `fields` field hides them from the type checker).
+        own: dict[str, forms.Field] = vars(self)["fields"]
+        if counted:
+            for name in self.COUNTS:
+                field = own[name]
+                field.disabled, field.required = True, False
+                field.help_text = _("会員名簿から数えています。名簿を直すと変わります。")
+
+        # static/js/postal-lookup.js fills the address from here as the code is typed.
+        own["postal_code"].widget.attrs.update(
+            {"data-postal-lookup": reverse("registry:postal_lookup"), "data-address": "id_address"}
+        )
+
     def clean_corporate_number(self) -> str:
         value = nfkc(self.cleaned_data["corporate_number"]).replace("-", "").strip()
         if value and not re.fullmatch(r"\d{13}", value):
@@ -145,7 +167,8 @@ class GroupForm(forms.Form):
         return initial
 
     def profile_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k not in ("fields", "version")}
+        skip = {"fields", "version", *(self.COUNTS if self.counted else ())}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
 
 
 class DirectoryFilterForm(forms.Form):
@@ -190,6 +213,14 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(
         label=_("団体での役割"), choices=GroupRole.choices, initial=GroupRole.MEMBER
     )
+
+
+class MemberEntryForm(forms.Form):
+    name = CleanCharField(label=_("氏名"), max_length=100)
+    role = forms.ChoiceField(
+        label=_("役職"), choices=MemberListRole.choices, initial=MemberListRole.MEMBER
+    )
+    is_citizen = forms.BooleanField(label=_("市内在住・在勤・在学"), required=False)
 
 
 class MembershipRoleForm(forms.Form):

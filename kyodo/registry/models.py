@@ -249,6 +249,37 @@ class GroupMembership(models.Model):
         return f"{self.group} / {self.user} ({self.get_role_display()})"
 
 
+class MemberListRole(models.TextChoices):
+    REPRESENTATIVE = "representative", _("代表者")
+    OFFICER = "officer", _("役員")
+    MEMBER = "member", _("会員")
+
+
+OFFICER_ROLES = (MemberListRole.REPRESENTATIVE, MemberListRole.OFFICER)
+
+
+class GroupMemberEntry(models.Model):
+    """One person on the group's own member list (会員名簿). Private: only the group's
+    members and registry staff see it, never the public page. Once a group keeps a list,
+    its member, officer and citizen counts are counted from it (registry.services)."""
+
+    group = models.ForeignKey(CivicGroup, on_delete=models.CASCADE, related_name="member_entries")
+    name = models.CharField(_("氏名"), max_length=100)
+    role = models.CharField(
+        _("役職"), max_length=20, choices=MemberListRole.choices, default=MemberListRole.MEMBER
+    )
+    is_citizen = models.BooleanField(_("市内在住・在勤・在学"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("会員名簿の行")
+        verbose_name_plural = _("会員名簿")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
 class GroupInvitation(models.Model):
     group = models.ForeignKey(CivicGroup, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("招待するメールアドレス"))
@@ -291,6 +322,46 @@ class GroupDocument(StoredUpload):
 
     def __str__(self) -> str:
         return f"{self.group}: {self.get_kind_display()} ({self.original_name})"
+
+
+# Always on the public page and in the directory, whatever the group ticks.
+ALWAYS_PUBLIC_KEYS = ("name", "name_kana", "legal_form", "fields", "area")
+
+
+def public_keys(*public_items_lists: list[str]) -> set[str]:
+    """The profile keys the public sees when these items are published (before or after a
+    change: an item made public, or private, is itself a change to the public page)."""
+    keys = {*ALWAYS_PUBLIC_KEYS, "public_items"}
+    for items in public_items_lists:
+        for item in items:
+            keys.update(ITEM_FIELDS.get(item, ()))
+    return keys
+
+
+class PendingPublicChange(models.Model):
+    """Changes a registered group made to what the public sees, held for the center.
+
+    The group's row keeps the approved values (so the public page, the directory and the
+    open data keep the approved version) until the center accepts; then they are applied
+    and this row goes. The audit log keeps the history."""
+
+    group = models.OneToOneField(
+        CivicGroup, on_delete=models.CASCADE, related_name="pending_public_change"
+    )
+    # Profile keys → the proposed values, as the edit form gives them (area as its pk,
+    # fields as their numbers, dates in ISO form).
+    proposed = models.JSONField(_("変更の内容"), default=dict)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("変更日時"))
+
+    class Meta:
+        verbose_name = _("公開内容の変更")
+        verbose_name_plural = _("公開内容の変更")
+
+    def __str__(self) -> str:
+        return str(self.group)
 
 
 class ApplicationKind(models.TextChoices):

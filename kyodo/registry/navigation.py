@@ -15,7 +15,10 @@ def _registration_queue(user: Any) -> dict[str, Any] | None:
 
     if not check("registry.review_application", user):
         return None
-    return {"registration_queue": selectors.applications_awaiting_review()}
+    return {
+        "registration_queue": selectors.applications_awaiting_review(),
+        "public_change_queue": selectors.public_changes_awaiting_review(),
+    }
 
 
 def _my_groups(user: Any) -> dict[str, Any]:

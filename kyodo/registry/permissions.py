@@ -14,6 +14,7 @@ from kyodo.registry.models import (
     GroupDocument,
     GroupInvitation,
     GroupRole,
+    PendingPublicChange,
     RegistrationApplication,
 )
 
@@ -76,6 +77,25 @@ def can_edit_group(user: Any, group: CivicGroup) -> Decision:
     return deny(_("団体の情報を変更できるのは、団体の代表者とセンター職員です。"))
 
 
+@predicate("registry.view_member_list")
+def can_view_member_list(user: Any, group: CivicGroup) -> Decision:
+    """The member list holds people's names: the group's own people and registry staff."""
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if is_registry_staff(user) or membership_role(user, group):
+        return ALLOW
+    return deny(_("会員名簿は、団体のメンバーとセンター・協働担当課の職員だけが見られます。"))
+
+
+@predicate("registry.edit_member_list")
+def can_edit_member_list(user: Any, group: CivicGroup) -> Decision:
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if membership_role(user, group) == GroupRole.REPRESENTATIVE or user.has_role(Role.CENTER):
+        return ALLOW
+    return deny(_("会員名簿を変更できるのは、団体の代表者とセンター職員です。"))
+
+
 @predicate("registry.manage_members")
 def can_manage_members(user: Any, group: CivicGroup) -> Decision:
     if not is_person(user):
@@ -110,7 +130,19 @@ def can_start_renewal(user: Any, group: CivicGroup) -> Decision:
         return deny(_("まだ登録されていない団体は、新規登録の申請を続けてください。"))
     if group.applications.filter(status__in=["draft", "submitted", "returned"]).exists():
         return deny(_("手続き中の申請があります。"))
+    if group.registered_until is not None and group.registered_until > _this_fiscal_year_end():
+        # Renewed ahead for next year already: the button must not come back until the
+        # registration runs out at the end of a fiscal year again.
+        return deny(_("次年度の登録更新は済んでいます。"))
     return ALLOW
+
+
+def _this_fiscal_year_end() -> Any:
+    from django.utils import timezone
+
+    from kyodo.japan.calendar import fiscal_year, fiscal_year_end
+
+    return fiscal_year_end(fiscal_year(timezone.localdate()))
 
 
 @predicate("registry.submit_application")
@@ -128,6 +160,15 @@ def can_review_application(
         return deny(LOGIN_REQUIRED)
     if not user.has_role(Role.CENTER, Role.OFFICE):
         return deny(_("登録申請の審査は、市民活動センターと協働担当課の職員が行います。"))
+    return ALLOW
+
+
+@predicate("registry.review_public_change")
+def can_review_public_change(user: Any, change: PendingPublicChange | None = None) -> Decision:
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if not user.has_role(Role.CENTER, Role.OFFICE):
+        return deny(_("公開内容の変更の確認は、市民活動センターと協働担当課の職員が行います。"))
     return ALLOW
 
 

@@ -17,6 +17,7 @@ from kyodo.registry.models import (
     ActivityField,
     CivicGroup,
     GroupMembership,
+    PendingPublicChange,
     RegistrationApplication,
 )
 
@@ -108,6 +109,10 @@ def applications_awaiting_review() -> QuerySet[RegistrationApplication]:
         .select_related("group")
         .order_by("submitted_at")
     )
+
+
+def public_changes_awaiting_review() -> QuerySet[PendingPublicChange]:
+    return PendingPublicChange.objects.select_related("group").order_by("changed_at")
 
 
 def memberships_of(*, user: User) -> QuerySet[GroupMembership]:

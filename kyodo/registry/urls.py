@@ -9,11 +9,16 @@ urlpatterns = [
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),
     path("groups/<int:pk>/certificate/", views.certificate, name="certificate"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path("postal-codes/", views.postal_lookup, name="postal_lookup"),
     path("my/groups/", views.my_groups, name="my_groups"),
     path("my/groups/new/", views.group_new, name="group_new"),
     path("my/groups/<int:pk>/", views.my_group, name="my_group"),
     path("my/groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
     path("my/groups/<int:pk>/renew/", views.renewal_start, name="renewal_start"),
+    path("my/groups/<int:pk>/member-list/", views.member_list, name="member_list"),
+    path("my/groups/<int:pk>/member-list/add/", views.member_entry_add, name="member_entry_add"),
+    path("my/member-list/<int:pk>/", views.member_entry_edit, name="member_entry_edit"),
+    path("my/member-list/<int:pk>/delete/", views.member_entry_delete, name="member_entry_delete"),
     path("my/groups/<int:pk>/invite/", views.invite, name="invite"),
     path("my/groups/<int:pk>/documents/", views.document_upload, name="document_upload"),
     path(
@@ -30,4 +35,5 @@ urlpatterns = [
     path(
         "staff/registry/applications/<int:pk>/", views.staff_application, name="staff_application"
     ),
+    path("staff/registry/changes/<int:pk>/", views.public_change, name="public_change"),
 ]

@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kyodo.core.caching import anonymous_page_cache
 from kyodo.core.confirm import confirmation, needs_confirmation
@@ -24,6 +24,7 @@ from kyodo.core.http import AuthenticatedHttpRequest, acting_user
 from kyodo.core.once import once_per_submit
 from kyodo.core.pagination import IdsFirstPaginator
 from kyodo.core.permissions import authorize, check
+from kyodo.japan.postal import lookup_address
 from kyodo.registry import exports, importer, selectors, services, workflow
 from kyodo.registry.forms import (
     DirectoryFilterForm,
@@ -31,6 +32,7 @@ from kyodo.registry.forms import (
     GroupForm,
     ImportUploadForm,
     InvitationForm,
+    MemberEntryForm,
     MembershipRoleForm,
     ReturnForm,
     StaffFilterForm,
@@ -40,7 +42,9 @@ from kyodo.registry.models import (
     CivicGroup,
     GroupDocument,
     GroupInvitation,
+    GroupMemberEntry,
     GroupMembership,
+    PendingPublicChange,
     RegistrationApplication,
 )
 
@@ -124,9 +128,46 @@ def my_groups(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+LOOKUP_BUTTON = "lookup_address"
+
+
+def _address_looked_up(data: QueryDict, **form_kwargs: Any) -> GroupForm:
+    """The form as typed, with the address filled in from the postal code (the form's
+    「住所を調べる」 button, for browsers without the script). Only the postal code's own
+    message shows: the rest of the form is not being sent yet."""
+    data = data.copy()
+    code = data.get("postal_code", "")
+    address = lookup_address(code) if code.strip() else None
+    if address:
+        data["address"] = address
+    form = GroupForm(data, **form_kwargs)
+    for name in list(form.errors):
+        if name != "postal_code":
+            del form.errors[name]
+    if not form.errors and not address:
+        form.add_error(
+            "postal_code",
+            _(
+                "この郵便番号の住所が見つかりません。7桁の郵便番号を確かめるか、住所を入力してください。"
+            ),
+        )
+    return form
+
+
+@require_GET
+@login_required
+def postal_lookup(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """The address of a postal code, for the group form's script (static/js/postal-lookup.js)."""
+    address = lookup_address(request.GET.get("code", "")[:20])
+    return JsonResponse({"found": address is not None, "address": address or ""})
+
+
 @login_required
 @once_per_submit(fallback="registry:my_groups")
 def group_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST" and LOOKUP_BUTTON in request.POST:
+        form = _address_looked_up(request.POST)
+        return render(request, "registry/group_form.html", {"form": form, "is_new": True})
     form = GroupForm(request.POST or None, initial={"public_items": _default_public()})
     if request.method == "POST" and form.is_valid():
         application = services.group_start_registration(
@@ -178,6 +219,8 @@ def _my_group_context(
         "invite_form": invite_form if invite_form is not None else InvitationForm(),
         "document_form": document_form if document_form is not None else DocumentForm(),
         "publishable": PUBLISHABLE_ITEMS,
+        "profile_rows": exports.profile_rows(group),
+        "pending_change": PendingPublicChange.objects.filter(group=group).first(),
         "today": timezone.localdate(),
     }
     return context
@@ -188,8 +231,12 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(CivicGroup, pk=pk)
     authorize(request.user, "registry.edit_group", group)
     conflict = None
-    if request.method == "POST":
-        form = GroupForm(request.POST)
+    counted = group.member_entries.exists()
+    counts = {name: getattr(group, name) for name in GroupForm.COUNTS}
+    if request.method == "POST" and LOOKUP_BUTTON in request.POST:
+        form = _address_looked_up(request.POST, counted=counted, initial=counts)
+    elif request.method == "POST":
+        form = GroupForm(request.POST, counted=counted, initial=counts)
         if form.is_valid():
             try:
                 services.group_update(
@@ -208,7 +255,10 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("団体の情報を保存しました。"))
                 return redirect("registry:my_group", pk=group.pk)
     else:
-        form = GroupForm(initial={**GroupForm.initial_for(group), "version": group.version})
+        # What the group last saved, its changes awaiting the center included.
+        initial = {**GroupForm.initial_for(group), "version": group.version}
+        initial.update(exports.pending_initial(group))
+        form = GroupForm(initial=initial, counted=counted)
     context = {
         "form": form,
         "group": group,
@@ -308,6 +358,77 @@ def accept_invitation(request: AuthenticatedHttpRequest, token: str) -> HttpResp
     )
 
 
+def _member_list_page(
+    request: HttpRequest, group: CivicGroup, form: MemberEntryForm
+) -> HttpResponse:
+    context = {
+        "group": group,
+        "entries": group.member_entries.all(),
+        "form": form,
+        "counts": services.member_counts(group),
+    }
+    return render(request, "registry/member_list.html", context)
+
+
+@require_GET
+@login_required
+def member_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The group's private member list (会員名簿), from which its counts follow."""
+    group = get_object_or_404(CivicGroup, pk=pk)
+    authorize(request.user, "registry.view_member_list", group)
+    return _member_list_page(request, group, MemberEntryForm())
+
+
+@require_POST
+@login_required
+@once_per_submit(fallback="registry:member_list")
+def member_entry_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(CivicGroup, pk=pk)
+    authorize(request.user, "registry.edit_member_list", group)
+    form = MemberEntryForm(request.POST)
+    if not form.is_valid():
+        return _member_list_page(request, group, form)
+    services.member_entry_add(actor=request.user, group=group, **form.cleaned_data)
+    messages.success(request, _("会員名簿に追加しました。"))
+    return redirect("registry:member_list", pk=group.pk)
+
+
+@login_required
+@once_per_submit(fallback="registry:member_list")
+def member_entry_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(GroupMemberEntry.objects.select_related("group"), pk=pk)
+    authorize(request.user, "registry.edit_member_list", entry.group)
+    initial = {"name": entry.name, "role": entry.role, "is_citizen": entry.is_citizen}
+    form = MemberEntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.member_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
+        messages.success(request, _("会員名簿を直しました。"))
+        return redirect("registry:member_list", pk=entry.group_id)
+    return render(
+        request,
+        "registry/member_entry_form.html",
+        {"entry": entry, "group": entry.group, "form": form},
+    )
+
+
+@require_POST
+@login_required
+def member_entry_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(GroupMemberEntry.objects.select_related("group"), pk=pk)
+    authorize(request.user, "registry.edit_member_list", entry.group)
+    if needs_confirmation(request):
+        return confirmation(
+            request,
+            title=_("会員名簿から外す"),
+            question=_("「%(name)s」を会員名簿から外しますか。") % {"name": entry.name},
+            button=_("外す"),
+            cancel_url=reverse("registry:member_list", args=[entry.group_id]),
+        )
+    services.member_entry_remove(actor=request.user, entry=entry)
+    messages.success(request, _("会員名簿から外しました。"))
+    return redirect("registry:member_list", pk=entry.group_id)
+
+
 @require_POST
 @login_required
 def membership_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -402,8 +523,40 @@ def staff_applications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/staff_applications.html",
-        {"applications": selectors.applications_awaiting_review()},
+        {
+            "applications": selectors.applications_awaiting_review(),
+            "public_changes": selectors.public_changes_awaiting_review(),
+        },
     )
+
+
+def public_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """A registered group's changes to its public items, before and after, for the center
+    to accept (the public page then shows them) or decline with a reason."""
+    change = get_object_or_404(PendingPublicChange.objects.select_related("group__area"), pk=pk)
+    authorize(request.user, "registry.review_public_change", change)
+    decline_form = ReturnForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "accept":
+            services.public_change_accept(actor=acting_user(request), change=change)
+            messages.success(request, _("変更を公開内容に反映しました。"))
+            return redirect("registry:staff_applications")
+        if action == "decline" and decline_form.is_valid():
+            services.public_change_decline(
+                actor=acting_user(request),
+                change=change,
+                reason=decline_form.cleaned_data["reason"],
+            )
+            messages.success(request, _("変更を反映せず、団体に理由を知らせました。"))
+            return redirect("registry:staff_applications")
+    context = {
+        "change": change,
+        "group": change.group,
+        "rows": [r for r in exports.public_change_rows(change) if r.changed],
+        "decline_form": decline_form,
+    }
+    return render(request, "registry/public_change.html", context)
 
 
 def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
@@ -443,6 +596,7 @@ def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
             application.snapshot, previous.snapshot if previous else None
         ),
         "can_review": check("registry.transition", request.user, (application, "approve")),
+        "documents": application.group.documents.select_related("uploaded_by"),
     }
     return render(request, "registry/staff_application.html", context)
 

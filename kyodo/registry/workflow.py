@@ -34,11 +34,11 @@ def _may_review(user: Any, application: Any) -> Decision:
 def _freeze_profile(move: Move[Any]) -> None:
     """The center reviews the group's data as it was when submitted."""
     from kyodo.audit.services import jsonable
-    from kyodo.registry.services import group_profile
+    from kyodo.registry.services import proposed_profile
 
     move.set(
         submitted_at=move.now,
-        snapshot=jsonable(group_profile(move.obj.group)),
+        snapshot=jsonable(proposed_profile(move.obj.group)),
         return_reason="",
     )
 

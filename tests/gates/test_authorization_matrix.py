@@ -129,6 +129,16 @@ def _close_open_applications(world: World) -> None:
 # world (group A, group B, personas) and returns {"name": object} for World.extra.
 WORLD_BUILDERS: list[Callable[[World], dict[str, Any]]] = []
 
+# accounts (the city's 部 and 課): tests/accounts/gate_world.py
+from tests.accounts.gate_world import accounts_world  # noqa: E402
+
+WORLD_BUILDERS.append(accounts_world)
+
+# registry (a group's private member list): tests/registry/gate_world.py
+from tests.registry.gate_world import registry_world  # noqa: E402
+
+WORLD_BUILDERS.append(registry_world)
+
 # review (the selection committee): tests/review/gate_world.py
 from tests.review.gate_world import review_world  # noqa: E402
 
@@ -204,6 +214,12 @@ MATRIX: dict[str, Rule] = {
     "accounts:user_detail": ADMIN.url(pk="users.resident"),
     "accounts:totp_reset": ADMIN.post_only().url(pk="users.resident"),
     "accounts:role_revoke": ADMIN.post_only().url(pk="role_assignment"),
+    # accounts: the city's 部 and 課, kept by the administrator and the office
+    "accounts:organisation": STAFF(Role.OFFICE, Role.ADMIN),
+    "accounts:division_new": STAFF(Role.OFFICE, Role.ADMIN),
+    "accounts:division_edit": STAFF(Role.OFFICE, Role.ADMIN).url(pk="division"),
+    "accounts:section_new": STAFF(Role.OFFICE, Role.ADMIN),
+    "accounts:section_edit": STAFF(Role.OFFICE, Role.ADMIN).url(pk="section"),
     # audit
     "audit:event_list": STAFF(Role.OFFICE, Role.CENTER, Role.ADMIN),
     # registry: public
@@ -216,6 +232,7 @@ MATRIX: dict[str, Rule] = {
     ),
     # registry: the group's own pages
     "registry:my_groups": LOGIN,
+    "registry:postal_lookup": LOGIN.get_only(),
     "registry:group_new": LOGIN,
     "registry:my_group": OWNER_OR_STAFF(GROUP_A_MEMBERS, *REGISTRY_STAFF).url(pk="group_a"),
     "registry:group_edit": OWNER_OR_STAFF(GROUP_A_REPRESENTATIVE, Role.CENTER).url(pk="group_a"),
@@ -235,6 +252,19 @@ MATRIX: dict[str, Rule] = {
     .post_only()
     .url(pk="document_a"),
     "registry:accept_invitation": LOGIN.url(token="invitation_a.token"),
+    # registry: the group's private member list (会員名簿)
+    "registry:member_list": OWNER_OR_STAFF(GROUP_A_MEMBERS, *REGISTRY_STAFF)
+    .get_only()
+    .url(pk="group_a"),
+    "registry:member_entry_add": OWNER_OR_STAFF(GROUP_A_REPRESENTATIVE, Role.CENTER)
+    .post_only()
+    .url(pk="group_a"),
+    "registry:member_entry_edit": OWNER_OR_STAFF(GROUP_A_REPRESENTATIVE, Role.CENTER).url(
+        pk="member_entry_a"
+    ),
+    "registry:member_entry_delete": OWNER_OR_STAFF(GROUP_A_REPRESENTATIVE, Role.CENTER)
+    .post_only()
+    .url(pk="member_entry_a"),
     # registry: staff
     "registry:staff_list": STAFF(*REGISTRY_STAFF),
     "registry:staff_import": STAFF(Role.CENTER, Role.ADMIN),
@@ -242,6 +272,9 @@ MATRIX: dict[str, Rule] = {
     "registry:staff_application": STAFF(Role.CENTER, Role.OFFICE)
     .url(pk="application_a")
     .posting(action="return"),
+    "registry:public_change": STAFF(Role.CENTER, Role.OFFICE)
+    .url(pk="public_change_a")
+    .posting(action="decline"),
     # review: committee members (a member of group A is conflicted on its proposals)
     "review:member_home": STAFF(Role.COMMITTEE),
     "review:declare": STAFF(Role.COMMITTEE).url(pk="review_b"),

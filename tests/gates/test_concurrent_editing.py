@@ -34,7 +34,8 @@ def test_it_shows_the_second_saver_both_versions_and_keeps_their_input(world: Wo
     staff_form = _form_data(staff.get(url))
     assert rep_form["version"] == staff_form["version"]
 
-    rep_form["activities"] = "代表者が書いた新しい活動内容"
+    # a private item: a registered group's public items wait for the center
+    rep_form["contact_name"] = "代表者が書いた新しい連絡担当者"
     assert rep.post(url, rep_form).status_code == 302
 
     staff_form["purpose"] = "センター職員が書いた目的（消えてはいけない）"
@@ -42,10 +43,10 @@ def test_it_shows_the_second_saver_both_versions_and_keeps_their_input(world: Wo
     assert conflict.status_code == 200
     page = conflict.content.decode()
     assert "別の人が保存した内容" in page
-    assert "代表者が書いた新しい活動内容" in page  # the other version, shown
+    assert "代表者が書いた新しい連絡担当者" in page  # the other version, shown
     assert "センター職員が書いた目的（消えてはいけない）" in page  # own input, kept
     group = CivicGroup.objects.get(pk=world.group_a.pk)
-    assert group.activities == "代表者が書いた新しい活動内容"
+    assert group.contact_name == "代表者が書いた新しい連絡担当者"
     assert group.purpose != "センター職員が書いた目的（消えてはいけない）"
 
     # Saving again from the conflict page goes on top of the newer version.

@@ -131,7 +131,8 @@ def test_it_saves_b_edits_to_b_even_when_a_hidden_id_names_a(isolated: World) ->
             "fields": [f.pk for f in w.group_b.fields.all()],
             "area": w.group_b.area_id,
             "public_items": w.group_b.public_items,
-            "name": "グループB（改）",
+            # a private item: a registered group's public items wait for the center
+            "contact_name": "連絡 B（改）",
             "id": w.group_a.pk,
             "pk": w.group_a.pk,
             "group": w.group_a.pk,
@@ -139,8 +140,8 @@ def test_it_saves_b_edits_to_b_even_when_a_hidden_id_names_a(isolated: World) ->
     )
     response = client.post(reverse("registry:group_edit", args=[w.group_b.pk]), data)
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
-    assert CivicGroup.objects.get(pk=w.group_b.pk).name == "グループB（改）"
-    assert CivicGroup.objects.get(pk=w.group_a.pk).name == "グループA"
+    assert CivicGroup.objects.get(pk=w.group_b.pk).contact_name == "連絡 B（改）"
+    assert CivicGroup.objects.get(pk=w.group_a.pk).contact_name != "連絡 B（改）"
 
 
 def test_it_lets_b_download_only_the_documents_a_made_public(isolated: World) -> None:

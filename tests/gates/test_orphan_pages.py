@@ -47,6 +47,7 @@ REACHED_OTHERWISE: dict[str, str] = {
     "accounts:otp_verify": "the second step of a staff log-in",
     "accounts:otp_setup": "where a staff member without a device is sent at log-in",
     "registry:accept_invitation": "the link in the invitation mail",
+    "registry:postal_lookup": "fetched by the group form's script as a postal code is typed",
     "surveys:answer": "the respondent's own save-and-resume link (a secret), or 回答を始める",
     "surveys:answer_done": "where sending the answers leads",
     "booking:group_ical": "the group's secret feed address, shown to copy into a calendar",

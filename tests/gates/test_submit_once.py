@@ -136,6 +136,10 @@ FORMS: dict[str, Case] = {
         },
     ),
     "POST accounts:role_revoke": OK,
+    "POST accounts:division_new": Case(data={"name": "ゲート部"}),
+    "POST accounts:division_edit": Case(data={"name": "ゲート改名部"}),
+    "POST accounts:section_new": Case(data={"name": "ゲート課"}),
+    "POST accounts:section_edit": Case(data={"name": "ゲート改名課"}),
     "POST accounts:totp_reset": OK,
     "POST accounts:user_detail": Case(data={"role": "committee"}),
     # portal
@@ -196,6 +200,10 @@ FORMS: dict[str, Case] = {
     "POST registry:group_new": Case(data={"legal_form": "voluntary"}, tick=("fields",)),
     "POST registry:invite": Case(data={"email": "gate-invitee@example.jp"}),
     "POST registry:membership_update": OK,
+    "POST registry:member_entry_add": Case(data={"name": "名簿 花子"}),
+    "POST registry:member_entry_edit": Case(data={"name": "名簿 次郎"}),
+    "POST registry:member_entry_delete": CONFIRMED,
+    "POST registry:public_change": Case(data={"reason": "写真の権利を確かめてください"}),
     "POST registry:staff_application": OK,
     "POST registry:staff_import": Case(
         no_effect="the upload only shows a preview; its confirmation makes the rows"
