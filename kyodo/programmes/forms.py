@@ -138,7 +138,7 @@ class ThemeForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        sections = Section.objects.select_related("division")
+        sections = Section.objects.current().select_related("division")
         if not user.has_role("office"):
             sections = sections.filter(pk__in=user.section_ids)
         section_field = cast("forms.ModelChoiceField[Section]", self.fields["section"])
@@ -152,7 +152,7 @@ class ThemeForm(forms.Form):
 
 class IssueForm(forms.Form):
     section = forms.ModelChoiceField(
-        label=_("担当課"), queryset=Section.objects.select_related("division")
+        label=_("担当課"), queryset=Section.objects.current().select_related("division")
     )
     fiscal_year = LooseIntegerField(label=_("年度（西暦）"), min_value=2000, max_value=2100)
     title = CleanCharField(label=_("課題"), max_length=200)

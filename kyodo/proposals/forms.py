@@ -54,7 +54,7 @@ class ConsultationForm(forms.Form):
     issue = _text(_("解決したい地域・社会の課題"), required=True)
     wished_section = forms.ModelChoiceField(
         label=_("協働を希望する担当課"),
-        queryset=Section.objects.select_related("division"),
+        queryset=Section.objects.current().select_related("division"),
         required=False,
     )
     wished_section_text = CleanCharField(
@@ -71,7 +71,7 @@ class ConsultationForm(forms.Form):
 
 class AssignForm(forms.Form):
     section = forms.ModelChoiceField(
-        label=_("担当課"), queryset=Section.objects.select_related("division")
+        label=_("担当課"), queryset=Section.objects.current().select_related("division")
     )
 
 
