@@ -345,3 +345,45 @@ class CityDecision(models.Model):
     @property
     def adopted(self) -> bool:
         return self.outcome != Outcome.NOT_ADOPTED
+
+
+class RoundTally(models.Model):
+    """Derived, kept by review.tallies in the transaction of every write it depends on
+    (a sheet saved or submitted, a conflict declared, revoked or flagged): per proposal and
+    round, the submitted sheets, and the members whose marks count — submitted, holding a
+    mark, without a standing declared conflict. Membership of the proposing group is left
+    out at read time (review.selectors), since the registry changes it."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    round = models.PositiveSmallIntegerField()
+    submitted = models.PositiveIntegerField(default=0)
+    counted = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "round"], name="round_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} ({self.round}): {self.counted}/{self.submitted}"
+
+
+class CriterionTally(models.Model):
+    """Derived (see RoundTally): per proposal, round and criterion, the sum and number of
+    the counted members' answered (not N/A) scores."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    round = models.PositiveSmallIntegerField()
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    total = models.IntegerField(default=0)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "round", "criterion"], name="criterion_tally_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} ({self.round}) {self.criterion_id}: {self.total}/{self.n}"

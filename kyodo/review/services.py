@@ -43,6 +43,7 @@ from kyodo.review.models import (
     ScoreSheet,
 )
 from kyodo.review.permissions import seat_for
+from kyodo.review.tallies import tallies_refresh
 
 
 class ReviewRefused(DomainError):
@@ -177,6 +178,7 @@ def _flag_group_conflicts(
                 changes={"conflict": [None, True]},
             )
             made.append(declaration)
+    tallies_refresh(proposals={d.proposal_id for d in made})
     return made
 
 
@@ -239,6 +241,7 @@ def declaration_make(
         summary=reason if has_conflict else "",
         changes={"conflict": [None, has_conflict]},
     )
+    tallies_refresh(proposals=[proposal])
     return declaration
 
 
@@ -266,6 +269,7 @@ def declaration_revoke(
         summary=reason,
         changes={"declaration": [locked.has_conflict, None], "member": [str(locked.member), None]},
     )
+    tallies_refresh(proposals=[locked.proposal_id])
     notify(
         to=[people(locked.member.user)],
         subject=mail_subject(gettext_noop("【協働】利害関係の申告が取り消されました")),
@@ -350,6 +354,7 @@ def sheet_save(
         summary=_("第%(n)s回の採点") % {"n": round_number},
         changes={"submitted": [was_submitted, submit]},
     )
+    tallies_refresh(proposals=[proposal])
     return sheet
 
 
