@@ -187,6 +187,12 @@ class DecisionForm(forms.Form):
     )
     conditions = _text(_("採択の条件（条件付き採択のときは必須）"))
     reason = _text(_("不採択の理由（不採択のときは必須）"))
+    rule_reason = _text(
+        _(
+            "採択の基準と異なる決定の理由（基準点未満で採択、または基準点以上で不採択のときは必須。"
+            "審査結果とともに公表します）"
+        )
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -75,6 +75,58 @@ class CriteriaSet(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def explanation(self, criteria: list[Criterion]) -> list[str]:
+        """How the figures are computed, in words, for the results pages."""
+        from django.utils.translation import gettext
+
+        sentences = []
+        if criteria:
+            low, high = criteria[0].scale_min, criteria[0].scale_max
+            sentences.append(
+                gettext("委員は各項目を%(low)s〜%(high)s点で採点します。")
+                % {"low": low, "high": high}
+            )
+            weights = "、".join(f"{c.name} ×{c.weight.normalize():f}" for c in criteria)
+            sentences.append(gettext("項目の重み：%(weights)s。") % {"weights": weights})
+        if self.normalisation == Normalisation.FRACTION_OF_MAX:
+            method = gettext(
+                "%(to)s点換算：項目ごとの平均点を満点で割り（0点も得点）、重みを付けて平均し、"
+                "%(to)sを掛けます。"
+            )
+        else:
+            method = gettext(
+                "%(to)s点換算：項目ごとの平均点を、最低点を0%%、最高点を100%%として割合にし、"
+                "重みを付けて平均し、%(to)sを掛けます。"
+            )
+        sentences.append(method % {"to": self.normalise_to})
+        line = f"{self.pass_line.normalize():f}" if self.pass_line is not None else ""
+        if self.pass_rule == PassRule.NONE or self.pass_line is None:
+            sentences.append(gettext("基準点は設けず、順位のみを示します。"))
+        elif self.pass_rule == PassRule.SUM_OF_MEANS:
+            sentences.append(
+                gettext("項目ごとの平均点の合計が%(line)s点以上の提案を基準以上とします。")
+                % {"line": line}
+            )
+        else:
+            sentences.append(
+                gettext("%(to)s点換算の点数が%(line)s点以上の提案を基準以上とします。")
+                % {"to": self.normalise_to, "line": line}
+            )
+        if self.rounds == 2:
+            sentences.append(
+                gettext(
+                    "プレゼンテーション後の第2回の採点がある提案は第2回、"
+                    "それ以外は第1回の点数で集計します。"
+                )
+            )
+        sentences.append(
+            gettext(
+                "平均は、利害関係のある委員の点数と「該当なし」の回答を除き、"
+                "採点した委員の数で割って出します。"
+            )
+        )
+        return sentences
+
     def rules(self, criteria: list[Criterion] | None = None) -> results.Rules:
         from fractions import Fraction
 
@@ -328,6 +380,9 @@ class CityDecision(models.Model):
     outcome = models.CharField(_("市の決定"), max_length=30, choices=Outcome.choices)
     conditions = models.TextField(_("採択の条件"), blank=True)
     reason = models.TextField(_("不採択の理由"), blank=True)
+    # Required when the decision goes against the pass rule (adopted under the pass line,
+    # or not adopted above it); published with the results.
+    rule_reason = models.TextField(_("採択の基準と異なる決定の理由"), blank=True)
     provisional = models.BooleanField(_("予算成立前（内定）"), default=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -261,7 +261,15 @@ def public_results_key(committee: Committee) -> str:
     proposals = list(
         Proposal.objects.filter(call_id=committee.call_id, status__in=workflow.DECIDED_STATES)
         .order_by("pk")
-        .values_list("pk", "status", "group_id", "title", "group__name", "advice__review_comment")
+        .values_list(
+            "pk",
+            "status",
+            "group_id",
+            "title",
+            "group__name",
+            "advice__review_comment",
+            "decision__rule_reason",
+        )
     )
     return _digest(
         committee.pk,
@@ -280,7 +288,7 @@ def committee_results(committee: Committee, *, states: frozenset[str] | None = N
     members = list(committee.members.select_related("user", "kind"))
     proposals = list(
         Proposal.objects.filter(call_id=committee.call_id, status__in=wanted)
-        .select_related("group", "advice")
+        .select_related("group", "advice", "decision")
         .defer(*LONG_FIELDS)
         .order_by("pk")
     )

@@ -440,6 +440,16 @@ def advice_record(
     return advice
 
 
+def _verdict(proposal: Proposal) -> bool | None:
+    """The pass rule's verdict on the proposal's figures (None: no rule, or no score)."""
+    from kyodo.review import selectors
+
+    committee = Committee.objects.select_related("criteria_set").get(call_id=proposal.call_id)
+    data = selectors.committee_results(committee)
+    row = next((r for r in data.rows if r.proposal.pk == proposal.pk), None)
+    return row.result.passed if row is not None else None
+
+
 # Keyed by str: the outcome arrives as the form's plain string (TextChoices compare equal).
 OUTCOME_ACTIONS: dict[str, str] = {
     Outcome.ADOPTED: "adopt",
@@ -450,8 +460,17 @@ OUTCOME_ACTIONS: dict[str, str] = {
 
 @transaction.atomic
 def decision_record(
-    *, actor: User, proposal: Proposal, outcome: str, conditions: str = "", reason: str = ""
+    *,
+    actor: User,
+    proposal: Proposal,
+    outcome: str,
+    conditions: str = "",
+    reason: str = "",
+    rule_reason: str = "",
 ) -> CityDecision:
+    """Record the city's decision. A decision against the pass rule (adopting a proposal
+    under the pass line, or not adopting one at or above it) needs `rule_reason`, which the
+    results page publishes."""
     authorize(actor, "review.manage")
     locked = Proposal.objects.select_for_update().select_related("group").get(pk=proposal.pk)
     if locked.status != workflow.ADVISED:
@@ -467,11 +486,25 @@ def decision_record(
         raise ReviewRefused(
             _("不採択の理由を書いてください。"), {"reason": _("理由を書いてください。")}
         )
+    rule_reason = rule_reason.strip()
+    passed = _verdict(locked)
+    if passed is not None and passed != (outcome != Outcome.NOT_ADOPTED) and not rule_reason:
+        message = (
+            _("基準点に達した提案を不採択にするには、その理由を書いてください（公表します）。")
+            if passed
+            else _(
+                "基準点に達していない提案を採択するには、その理由を書いてください（公表します）。"
+            )
+        )
+        raise ReviewRefused(message, {"rule_reason": message})
     decision = CityDecision.objects.create(
         proposal=locked,
         outcome=outcome,
         conditions=conditions if outcome == Outcome.ADOPTED_WITH_CONDITIONS else "",
         reason=reason if outcome == Outcome.NOT_ADOPTED else "",
+        rule_reason=rule_reason
+        if passed is not None and passed != (outcome != Outcome.NOT_ADOPTED)
+        else "",
         decided_by=actor,
     )
     proposal_transition(

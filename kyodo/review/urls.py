@@ -16,6 +16,7 @@ urlpatterns = [
         "staff/review/calls/<int:call_pk>/do/<str:step>/", views.committee_act, name="committee_act"
     ),
     path("staff/review/calls/<int:call_pk>/results/", views.staff_results, name="staff_results"),
+    path("staff/review/calls/<int:call_pk>/export.xlsx", views.staff_export, name="export"),
     path("staff/review/proposals/<int:pk>/", views.staff_proposal, name="staff_proposal"),
     path(
         "staff/review/proposals/<int:pk>/do/<str:step>/",

@@ -302,7 +302,26 @@ def staff_results(request: AuthenticatedHttpRequest, call_pk: int) -> HttpRespon
     authorize(request.user, "review.manage")
     committee = _committee(call_pk)
     data = selectors.committee_results(committee)
-    return render(request, "review/staff_results.html", {"committee": committee, "data": data})
+    context = {
+        "committee": committee,
+        "data": data,
+        "method": committee.criteria_set.explanation(data.criteria),
+        "against_rule": [
+            r
+            for r in data.rows
+            if getattr(r.proposal, "decision", None) and r.proposal.decision.rule_reason
+        ],
+    }
+    return render(request, "review/staff_results.html", context)
+
+
+@login_required
+def staff_export(request: AuthenticatedHttpRequest, call_pk: int) -> HttpResponse:
+    """Scores and results as an Excel workbook: the office only (individual scores)."""
+    authorize(request.user, "review.view_individual_scores")
+    from kyodo.review.exports import results_workbook
+
+    return results_workbook(_committee(call_pk))
 
 
 def _staff_proposal_context(
@@ -382,6 +401,7 @@ def staff_proposal_act(request: AuthenticatedHttpRequest, pk: int, step: str) ->
                     outcome=d["outcome"],
                     conditions=d["conditions"],
                     reason=d["reason"],
+                    rule_reason=d["rule_reason"],
                 )
         except DomainError as exc:
             form_error(form, exc)
@@ -427,14 +447,17 @@ def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
     data = SimpleLazyObject(
         lambda: selectors.committee_results(committee, states=workflow.DECIDED_STATES)
     )
+    # The lazy object stands in for the CallResults; the stubs cannot say so.
+    rows = SimpleLazyObject(lambda: selectors.published_rows(cast(selectors.CallResults, data)))
     context = {
         "call": call,
         "committee": committee,
         "data": data,
-        # The lazy object stands in for the CallResults; the stubs cannot say so.
-        "rows": SimpleLazyObject(
-            lambda: selectors.published_rows(cast(selectors.CallResults, data))
+        "rows": rows,
+        "against_rule": SimpleLazyObject(
+            lambda: [r for r in cast(list, rows) if r.proposal.decision.rule_reason]
         ),
+        "method": committee.criteria_set.explanation(list(committee.criteria_set.criteria.all())),
         "results_key": selectors.public_results_key(committee),
     }
     return render(request, "review/public_results.html", context)

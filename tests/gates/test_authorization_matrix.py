@@ -249,6 +249,7 @@ MATRIX: dict[str, Rule] = {
     .post_only()
     .url(call_pk="review_call", step="=deadlines"),
     "review:staff_results": STAFF(Role.OFFICE).url(call_pk="review_call"),
+    "review:export": STAFF(Role.OFFICE).get_only().url(call_pk="review_call"),
     "review:staff_proposal": STAFF(Role.OFFICE).url(pk="review_a"),
     "review:staff_proposal_act": STAFF(Role.OFFICE)
     .post_only()
