@@ -44,6 +44,9 @@ class PassRule(models.TextChoices):
     NONE = results.NO_VERDICT, _("基準点なし（順位のみ）")
 
 
+ROUND_CHOICES = [(1, _("1回（書類審査のみ）")), (2, _("2回（書類審査とプレゼンテーション後）"))]
+
+
 class CriteriaSet(models.Model):
     """審査基準: criteria with weights and scales, the normalisation and the pass rule."""
 
@@ -55,6 +58,11 @@ class CriteriaSet(models.Model):
         default=Normalisation.RANGE,
     )
     normalise_to = models.PositiveSmallIntegerField(_("換算の満点"), default=100)
+    # The scale every criterion of the set is scored on (each Criterion keeps a copy, which
+    # review.results reads), and the words for each point: {"1": "不十分", …, "5": "十分"}.
+    scale_min = models.SmallIntegerField(_("最低点"), default=1)
+    scale_max = models.SmallIntegerField(_("最高点"), default=5)
+    scale_labels = models.JSONField(_("各点の意味"), default=dict, blank=True)
     pass_rule = models.CharField(
         _("採択の基準"), max_length=20, choices=PassRule.choices, default=PassRule.MEAN_TOTAL
     )
@@ -64,7 +72,7 @@ class CriteriaSet(models.Model):
     rounds = models.PositiveSmallIntegerField(
         _("採点の回数"),
         default=2,
-        choices=[(1, _("1回（書類審査のみ）")), (2, _("2回（書類審査とプレゼンテーション後）"))],
+        choices=ROUND_CHOICES,
     )
     confirmed = models.BooleanField(_("市が確認済み"), default=False)
 
@@ -74,6 +82,11 @@ class CriteriaSet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def scale_words(self) -> list[tuple[int, str]]:
+        """(point, words) for every point of the scale, words "" where none are set."""
+        labels = self.scale_labels or {}
+        return [(n, str(labels.get(str(n), ""))) for n in range(self.scale_min, self.scale_max + 1)]
 
     def explanation(self, criteria: list[Criterion]) -> list[str]:
         """How the figures are computed, in words, for the results pages."""

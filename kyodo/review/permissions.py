@@ -57,6 +57,26 @@ def can_manage(user: Any, obj: Any = None) -> Decision:
     return ALLOW if is_office(user) else deny(OFFICE_ONLY)
 
 
+@predicate("review.configure_criteria")
+def can_configure_criteria(user: Any, committee: Any) -> Decision:
+    """The office sets a committee's criteria, scale, conversion and pass rule until the
+    first score sheet is saved: after that, changing them would change the meaning of
+    scores already given."""
+    decision = can_manage(user)
+    if not decision:
+        return decision
+    from kyodo.review.models import ScoreSheet
+
+    if ScoreSheet.objects.filter(member__committee=committee).exists():
+        return deny(
+            _(
+                "採点が始まっているため、審査基準（項目・重み・点数の範囲と意味・換算の方法・"
+                "採択の基準）は変えられません。変えると、すでに付けられた点数の意味が変わるためです。"
+            )
+        )
+    return ALLOW
+
+
 @predicate("review.start")
 def can_start(user: Any, proposal: Proposal) -> Decision:
     decision = can_manage(user)

@@ -27,6 +27,9 @@ def criteria_set_from_data(name: str, scoring: dict[str, Any]) -> CriteriaSet:
         defaults={
             "normalisation": scoring.get("normalisation", "range"),
             "normalise_to": scoring.get("normalise_to", 100),
+            "scale_min": scoring.get("scale_min", 1),
+            "scale_max": scoring.get("scale_max", 5),
+            "scale_labels": {str(k): v for k, v in scoring.get("scale_labels", {}).items()},
             "pass_rule": PASS_RULE_ALIASES.get(
                 scoring.get("pass_rule", "mean_total"), scoring.get("pass_rule", "mean_total")
             ),

@@ -35,8 +35,10 @@ from kyodo.review.models import (
     CommitteeMember,
     ConflictDeclaration,
     CriteriaSet,
+    Criterion,
     MemberKind,
     Outcome,
+    PassRule,
     PresentationSlot,
     Recommendation,
     Score,
@@ -61,7 +63,7 @@ def committee_create(
     *,
     actor: User,
     call: Call,
-    criteria_set: CriteriaSet,
+    criteria_set: CriteriaSet | None = None,
     name: str = "",
     document_deadline: dt.datetime | None = None,
     presentation_deadline: dt.datetime | None = None,
@@ -70,6 +72,8 @@ def committee_create(
     authorize(actor, "review.manage")
     if Committee.objects.filter(call=call).exists():
         raise ReviewRefused(_("この募集の選考委員会はすでにあります。"))
+    # Without a choice, the city's default criteria (a fresh install has no other).
+    criteria_set = criteria_set or default_criteria_set()
     committee = create_once(
         lambda: Committee.objects.create(
             call=call,
@@ -180,6 +184,242 @@ def _flag_group_conflicts(
             made.append(declaration)
     tallies_refresh(proposals={d.proposal_id for d in made})
     return made
+
+
+# --- the criteria (審査基準) of a committee ---------------------------------------------------
+
+
+def _unique_set_name(base: str) -> str:
+    name, n = base[:190], 1
+    while CriteriaSet.objects.filter(name=name).exists():
+        n += 1
+        name = f"{base[:180]}（{n}）"
+    return name
+
+
+def _copy_criteria_set(source: CriteriaSet, name: str) -> CriteriaSet:
+    criteria = list(source.criteria.all())
+    copy = CriteriaSet.objects.create(
+        name=_unique_set_name(name),
+        normalisation=source.normalisation,
+        normalise_to=source.normalise_to,
+        scale_min=source.scale_min,
+        scale_max=source.scale_max,
+        scale_labels=dict(source.scale_labels or {}),
+        pass_rule=source.pass_rule,
+        pass_line=source.pass_line,
+        rounds=source.rounds,
+    )
+    Criterion.objects.bulk_create(
+        Criterion(
+            criteria_set=copy,
+            key=c.key,
+            name=c.name,
+            question=c.question,
+            weight=c.weight,
+            scale_min=c.scale_min,
+            scale_max=c.scale_max,
+            allow_na=c.allow_na,
+            order=c.order,
+        )
+        for c in criteria
+    )
+    return copy
+
+
+def default_criteria_set() -> CriteriaSet:
+    """The city's default criteria (programmes/data/kamakura.toml), made if missing."""
+    from kyodo.review.seed import KAMAKURA_CRITERIA_NAME, seed_review
+
+    found = CriteriaSet.objects.filter(name=KAMAKURA_CRITERIA_NAME).first()
+    return found or seed_review()
+
+
+def _own_criteria_set(committee: Committee) -> CriteriaSet:
+    """The committee's criteria set, copied first when another committee shares it, so that
+    editing it never changes another call's criteria."""
+    current = committee.criteria_set
+    if Committee.objects.filter(criteria_set=current).exclude(pk=committee.pk).exists():
+        copy = _copy_criteria_set(current, _("%(name)s の審査基準") % {"name": committee.name})
+        committee.criteria_set = copy
+        committee.save(update_fields=["criteria_set"])
+        return copy
+    return current
+
+
+@transaction.atomic
+def criteria_choose(
+    *, actor: User, committee: Committee, source: CriteriaSet | None
+) -> CriteriaSet:
+    """Give the committee a copy of `source` (the city's default when None) as its criteria."""
+    locked = (
+        Committee.objects.select_for_update().select_related("criteria_set").get(pk=committee.pk)
+    )
+    authorize(actor, "review.configure_criteria", locked)
+    source = source or default_criteria_set()
+    before = locked.criteria_set.name
+    copy = _copy_criteria_set(source, _("%(name)s の審査基準") % {"name": locked.name})
+    locked.criteria_set = copy
+    locked.save(update_fields=["criteria_set"])
+    audit_record(
+        actor=actor,
+        action="review.criteria_choose",
+        target=locked,
+        changes={"criteria_set": [before, f"{copy.name} ← {source.name}"]},
+    )
+    return copy
+
+
+CRITERIA_SETTINGS = (
+    "name",
+    "scale_min",
+    "scale_max",
+    "scale_labels",
+    "normalisation",
+    "normalise_to",
+    "pass_rule",
+    "pass_line",
+    "rounds",
+)
+
+
+@transaction.atomic
+def criteria_settings_update(
+    *, actor: User, committee: Committee, data: dict[str, Any]
+) -> CriteriaSet:
+    """The scale and its words, the 100-point conversion, the pass rule and line, rounds."""
+    locked = (
+        Committee.objects.select_for_update().select_related("criteria_set").get(pk=committee.pk)
+    )
+    authorize(actor, "review.configure_criteria", locked)
+    errors: dict[str, Any] = {}
+    low, high = data["scale_min"], data["scale_max"]
+    if high <= low:
+        errors["scale_max"] = _("最高点は最低点より大きくしてください。")
+    labels = {str(k): v for k, v in (data.get("scale_labels") or {}).items() if v}
+    outside = [k for k in labels if not low <= int(k) <= high]
+    if outside and "scale_max" not in errors:
+        errors["scale_labels"] = _("%(low)s〜%(high)s点の範囲の点数に書いてください。") % {
+            "low": low,
+            "high": high,
+        }
+    line = data.get("pass_line")
+    if data["pass_rule"] != PassRule.NONE and line is None:
+        errors["pass_line"] = _(
+            "基準点を入れてください（基準点なしのときは「順位のみ」を選びます）。"
+        )
+    if (
+        data["pass_rule"] == PassRule.MEAN_TOTAL
+        and line is not None
+        and line > data["normalise_to"]
+    ):
+        errors["pass_line"] = _("基準点は換算の満点（%(to)s点）以下にしてください。") % {
+            "to": data["normalise_to"]
+        }
+    name = data["name"].strip()
+    if CriteriaSet.objects.filter(name=name).exclude(pk=locked.criteria_set_id).exists():
+        errors["name"] = _("この名称の審査基準はすでにあります。")
+    if errors:
+        raise ReviewRefused(_("審査基準に直すところがあります。"), errors)
+    shown_name, shown_id = locked.criteria_set.name, locked.criteria_set_id
+    criteria_set = _own_criteria_set(locked)
+    if criteria_set.pk != shown_id and name == shown_name:
+        name = criteria_set.name  # the copy keeps its own name: names are unique
+    data = data | {"name": name, "scale_labels": labels}
+    if data["pass_rule"] == PassRule.NONE:
+        data["pass_line"] = None
+    changes = {}
+    for field in CRITERIA_SETTINGS:
+        if getattr(criteria_set, field) != data[field]:
+            changes[field] = [getattr(criteria_set, field), data[field]]
+            setattr(criteria_set, field, data[field])
+    criteria_set.save(update_fields=list(CRITERIA_SETTINGS))
+    # Every criterion is scored on the set's scale (review.results reads it per criterion).
+    criteria_set.criteria.update(scale_min=low, scale_max=high)
+    audit_record(actor=actor, action="review.criteria_settings", target=locked, changes=changes)
+    return criteria_set
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    """One row of the criteria table as typed: `pk` None for a new criterion."""
+
+    pk: int | None
+    name: str
+    question: str
+    weight: Any  # Decimal
+    order: int
+    allow_na: bool = False
+    delete: bool = False
+
+
+@transaction.atomic
+def criteria_update(*, actor: User, committee: Committee, rows: list[CriterionRow]) -> CriteriaSet:
+    """Add, rename, reweight, reorder and remove criteria (at least one stays)."""
+    locked = (
+        Committee.objects.select_for_update().select_related("criteria_set").get(pk=committee.pk)
+    )
+    authorize(actor, "review.configure_criteria", locked)
+    kept = [r for r in rows if not r.delete and (r.pk is not None or r.name.strip())]
+    if not kept:
+        raise ReviewRefused(_("審査項目を1つ以上残してください。"))
+    # Rows refer to the shown set's criteria; after a copy, the same keys in the new set.
+    shown = dict(
+        Criterion.objects.filter(
+            criteria_set_id=locked.criteria_set_id, pk__in=[r.pk for r in rows if r.pk]
+        ).values_list("pk", "key")
+    )
+    criteria_set = _own_criteria_set(locked)
+    existing = {c.key: c for c in criteria_set.criteria.all()}
+    changes: dict[str, list[Any]] = {}
+    used = set(existing)
+    for row in rows:
+        key = shown.get(row.pk) if row.pk else None
+        if row.pk and (key is None or key not in existing):
+            raise ReviewRefused(_("審査項目が見つかりません。ページを開き直してください。"))
+        if row.delete and key:
+            existing[key].delete()
+            changes[key] = [existing[key].name, None]
+            continue
+        if not row.name.strip():
+            continue
+        criterion = existing.get(key) if key else None
+        if criterion is None:
+            n = len(used) + 1
+            while f"c{n}" in used:
+                n += 1
+            key = f"c{n}"
+            used.add(key)
+            criterion = Criterion(
+                criteria_set=criteria_set,
+                key=key,
+                scale_min=criteria_set.scale_min,
+                scale_max=criteria_set.scale_max,
+            )
+        before = (
+            criterion.name,
+            criterion.question,
+            criterion.weight,
+            criterion.order,
+            criterion.allow_na,
+        )
+        criterion.name = row.name.strip()
+        criterion.question = row.question.strip()
+        criterion.weight = row.weight
+        criterion.order = row.order
+        criterion.allow_na = row.allow_na
+        after = (
+            criterion.name,
+            criterion.question,
+            criterion.weight,
+            criterion.order,
+            criterion.allow_na,
+        )
+        if before != after:
+            changes[criterion.key] = [str(before), str(after)]
+        criterion.save()
+    audit_record(actor=actor, action="review.criteria_update", target=locked, changes=changes)
+    return criteria_set
 
 
 # --- proposals into review ---------------------------------------------------------------

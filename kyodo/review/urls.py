@@ -15,6 +15,12 @@ urlpatterns = [
     path(
         "staff/review/calls/<int:call_pk>/do/<str:step>/", views.committee_act, name="committee_act"
     ),
+    path("staff/review/calls/<int:call_pk>/criteria/", views.criteria_page, name="criteria"),
+    path(
+        "staff/review/calls/<int:call_pk>/criteria/do/<str:step>/",
+        views.criteria_act,
+        name="criteria_act",
+    ),
     path("staff/review/calls/<int:call_pk>/results/", views.staff_results, name="staff_results"),
     path("staff/review/calls/<int:call_pk>/export.xlsx", views.staff_export, name="export"),
     path("staff/review/proposals/<int:pk>/", views.staff_proposal, name="staff_proposal"),

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.http import AuthenticatedHttpRequest
@@ -26,6 +26,9 @@ from kyodo.review.forms import (
     AdviceForm,
     BudgetForm,
     CommitteeForm,
+    CriteriaChooseForm,
+    CriteriaSettingsForm,
+    CriterionFormSet,
     DeadlineForm,
     DecisionForm,
     DeclarationForm,
@@ -117,7 +120,12 @@ def score(request: AuthenticatedHttpRequest, pk: int, round_number: int) -> Http
     criteria = list(seat.committee.criteria_set.criteria.all())
     sheet = ScoreSheet.objects.filter(member=seat, proposal=proposal, round=round_number).first()
     initial = ScoreForm.initial_from(list(sheet.scores.all()), sheet.comment) if sheet else {}
-    form = ScoreForm(request.POST or None, criteria=criteria, initial=initial)
+    form = ScoreForm(
+        request.POST or None,
+        criteria=criteria,
+        labels=seat.committee.criteria_set.scale_labels,
+        initial=initial,
+    )
     if request.method == "POST":
         authorize(request.user, "review.score", (proposal, round_number))
         if form.is_valid():
@@ -145,6 +153,7 @@ def score(request: AuthenticatedHttpRequest, pk: int, round_number: int) -> Http
         "sheet": sheet,
         "can_score": decision,
         "deadline": seat.committee.deadline(round_number),
+        "scale_words": [(n, w) for n, w in seat.committee.criteria_set.scale_words() if w],
     }
     return render(request, "review/score.html", context)
 
@@ -266,6 +275,111 @@ def committee_act(request: AuthenticatedHttpRequest, call_pk: int, step: str) ->
     return render(request, "review/committee.html", context, status=400)
 
 
+def _criteria_context(committee: Committee, **forms: Any) -> dict[str, Any]:
+    criteria_set = committee.criteria_set
+    criteria = list(criteria_set.criteria.all())
+    return {
+        "committee": committee,
+        "criteria_set": criteria_set,
+        "criteria": criteria,
+        "method": criteria_set.explanation(criteria),
+        "may_change": forms.pop("may_change"),
+        "shared": Committee.objects.filter(criteria_set=criteria_set)
+        .exclude(pk=committee.pk)
+        .exists(),
+        "choose_form": forms.get("choose_form") or CriteriaChooseForm(),
+        "settings_form": forms.get("settings_form")
+        or CriteriaSettingsForm(initial=CriteriaSettingsForm.initial_for(criteria_set)),
+        "criteria_formset": forms.get("criteria_formset")
+        or CriterionFormSet(
+            initial=[
+                {
+                    "id": c.pk,
+                    "name": c.name,
+                    "question": c.question,
+                    "weight": c.weight,
+                    "order": c.order,
+                    "allow_na": c.allow_na,
+                }
+                for c in criteria
+            ],
+            prefix="criteria",
+        ),
+    }
+
+
+@login_required
+def criteria_page(request: AuthenticatedHttpRequest, call_pk: int) -> HttpResponse:
+    """The committee's criteria: choose or copy a set, edit the scale and its words, the
+    conversion, the pass rule and the criteria, until scoring starts."""
+    authorize(request.user, "review.manage")
+    committee = _committee(call_pk)
+    may_change = check("review.configure_criteria", request.user, committee)
+    return render(
+        request, "review/criteria.html", _criteria_context(committee, may_change=may_change)
+    )
+
+
+@require_POST
+@login_required
+def criteria_act(request: AuthenticatedHttpRequest, call_pk: int, step: str) -> HttpResponse:
+    authorize(request.user, "review.manage")
+    committee = _committee(call_pk)
+    if step not in ("choose", "settings", "criteria"):
+        raise Http404
+    may_change = check("review.configure_criteria", request.user, committee)
+    form: Any
+    if step == "choose":
+        form = CriteriaChooseForm(request.POST)
+    elif step == "settings":
+        form = CriteriaSettingsForm(request.POST)
+    else:
+        form = CriterionFormSet(request.POST, prefix="criteria")
+    if form.is_valid():
+        try:
+            if step == "choose":
+                services.criteria_choose(
+                    actor=request.user, committee=committee, source=form.cleaned_data["source"]
+                )
+            elif step == "settings":
+                services.criteria_settings_update(
+                    actor=request.user, committee=committee, data=form.cleaned_data
+                )
+            else:
+                services.criteria_update(
+                    actor=request.user,
+                    committee=committee,
+                    rows=[
+                        services.CriterionRow(
+                            pk=d.get("id"),
+                            name=d.get("name") or "",
+                            question=d.get("question") or "",
+                            weight=d.get("weight"),
+                            order=d.get("order") or 0,
+                            allow_na=bool(d.get("allow_na")),
+                            delete=bool(d.get("DELETE")),
+                        )
+                        for d in form.cleaned_data
+                        if d
+                    ],
+                )
+        except DomainError as exc:
+            if step == "criteria":
+                form.non_form_errors().append(str(exc.message))
+            else:
+                form_error(form, exc)
+        else:
+            messages.success(request, _("審査基準を保存しました。"))
+            return redirect("review:criteria", call_pk=call_pk)
+    committee.refresh_from_db()
+    context = _criteria_context(
+        committee,
+        may_change=may_change,
+        **{"criteria_formset" if step == "criteria" else f"{step}_form": form},
+    )
+    return render(request, "review/criteria.html", context, status=400)
+
+
 @require_POST
 @login_required
 def declaration_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -315,6 +429,7 @@ def staff_results(request: AuthenticatedHttpRequest, call_pk: int) -> HttpRespon
     return render(request, "review/staff_results.html", context)
 
 
+@require_safe
 @login_required
 def staff_export(request: AuthenticatedHttpRequest, call_pk: int) -> HttpResponse:
     """Scores and results as an Excel workbook: the office only (individual scores)."""
@@ -455,7 +570,11 @@ def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
         "data": data,
         "rows": rows,
         "against_rule": SimpleLazyObject(
-            lambda: [r for r in cast(list, rows) if r.proposal.decision.rule_reason]
+            lambda: [
+                r
+                for r in cast(list, rows)
+                if getattr(r.proposal, "decision", None) and r.proposal.decision.rule_reason
+            ]
         ),
         "method": committee.criteria_set.explanation(list(committee.criteria_set.criteria.all())),
         "results_key": selectors.public_results_key(committee),

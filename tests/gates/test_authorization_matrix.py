@@ -248,6 +248,10 @@ MATRIX: dict[str, Rule] = {
     "review:committee_act": STAFF(Role.OFFICE)
     .post_only()
     .url(call_pk="review_call", step="=deadlines"),
+    "review:criteria": STAFF(Role.OFFICE).url(call_pk="criteria_call"),
+    "review:criteria_act": STAFF(Role.OFFICE)
+    .post_only()
+    .url(call_pk="criteria_call", step="=choose"),
     "review:staff_results": STAFF(Role.OFFICE).url(call_pk="review_call"),
     "review:export": STAFF(Role.OFFICE).get_only().url(call_pk="review_call"),
     "review:staff_proposal": STAFF(Role.OFFICE).url(pk="review_a"),

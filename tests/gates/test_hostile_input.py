@@ -222,6 +222,8 @@ FORMS = [
     "POST review:committee_act[step=deadlines]",
     "POST review:committee_act[step=member]",
     "POST review:committee_act[step=publish]",
+    "POST review:criteria_act[step=criteria]",
+    "POST review:criteria_act[step=settings]",
     "POST review:declaration_revoke",
     "POST review:declare",
     "POST review:score",

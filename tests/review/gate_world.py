@@ -45,7 +45,11 @@ def review_world(world: Any) -> dict[str, Any]:
     services.results_publish(actor=office, committee=committee)
     assert Proposal.objects.get(pk=decided_a.pk).status == workflow.ADOPTED
     declaration = review_a.declarations.get(member__user=world.users["committee_member"])
+    # A second call whose committee has not started scoring: its criteria can still change.
+    criteria_call = pf.CallFactory(title="審査基準を設定中の募集")
+    services.committee_create(actor=office, call=criteria_call)
     return {
+        "criteria_call": criteria_call,
         "review_call": call,
         "review_a": review_a,
         "review_b": review_b,
