@@ -235,7 +235,8 @@ class DecisionForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
-    passed_on = JapaneseDateField(label=_("予算の成立日"))
+    passed_on = JapaneseDateField(label=_("予算の成立日"), earliest=dt.date(2000, 1, 1))
+    reason = _text(_("変更の理由（記録済みの成立日を変えるときは必須）"), rows=2)
 
 
 class PublishForm(forms.Form):

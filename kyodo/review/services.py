@@ -44,7 +44,7 @@ from kyodo.review.models import (
     Score,
     ScoreSheet,
 )
-from kyodo.review.permissions import seat_for
+from kyodo.review.permissions import presentation_ahead, presentation_wait_reason, seat_for
 from kyodo.review.tallies import tallies_refresh
 
 
@@ -665,6 +665,9 @@ def advice_record(
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != workflow.IN_REVIEW:
         raise ReviewRefused(_("答申は審査中の提案にだけ記録できます。"))
+    slot = presentation_ahead(locked)
+    if slot is not None:
+        raise ReviewRefused(_("答申は、%(when)s") % {"when": presentation_wait_reason(slot)})
     if recommendation not in Recommendation.values:
         raise ReviewRefused(
             _("答申の内容を選んでください。"), {"recommendation": _("選んでください。")}
@@ -770,12 +773,37 @@ def decision_record(
 
 
 @transaction.atomic
-def budget_passed(*, actor: User, committee: Committee, passed_on: dt.date) -> int:
-    """The council passed the budget: every decision of the call stops being provisional."""
+def budget_passed(
+    *, actor: User, committee: Committee, passed_on: dt.date, reason: str = ""
+) -> int:
+    """The council passed the budget: every decision of the call stops being provisional.
+
+    The date is not in the future. Once recorded, changing it is a correction that needs
+    a reason, kept in the audit log."""
     authorize(actor, "review.manage")
     locked = Committee.objects.select_for_update().get(pk=committee.pk)
+    if passed_on > timezone.localdate():
+        message = _("予算の成立日に先の日付は入れられません。成立してから記録してください。")
+        raise ReviewRefused(message, {"passed_on": message})
+    before, reason = locked.budget_passed_on, reason.strip()
+    if before is not None:
+        if before == passed_on:
+            message = _("記録済みの成立日と同じです。変えるときは正しい日付を入れてください。")
+            raise ReviewRefused(message, {"passed_on": message})
+        if not reason:
+            message = _("記録済みの成立日を変えるには、理由を書いてください。")
+            raise ReviewRefused(message, {"reason": message})
     locked.budget_passed_on = passed_on
     locked.save(update_fields=["budget_passed_on"])
+    if before is not None:
+        audit_record(
+            actor=actor,
+            action="review.budget_passed_change",
+            target=locked,
+            summary=reason,
+            changes={"budget_passed_on": [before, passed_on]},
+        )
+        return 0
     now = timezone.now()
     decisions = list(
         CityDecision.objects.select_for_update()

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -39,7 +40,7 @@ from kyodo.review.forms import (
     SlotForm,
 )
 from kyodo.review.models import Committee, ConflictDeclaration, PresentationSlot, ScoreSheet
-from kyodo.review.permissions import seat_for
+from kyodo.review.permissions import presentation_wait_reason, seat_for
 
 
 def _proposal(pk: int) -> Proposal:
@@ -261,7 +262,9 @@ def committee_act(request: AuthenticatedHttpRequest, call_pk: int, step: str) ->
                     actor=actor, committee=committee, data=form.data_for_service()
                 )
             elif step == "budget":
-                services.budget_passed(actor=actor, committee=committee, passed_on=d["passed_on"])
+                services.budget_passed(
+                    actor=actor, committee=committee, passed_on=d["passed_on"], reason=d["reason"]
+                )
             else:
                 services.results_publish(
                     actor=actor, committee=committee, general_comment=d["general_comment"]
@@ -452,6 +455,11 @@ def _staff_proposal_context(
         "criteria": data.criteria,
         "sheets": selectors.individual_sheets(committee, proposal),
         "slot": slot,
+        "advice_waits": (
+            presentation_wait_reason(slot)
+            if slot is not None and slot.ends_at > timezone.now()
+            else ""
+        ),
         "advice": getattr(proposal, "advice", None),
         "decision": getattr(proposal, "decision", None),
         "slot_form": forms.get("slot_form")
