@@ -361,3 +361,30 @@ CriterionFormSet = forms.formset_factory(
     validate_max=True,
     absolute_max=30,
 )
+
+
+# --- committee member kinds (委員の区分) -------------------------------------------------------
+
+
+class MemberKindForm(forms.Form):
+    id = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
+    name = CleanCharField(label=_("委員の区分"), max_length=100, required=False)
+    name_en = CleanCharField(label=_("英語の名称"), max_length=100, required=False)
+    order = LooseIntegerField(label=_("表示順"), min_value=0, max_value=999, required=False)
+    usual_count = LooseIntegerField(
+        label=_("標準の人数"), min_value=0, max_value=99, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("id") and not data.get("name"):
+            self.add_error("name", _("区分の名称を入れてください。"))
+        return data
+
+
+MemberKindFormSet = forms.formset_factory(
+    MemberKindForm, extra=1, max_num=50, validate_max=True, absolute_max=50
+)

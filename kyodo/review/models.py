@@ -21,6 +21,8 @@ class MemberKind(models.Model):
     """A kind of committee member (学識経験者, 市民, 市職員 …), from the city's configuration."""
 
     name = models.CharField(_("委員の区分"), max_length=100, unique=True)
+    # The city's own vocabulary, so its English is data too (not the message catalog).
+    name_en = models.CharField(_("英語の名称"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     usual_count = models.PositiveSmallIntegerField(_("標準の人数"), default=1)
 
@@ -30,6 +32,15 @@ class MemberKind(models.Model):
         verbose_name_plural = _("委員の区分")
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the page's language: English where one is set, else Japanese."""
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 

@@ -35,6 +35,7 @@ register_menu(
         current=(
             "review:committee",
             "review:criteria",
+            "review:member_kinds",
             "review:staff_results",
             "review:staff_proposal",
         ),

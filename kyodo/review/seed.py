@@ -60,6 +60,11 @@ def seed_review(path: Path = KAMAKURA_TOML) -> CriteriaSet:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     for order, entry in enumerate(data.get("committee", {}).get("composition", []), start=1):
         MemberKind.objects.update_or_create(
-            name=entry["kind"], defaults={"order": order, "usual_count": entry.get("count", 1)}
+            name=entry["kind"],
+            defaults={
+                "order": order,
+                "usual_count": entry.get("count", 1),
+                "name_en": entry.get("kind_en", ""),
+            },
         )
     return criteria_set_from_data(KAMAKURA_CRITERIA_NAME, data.get("scoring", {}))

@@ -186,6 +186,71 @@ def _flag_group_conflicts(
     return made
 
 
+# --- committee member kinds (委員の区分) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KindRow:
+    """One row of the member-kind table as typed: `pk` None for a new kind."""
+
+    pk: int | None
+    name: str
+    name_en: str = ""
+    order: int = 0
+    usual_count: int = 1
+
+
+@transaction.atomic
+def member_kinds_save(*, actor: User, rows: list[KindRow]) -> list[MemberKind]:
+    """Rename, reorder and add member kinds (a kind in use is never removed: members keep it)."""
+    authorize(actor, "review.manage")
+    kinds = {k.pk: k for k in MemberKind.objects.select_for_update()}
+    final = {("kind", pk): k.name for pk, k in kinds.items()}  # every name after saving
+    for n, row in enumerate(rows):
+        if row.pk is not None and row.pk not in kinds:
+            raise ReviewRefused(_("委員の区分が見つかりません。ページを開き直してください。"))
+        if row.name.strip():
+            final[("kind", row.pk) if row.pk is not None else ("new", n)] = row.name.strip()
+    seen: set[str] = set()
+    for name in final.values():
+        if name in seen:
+            message = _(
+                "「%(name)s」が重なっています。区分の名称は重ならないようにしてください。"
+            ) % {"name": name}
+            index = next((i for i, r in enumerate(rows) if r.name.strip() == name), None)
+            raise ReviewRefused(
+                message, {f"form-{index}-name": message} if index is not None else {}
+            )
+        seen.add(name)
+    saved = []
+    # Renames that swap names pass through a temporary name: the column is unique.
+    for row in rows:
+        if row.pk is not None and row.name.strip() and kinds[row.pk].name != row.name.strip():
+            kinds[row.pk].name = f"__renaming {row.pk}"
+            kinds[row.pk].save(update_fields=["name"])
+    for row in rows:
+        name = row.name.strip()
+        if not name:
+            continue
+        kind = kinds.get(row.pk) if row.pk is not None else None
+        before = (kind.name, kind.name_en, kind.order, kind.usual_count) if kind else None
+        if kind is None:
+            kind = MemberKind(name=name)
+        kind.name, kind.name_en = name, row.name_en.strip()
+        kind.order, kind.usual_count = row.order, row.usual_count
+        kind.save()
+        after = (kind.name, kind.name_en, kind.order, kind.usual_count)
+        if before != after:
+            audit_record(
+                actor=actor,
+                action="review.member_kind_save",
+                target=kind,
+                changes={"kind": [str(before) if before else None, str(after)]},
+            )
+        saved.append(kind)
+    return saved
+
+
 # --- the criteria (審査基準) of a committee ---------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -20,7 +20,7 @@ from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
 from kyodo.programmes.models import Call
 from kyodo.proposals import workflow
-from kyodo.proposals.models import Proposal, ProposalVersion
+from kyodo.proposals.models import Proposal, ProposalAttachment, ProposalVersion
 from kyodo.proposals.versions import snapshot_rows
 from kyodo.review import selectors, services
 from kyodo.review.forms import (
@@ -34,12 +34,19 @@ from kyodo.review.forms import (
     DecisionForm,
     DeclarationForm,
     MemberForm,
+    MemberKindFormSet,
     PublishForm,
     RevokeForm,
     ScoreForm,
     SlotForm,
 )
-from kyodo.review.models import Committee, ConflictDeclaration, PresentationSlot, ScoreSheet
+from kyodo.review.models import (
+    Committee,
+    ConflictDeclaration,
+    MemberKind,
+    PresentationSlot,
+    ScoreSheet,
+)
 from kyodo.review.permissions import presentation_wait_reason, seat_for
 
 
@@ -108,8 +115,31 @@ def proposal_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "version": version,
         "rounds": rounds,
         "committee": seat.committee,
+        "attachments": ProposalAttachment.objects.filter(
+            proposal=proposal, frozen_in_version__isnull=False
+        ),
     }
     return render(request, "review/proposal.html", context)
+
+
+@require_safe
+@login_required
+def attachment(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """A submitted proposal's attachment, for a member who may open the proposal (declared
+    no conflict, not in the proposing group: review.open_proposal, the same predicate as
+    the proposal's page). Files uploaded after the last submission are not shown."""
+    found = get_object_or_404(
+        ProposalAttachment.objects.select_related("proposal"),
+        pk=pk,
+        frozen_in_version__isnull=False,
+    )
+    authorize(request.user, "review.open_proposal", found.proposal)
+    return FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
 
 
 @login_required
@@ -381,6 +411,53 @@ def criteria_act(request: AuthenticatedHttpRequest, call_pk: int, step: str) -> 
         **{"criteria_formset" if step == "criteria" else f"{step}_form": form},
     )
     return render(request, "review/criteria.html", context, status=400)
+
+
+@login_required
+def member_kinds(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The office's list of committee member kinds: rename, reorder, add, English names."""
+    authorize(request.user, "review.manage")
+    kinds = list(MemberKind.objects.all())
+    initial = [
+        {
+            "id": k.pk,
+            "name": k.name,
+            "name_en": k.name_en,
+            "order": k.order,
+            "usual_count": k.usual_count,
+        }
+        for k in kinds
+    ]
+    formset = MemberKindFormSet(request.POST or None, initial=initial, prefix="form")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if formset.is_valid():
+            rows = [
+                services.KindRow(
+                    pk=d.get("id"),
+                    name=d.get("name") or "",
+                    name_en=d.get("name_en") or "",
+                    order=d.get("order") or 0,
+                    usual_count=d["usual_count"] if d.get("usual_count") is not None else 1,
+                )
+                for d in formset.cleaned_data
+                if d
+            ]
+            try:
+                services.member_kinds_save(actor=request.user, rows=rows)
+            except DomainError as exc:
+                placed = False
+                for key, message in exc.errors.items():
+                    _prefix, index, field = key.split("-")
+                    formset.forms[int(index)].add_error(field, str(message))
+                    placed = True
+                if not placed:
+                    formset.non_form_errors().append(str(exc.message))
+            else:
+                messages.success(request, _("委員の区分を保存しました。"))
+                return redirect("review:member_kinds")
+    return render(request, "review/member_kinds.html", {"formset": formset}, status=status)
 
 
 @require_POST

@@ -226,6 +226,7 @@ FORMS = [
     "POST review:criteria_act[step=settings]",
     "POST review:declaration_revoke",
     "POST review:declare",
+    "POST review:member_kinds",
     "POST review:score",
     "POST review:staff_index",
     "POST review:staff_proposal_act[step=advice]",

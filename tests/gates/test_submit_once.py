@@ -229,6 +229,7 @@ FORMS: dict[str, Case] = {
     "POST review:criteria_act[step=settings]": OK,
     "POST review:declaration_revoke": Case(data={"reason": "委員からの申出"}),
     "POST review:declare": OK,
+    "POST review:member_kinds": Case(data={"form-4-name": "ゲートの区分"}),  # 4 seeded
     "POST review:score": OK,
     "POST review:staff_index": OK,
     "POST review:staff_proposal_act[step=advice]": OK,
