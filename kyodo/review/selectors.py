@@ -36,24 +36,20 @@ from kyodo.review.models import (
 
 # Proposals the committee looks at: from the start of review onwards.
 COMMITTEE_STATES = workflow.REVIEW_STATES | workflow.DECIDED_STATES
-# The results pages show a proposal's title, group, state and review comment: its plan
-# (long texts and JSON) is not loaded for them. A page that shows it loads the proposal.
-LONG_FIELDS = (
-    "issue",
-    "purpose",
-    "content",
-    "beneficiaries",
-    "schedule",
-    "expected_effect",
-    "measurement",
-    "group_role",
-    "city_role",
-    "appeal_pioneering",
-    "appeal_public_benefit",
-    "appeal_collaboration",
-    "group_profile",
-    "return_reason",
-    "stop_reason",
+# The results pages and exports show a proposal's title, group, state, review comment and
+# the city's decision: only those columns are loaded (a proposal row has dozens, most of
+# them long texts and dates, whose conversion was most of a 200-proposal call's page). A
+# page that shows more loads the proposal itself.
+ROW_FIELDS = (
+    "pk",
+    "call_id",
+    "group_id",
+    "title",
+    "status",
+    "group__name",
+    "advice__review_comment",
+    "decision__outcome",
+    "decision__rule_reason",
 )
 
 
@@ -289,7 +285,7 @@ def committee_results(committee: Committee, *, states: frozenset[str] | None = N
     proposals = list(
         Proposal.objects.filter(call_id=committee.call_id, status__in=wanted)
         .select_related("group", "advice", "decision")
-        .defer(*LONG_FIELDS)
+        .only(*ROW_FIELDS)
         .order_by("pk")
     )
     key = _results_key(committee, wanted, rules, criteria, members, proposals)
