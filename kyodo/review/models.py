@@ -429,14 +429,18 @@ class CityDecision(models.Model):
 class RoundTally(models.Model):
     """Derived, kept by review.tallies in the transaction of every write it depends on
     (a sheet saved or submitted, a conflict declared, revoked or flagged): per proposal and
-    round, the submitted sheets, and the members whose marks count — submitted, holding a
-    mark, without a standing declared conflict. Membership of the proposing group is left
+    round, the submitted sheets, the members whose marks count — submitted, holding a
+    mark, without a standing declared conflict — and their marks added up per criterion. Membership of the proposing group is left
     out at read time (review.selectors), since the registry changes it."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
     round = models.PositiveSmallIntegerField()
     submitted = models.PositiveIntegerField(default=0)
     counted = models.PositiveIntegerField(default=0)
+    # Per criterion, the counted members' answered (not N/A) scores: {"<criterion id>":
+    # [sum, number]}, criteria nobody answered left out. One row per proposal and round
+    # rather than one per criterion: the results page reads 400 rows, not 4,000.
+    sums = models.JSONField(default=dict)
 
     class Meta:
         constraints = [
@@ -445,24 +449,3 @@ class RoundTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} ({self.round}): {self.counted}/{self.submitted}"
-
-
-class CriterionTally(models.Model):
-    """Derived (see RoundTally): per proposal, round and criterion, the sum and number of
-    the counted members' answered (not N/A) scores."""
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
-    round = models.PositiveSmallIntegerField()
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
-    total = models.IntegerField(default=0)
-    n = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["proposal", "round", "criterion"], name="criterion_tally_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.proposal_id} ({self.round}) {self.criterion_id}: {self.total}/{self.n}"

@@ -28,7 +28,6 @@ from kyodo.review.models import (
     CommitteeMember,
     ConflictDeclaration,
     Criterion,
-    CriterionTally,
     RoundTally,
     Score,
     ScoreSheet,
@@ -78,17 +77,20 @@ def counted_tallies(
     wanted = {p.pk for p in proposals}
     out: dict[int, dict[int, results.Tally]] = defaultdict(dict)
     submitted: dict[tuple[int, int], int] = {}
-    for proposal_id, rnd, n_submitted, counted in RoundTally.objects.filter(
+    key_of_id = {str(pk): key for pk, key in key_of.items()}
+    for proposal_id, rnd, n_submitted, counted, sums in RoundTally.objects.filter(
         proposal__call_id=committee.call_id
-    ).values_list("proposal_id", "round", "submitted", "counted"):
+    ).values_list("proposal_id", "round", "submitted", "counted", "sums"):
         if proposal_id in wanted:
             submitted[(proposal_id, rnd)] = n_submitted
-            out[proposal_id][rnd] = results.Tally(counted)
-    for proposal_id, rnd, criterion_id, total, n in CriterionTally.objects.filter(
-        proposal__call_id=committee.call_id
-    ).values_list("proposal_id", "round", "criterion_id", "total", "n"):
-        if proposal_id in wanted and criterion_id in key_of:
-            out[proposal_id][rnd].sums[key_of[criterion_id]] = (total, n)
+            out[proposal_id][rnd] = results.Tally(
+                counted,
+                {
+                    key_of_id[criterion_id]: (total, n)
+                    for criterion_id, (total, n) in sums.items()
+                    if criterion_id in key_of_id
+                },
+            )
     in_group = group_pairs(proposals, members) - declared
     if in_group:
         _take_out(committee, in_group, key_of, out)

@@ -22,7 +22,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from kyodo.proposals.models import Proposal
 from kyodo.review.conflicts import sql_conflict
-from kyodo.review.models import CriterionTally, RoundTally, Score, ScoreSheet
+from kyodo.review.models import RoundTally, Score, ScoreSheet
 
 
 def _declared(prefix: str) -> Exists:
@@ -30,7 +30,7 @@ def _declared(prefix: str) -> Exists:
     return declared
 
 
-def _compute(proposal_ids: list[int]) -> tuple[list[RoundTally], list[CriterionTally]]:
+def _compute(proposal_ids: list[int]) -> list[RoundTally]:
     sheets = ScoreSheet.objects.filter(
         proposal_id__in=proposal_ids,
         submitted_at__isnull=False,
@@ -40,7 +40,9 @@ def _compute(proposal_ids: list[int]) -> tuple[list[RoundTally], list[CriterionT
     for proposal_id, rnd, n in (
         sheets.values_list("proposal_id", "round").annotate(n=Count("pk")).order_by()
     ):
-        rounds[(proposal_id, rnd)] = RoundTally(proposal_id=proposal_id, round=rnd, submitted=n)
+        rounds[(proposal_id, rnd)] = RoundTally(
+            proposal_id=proposal_id, round=rnd, submitted=n, sums={}
+        )
     for proposal_id, rnd, n in (
         sheets.filter(~_declared(""), Exists(Score.objects.filter(sheet_id=OuterRef("pk"))))
         .values_list("proposal_id", "round")
@@ -60,14 +62,10 @@ def _compute(proposal_ids: list[int]) -> tuple[list[RoundTally], list[CriterionT
         .annotate(total=Sum("value", filter=answered), n=Count("value", filter=answered))
         .order_by()
     )
-    criteria = [
-        CriterionTally(
-            proposal_id=proposal_id, round=rnd, criterion_id=criterion_id, total=total or 0, n=n
-        )
-        for proposal_id, rnd, criterion_id, total, n in sums
-        if n
-    ]
-    return list(rounds.values()), criteria
+    for proposal_id, rnd, criterion_id, total, n in sums:
+        if n:
+            rounds[(proposal_id, rnd)].sums[str(criterion_id)] = [int(total), n]
+    return list(rounds.values())
 
 
 def tallies_refresh(*, proposals: Iterable[int | Proposal]) -> None:
@@ -77,10 +75,7 @@ def tallies_refresh(*, proposals: Iterable[int | Proposal]) -> None:
         return
     list(Proposal.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
     RoundTally.objects.filter(proposal_id__in=ids).delete()
-    CriterionTally.objects.filter(proposal_id__in=ids).delete()
-    rounds, criteria = _compute(ids)
-    RoundTally.objects.bulk_create(rounds)
-    CriterionTally.objects.bulk_create(criteria, batch_size=2000)
+    RoundTally.objects.bulk_create(_compute(ids), batch_size=1000)
 
 
 def tallies_rebuild(*, call_id: int | None = None) -> None:

@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from kyodo.registry.models import GroupMembership
 from kyodo.review import results, selectors, services
-from kyodo.review.models import ConflictDeclaration, CriterionTally, RoundTally, Score
+from kyodo.review.models import ConflictDeclaration, RoundTally, Score
 from kyodo.review.tallies import tallies_rebuild
 from tests.review.conftest import answers, make_scene
 
@@ -16,9 +16,11 @@ from tests.review.conftest import answers, make_scene
 def _stored() -> tuple[set, set]:
     return (
         set(RoundTally.objects.values_list("proposal_id", "round", "submitted", "counted")),
-        set(
-            CriterionTally.objects.values_list("proposal_id", "round", "criterion_id", "total", "n")
-        ),
+        {
+            (r.proposal_id, r.round, key, tuple(value))
+            for r in RoundTally.objects.all()
+            for key, value in r.sums.items()
+        },
     )
 
 

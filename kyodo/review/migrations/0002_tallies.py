@@ -23,26 +23,13 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CriterionTally',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('total', models.IntegerField(default=0)),
-                ('n', models.PositiveIntegerField(default=0)),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='review.criterion')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='proposals.proposal')),
-            ],
-            options={
-                'constraints': [models.UniqueConstraint(fields=('proposal', 'round', 'criterion'), name='criterion_tally_unique')],
-            },
-        ),
-        migrations.CreateModel(
             name='RoundTally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('round', models.PositiveSmallIntegerField()),
                 ('submitted', models.PositiveIntegerField(default=0)),
                 ('counted', models.PositiveIntegerField(default=0)),
+                ('sums', models.JSONField(default=dict)),
                 ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='proposals.proposal')),
             ],
             options={
