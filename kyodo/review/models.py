@@ -101,7 +101,7 @@ class CriteriaSet(models.Model):
 
     def explanation(self, criteria: list[Criterion]) -> list[str]:
         """How the figures are computed, in words, for the results pages."""
-        from django.utils.translation import gettext
+        from django.utils.translation import get_language, gettext
 
         sentences = []
         if criteria:
@@ -110,7 +110,9 @@ class CriteriaSet(models.Model):
                 gettext("委員は各項目を%(low)s〜%(high)s点で採点します。")
                 % {"low": low, "high": high}
             )
-            weights = "、".join(f"{c.name} ×{c.weight.normalize():f}" for c in criteria)
+            # 、 joins a Japanese list; an English sentence takes a comma.
+            sep = ", " if (get_language() or "").startswith("en") else "、"
+            weights = sep.join(f"{c.name} ×{c.weight.normalize():f}" for c in criteria)
             sentences.append(gettext("項目の重み：%(weights)s。") % {"weights": weights})
         if self.normalisation == Normalisation.FRACTION_OF_MAX:
             method = gettext(

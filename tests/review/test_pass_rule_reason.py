@@ -104,3 +104,17 @@ def test_the_office_exports_scores_and_results_to_excel(office_staff):
     rows = list(results_sheet.values)
     assert rows[1][1] == p1.title and rows[1][5] == 5 and "60.0" in rows[1]
     assert len(list(scores.values)) == 1 + 5  # header and five sheets
+
+
+def test_the_explanation_reads_as_english_in_english(office_staff):
+    from django.utils import translation
+
+    scene = make_scene(office_staff, proposals=1, members=1)
+    cs = scene.committee.criteria_set
+    with translation.override("en"):
+        text = " ".join(cs.explanation(scene.criteria))
+    assert "Conversion to 100 points" in text and "meets the pass line" in text
+    for mark in "、。（）：":
+        assert mark not in text.replace("公益性", "").replace("協働の効果", "").replace(
+            "実現可能性", ""
+        ), mark
