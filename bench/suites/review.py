@@ -35,6 +35,7 @@ def generate_review(scale: int) -> int:
         ScoreSheet,
     )
     from kyodo.review.seed import seed_review
+    from kyodo.review.tallies import tallies_rebuild
 
     rng = random.Random(11)
     seed_review()
@@ -117,6 +118,7 @@ def generate_review(scale: int) -> int:
     for score in scores:
         score.not_applicable = score.value is None
     Score.objects.bulk_create(scores, batch_size=5000)
+    tallies_rebuild(call_id=call.pk)  # bulk_create bypasses the services that keep them
     return len(scores)
 
 

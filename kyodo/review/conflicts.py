@@ -59,25 +59,35 @@ def standing_of(member: Any, proposal: Any) -> Standing:
     return standing(in_group=in_group, declaration=standing_declaration(member, proposal))
 
 
-def conflicted_pairs(
-    committee: Any, proposals: list[Any], members: list[Any]
-) -> set[tuple[int, int]]:
-    """(proposal_id, member_id) pairs that never count, for a whole committee. Two queries."""
-    pairs = set(
+def declared_pairs(committee: Any) -> set[tuple[int, int]]:
+    """(proposal_id, member_id) pairs with a standing declared conflict. One query."""
+    return set(
         ConflictDeclaration.objects.filter(
             member__committee=committee, has_conflict=True, revoked_at__isnull=True
         ).values_list("proposal_id", "member_id")
     )
+
+
+def group_pairs(proposals: list[Any], members: list[Any]) -> set[tuple[int, int]]:
+    """(proposal_id, member_id) pairs where the member belongs to the proposing group."""
     member_by_user = {m.user_id: m.pk for m in members}
     groups: dict[int, list[int]] = defaultdict(list)
     for p in proposals:
         groups[p.group_id].append(p.pk)
+    pairs = set()
     for user_id, group_id in GroupMembership.objects.filter(
         user_id__in=member_by_user, group_id__in=groups
     ).values_list("user_id", "group_id"):
         for proposal_id in groups[group_id]:
             pairs.add((proposal_id, member_by_user[user_id]))
     return pairs
+
+
+def conflicted_pairs(
+    committee: Any, proposals: list[Any], members: list[Any]
+) -> set[tuple[int, int]]:
+    """(proposal_id, member_id) pairs that never count, for a whole committee. Two queries."""
+    return declared_pairs(committee) | group_pairs(proposals, members)
 
 
 def sql_conflict(prefix: str = "") -> tuple[Exists, Exists]:

@@ -4,6 +4,9 @@ was typed; the services re-check everything."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal
 from typing import Any, overload
 
 from django import forms
@@ -11,13 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Role, User
-from kyodo.japan.forms import CleanCharField, JapaneseDateField, JapaneseTimeField
+from kyodo.japan.forms import (
+    CleanCharField,
+    JapaneseDateField,
+    JapaneseTimeField,
+    LooseIntegerField,
+)
 from kyodo.programmes.models import Call
 from kyodo.review.models import (
+    ROUND_CHOICES,
     CriteriaSet,
     Criterion,
     MemberKind,
+    Normalisation,
     Outcome,
+    PassRule,
     Recommendation,
     Score,
 )
@@ -66,11 +77,21 @@ class ScoreForm(forms.Form):
 
     comment = _text(_("全体の所見（任意）"), rows=3)
 
-    def __init__(self, *args: Any, criteria: list[Criterion], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        criteria: list[Criterion],
+        labels: dict[str, str] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        labels = labels or {}
         for c in criteria:
-            choices = [(str(v), str(v)) for v in c.choices]
+            choices = [
+                (str(v), f"{v}（{labels[str(v)]}）" if labels.get(str(v)) else str(v))
+                for v in c.choices
+            ]
             if c.allow_na:
                 choices.append((NA, str(_("該当なし"))))
             self.fields[f"c{c.pk}"] = forms.ChoiceField(
@@ -117,7 +138,12 @@ class CommitteeForm(forms.Form):
     call = forms.ModelChoiceField(
         label=_("募集"), queryset=Call.objects.filter(committee__isnull=True)
     )
-    criteria_set = forms.ModelChoiceField(label=_("審査基準"), queryset=CriteriaSet.objects.all())
+    criteria_set = forms.ModelChoiceField(
+        label=_("審査基準（委員会のページで写しを作って編集できます）"),
+        queryset=CriteriaSet.objects.all(),
+        required=False,
+        empty_label=_("市の既定の審査基準"),
+    )
     name = CleanCharField(
         label=_("委員会の名称（空欄なら募集名から付けます）"), required=False, max_length=200
     )
@@ -187,6 +213,12 @@ class DecisionForm(forms.Form):
     )
     conditions = _text(_("採択の条件（条件付き採択のときは必須）"))
     reason = _text(_("不採択の理由（不採択のときは必須）"))
+    rule_reason = _text(
+        _(
+            "採択の基準と異なる決定の理由（基準点未満で採択、または基準点以上で不採択のときは必須。"
+            "審査結果とともに公表します）"
+        )
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -203,8 +235,156 @@ class DecisionForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
-    passed_on = JapaneseDateField(label=_("予算の成立日"))
+    passed_on = JapaneseDateField(label=_("予算の成立日"), earliest=dt.date(2000, 1, 1))
+    reason = _text(_("変更の理由（記録済みの成立日を変えるときは必須）"), rows=2)
 
 
 class PublishForm(forms.Form):
     general_comment = _text(_("全体の講評（公表します）"), rows=4)
+
+
+# --- the criteria of a committee (審査基準) ---------------------------------------------------
+
+
+class LooseDecimalField(forms.DecimalField):
+    """A decimal that accepts full-width digits (６０．５)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value).replace(",", "").strip()
+        return super().to_python(value)
+
+
+class CriteriaChooseForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label=_("もとにする審査基準（写しを作って、この委員会の審査基準にします）"),
+        queryset=CriteriaSet.objects.order_by("name"),
+        required=False,
+        empty_label=_("市の既定の審査基準"),
+    )
+
+
+def parse_scale_labels(text: str) -> dict[str, str]:
+    """'1=不十分' per line (＝, : and ： too, full-width digits too) → {"1": "不十分"}."""
+    labels: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = unicodedata.normalize("NFKC", line).strip()
+        if not line:
+            continue
+        match = re.match(r"^(-?\d{1,2})\s*[=:]\s*(.+)$", line)
+        if match is None:
+            raise forms.ValidationError(
+                _("%(n)s行目：「1=不十分」のように、点数と意味を「=」でつないでください。"),
+                params={"n": number},
+            )
+        labels[str(int(match.group(1)))] = match.group(2).strip()[:50]
+    return labels
+
+
+class CriteriaSettingsForm(forms.Form):
+    name = CleanCharField(label=_("審査基準の名称"), max_length=200)
+    scale_min = LooseIntegerField(label=_("最低点"), min_value=0, max_value=10)
+    scale_max = LooseIntegerField(label=_("最高点"), min_value=1, max_value=100)
+    scale_labels = forms.CharField(
+        label=_("各点の意味（1行に1つ、「1=不十分」のように）"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("委員の採点票に表示します。"),
+    )
+    normalisation = forms.ChoiceField(
+        label=_("100点換算の方法"), choices=Normalisation.choices, widget=forms.RadioSelect
+    )
+    normalise_to = LooseIntegerField(label=_("換算の満点"), min_value=1, max_value=1000)
+    pass_rule = forms.ChoiceField(
+        label=_("採択の基準"), choices=PassRule.choices, widget=forms.RadioSelect
+    )
+    pass_line = LooseDecimalField(
+        label=_("基準点"),
+        required=False,
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        help_text=_("例：60（100点換算の平均が60点以上を基準以上とする）"),
+    )
+    rounds = forms.TypedChoiceField(
+        label=_("採点の回数"),
+        choices=ROUND_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+
+    @classmethod
+    def initial_for(cls, criteria_set: CriteriaSet) -> dict[str, Any]:
+        labels = "\n".join(f"{n}={w}" for n, w in criteria_set.scale_words() if w)
+        return {
+            "name": criteria_set.name,
+            "scale_min": criteria_set.scale_min,
+            "scale_max": criteria_set.scale_max,
+            "scale_labels": labels,
+            "normalisation": criteria_set.normalisation,
+            "normalise_to": criteria_set.normalise_to,
+            "pass_rule": criteria_set.pass_rule,
+            "pass_line": criteria_set.pass_line,
+            "rounds": criteria_set.rounds,
+        }
+
+    def clean_scale_labels(self) -> dict[str, str]:
+        return parse_scale_labels(self.cleaned_data.get("scale_labels") or "")
+
+
+class CriterionForm(forms.Form):
+    id = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
+    name = CleanCharField(label=_("項目"), max_length=100, required=False)
+    question = CleanCharField(label=_("着眼点（説明）"), max_length=300, required=False)
+    weight = LooseDecimalField(
+        label=_("重み"), min_value=Decimal("0.01"), max_digits=7, decimal_places=2, required=False
+    )
+    order = LooseIntegerField(label=_("表示順"), min_value=0, max_value=999, required=False)
+    allow_na = forms.BooleanField(label=_("「該当なし」を選べる"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("name") and data.get("weight") is None and "weight" not in self.errors:
+            self.add_error("weight", _("重みを入れてください（例：1）。"))
+        return data
+
+
+CriterionFormSet = forms.formset_factory(
+    CriterionForm,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+    absolute_max=30,
+)
+
+
+# --- committee member kinds (委員の区分) -------------------------------------------------------
+
+
+class MemberKindForm(forms.Form):
+    id = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
+    name = CleanCharField(label=_("委員の区分"), max_length=100, required=False)
+    name_en = CleanCharField(label=_("英語の名称"), max_length=100, required=False)
+    order = LooseIntegerField(label=_("表示順"), min_value=0, max_value=999, required=False)
+    usual_count = LooseIntegerField(
+        label=_("標準の人数"), min_value=0, max_value=99, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("id") and not data.get("name"):
+            self.add_error("name", _("区分の名称を入れてください。"))
+        return data
+
+
+MemberKindFormSet = forms.formset_factory(
+    MemberKindForm, extra=1, max_num=50, validate_max=True, absolute_max=50
+)

@@ -21,6 +21,8 @@ class MemberKind(models.Model):
     """A kind of committee member (学識経験者, 市民, 市職員 …), from the city's configuration."""
 
     name = models.CharField(_("委員の区分"), max_length=100, unique=True)
+    # The city's own vocabulary, so its English is data too (not the message catalog).
+    name_en = models.CharField(_("英語の名称"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     usual_count = models.PositiveSmallIntegerField(_("標準の人数"), default=1)
 
@@ -30,6 +32,15 @@ class MemberKind(models.Model):
         verbose_name_plural = _("委員の区分")
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the page's language: English where one is set, else Japanese."""
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 
@@ -44,6 +55,9 @@ class PassRule(models.TextChoices):
     NONE = results.NO_VERDICT, _("基準点なし（順位のみ）")
 
 
+ROUND_CHOICES = [(1, _("1回（書類審査のみ）")), (2, _("2回（書類審査とプレゼンテーション後）"))]
+
+
 class CriteriaSet(models.Model):
     """審査基準: criteria with weights and scales, the normalisation and the pass rule."""
 
@@ -55,6 +69,11 @@ class CriteriaSet(models.Model):
         default=Normalisation.RANGE,
     )
     normalise_to = models.PositiveSmallIntegerField(_("換算の満点"), default=100)
+    # The scale every criterion of the set is scored on (each Criterion keeps a copy, which
+    # review.results reads), and the words for each point: {"1": "不十分", …, "5": "十分"}.
+    scale_min = models.SmallIntegerField(_("最低点"), default=1)
+    scale_max = models.SmallIntegerField(_("最高点"), default=5)
+    scale_labels = models.JSONField(_("各点の意味"), default=dict, blank=True)
     pass_rule = models.CharField(
         _("採択の基準"), max_length=20, choices=PassRule.choices, default=PassRule.MEAN_TOTAL
     )
@@ -64,7 +83,7 @@ class CriteriaSet(models.Model):
     rounds = models.PositiveSmallIntegerField(
         _("採点の回数"),
         default=2,
-        choices=[(1, _("1回（書類審査のみ）")), (2, _("2回（書類審査とプレゼンテーション後）"))],
+        choices=ROUND_CHOICES,
     )
     confirmed = models.BooleanField(_("市が確認済み"), default=False)
 
@@ -74,6 +93,65 @@ class CriteriaSet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def scale_words(self) -> list[tuple[int, str]]:
+        """(point, words) for every point of the scale, words "" where none are set."""
+        labels = self.scale_labels or {}
+        return [(n, str(labels.get(str(n), ""))) for n in range(self.scale_min, self.scale_max + 1)]
+
+    def explanation(self, criteria: list[Criterion]) -> list[str]:
+        """How the figures are computed, in words, for the results pages."""
+        from django.utils.translation import get_language, gettext
+
+        sentences = []
+        if criteria:
+            low, high = criteria[0].scale_min, criteria[0].scale_max
+            sentences.append(
+                gettext("委員は各項目を%(low)s〜%(high)s点で採点します。")
+                % {"low": low, "high": high}
+            )
+            # 、 joins a Japanese list; an English sentence takes a comma.
+            sep = ", " if (get_language() or "").startswith("en") else "、"
+            weights = sep.join(f"{c.name} ×{c.weight.normalize():f}" for c in criteria)
+            sentences.append(gettext("項目の重み：%(weights)s。") % {"weights": weights})
+        if self.normalisation == Normalisation.FRACTION_OF_MAX:
+            method = gettext(
+                "%(to)s点換算：項目ごとの平均点を満点で割り（0点も得点）、重みを付けて平均し、"
+                "%(to)sを掛けます。"
+            )
+        else:
+            method = gettext(
+                "%(to)s点換算：項目ごとの平均点を、最低点を0%%、最高点を100%%として割合にし、"
+                "重みを付けて平均し、%(to)sを掛けます。"
+            )
+        sentences.append(method % {"to": self.normalise_to})
+        line = f"{self.pass_line.normalize():f}" if self.pass_line is not None else ""
+        if self.pass_rule == PassRule.NONE or self.pass_line is None:
+            sentences.append(gettext("基準点は設けず、順位のみを示します。"))
+        elif self.pass_rule == PassRule.SUM_OF_MEANS:
+            sentences.append(
+                gettext("項目ごとの平均点の合計が%(line)s点以上の提案を基準以上とします。")
+                % {"line": line}
+            )
+        else:
+            sentences.append(
+                gettext("%(to)s点換算の点数が%(line)s点以上の提案を基準以上とします。")
+                % {"to": self.normalise_to, "line": line}
+            )
+        if self.rounds == 2:
+            sentences.append(
+                gettext(
+                    "プレゼンテーション後の第2回の採点がある提案は第2回、"
+                    "それ以外は第1回の点数で集計します。"
+                )
+            )
+        sentences.append(
+            gettext(
+                "平均は、利害関係のある委員の点数と「該当なし」の回答を除き、"
+                "採点した委員の数で割って出します。"
+            )
+        )
+        return sentences
 
     def rules(self, criteria: list[Criterion] | None = None) -> results.Rules:
         from fractions import Fraction
@@ -328,6 +406,9 @@ class CityDecision(models.Model):
     outcome = models.CharField(_("市の決定"), max_length=30, choices=Outcome.choices)
     conditions = models.TextField(_("採択の条件"), blank=True)
     reason = models.TextField(_("不採択の理由"), blank=True)
+    # Required when the decision goes against the pass rule (adopted under the pass line,
+    # or not adopted above it); published with the results.
+    rule_reason = models.TextField(_("採択の基準と異なる決定の理由"), blank=True)
     provisional = models.BooleanField(_("予算成立前（内定）"), default=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -345,3 +426,28 @@ class CityDecision(models.Model):
     @property
     def adopted(self) -> bool:
         return self.outcome != Outcome.NOT_ADOPTED
+
+
+class RoundTally(models.Model):
+    """Derived, kept by review.tallies in the transaction of every write it depends on
+    (a sheet saved or submitted, a conflict declared, revoked or flagged): per proposal and
+    round, the submitted sheets, the members whose marks count — submitted, holding a
+    mark, without a standing declared conflict — and their marks added up per criterion. Membership of the proposing group is left
+    out at read time (review.selectors), since the registry changes it."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    round = models.PositiveSmallIntegerField()
+    submitted = models.PositiveIntegerField(default=0)
+    counted = models.PositiveIntegerField(default=0)
+    # Per criterion, the counted members' answered (not N/A) scores: {"<criterion id>":
+    # [sum, number]}, criteria nobody answered left out. One row per proposal and round
+    # rather than one per criterion: the results page reads 400 rows, not 4,000.
+    sums = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "round"], name="round_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} ({self.round}): {self.counted}/{self.submitted}"

@@ -32,7 +32,13 @@ register_menu(
         "review:staff_index",
         permission="review.manage",
         order=86,
-        current=("review:committee", "review:staff_results", "review:staff_proposal"),
+        current=(
+            "review:committee",
+            "review:criteria",
+            "review:member_kinds",
+            "review:staff_results",
+            "review:staff_proposal",
+        ),
     ),
     MenuEntry(
         _("審査（委員）"),

@@ -57,6 +57,26 @@ def can_manage(user: Any, obj: Any = None) -> Decision:
     return ALLOW if is_office(user) else deny(OFFICE_ONLY)
 
 
+@predicate("review.configure_criteria")
+def can_configure_criteria(user: Any, committee: Any) -> Decision:
+    """The office sets a committee's criteria, scale, conversion and pass rule until the
+    first score sheet is saved: after that, changing them would change the meaning of
+    scores already given."""
+    decision = can_manage(user)
+    if not decision:
+        return decision
+    from kyodo.review.models import ScoreSheet
+
+    if ScoreSheet.objects.filter(member__committee=committee).exists():
+        return deny(
+            _(
+                "採点が始まっているため、審査基準（項目・重み・点数の範囲と意味・換算の方法・"
+                "採択の基準）は変えられません。変えると、すでに付けられた点数の意味が変わるためです。"
+            )
+        )
+    return ALLOW
+
+
 @predicate("review.start")
 def can_start(user: Any, proposal: Proposal) -> Decision:
     decision = can_manage(user)
@@ -151,6 +171,24 @@ def can_open_proposal(user: Any, proposal: Proposal) -> Decision:
     return ALLOW
 
 
+def presentation_ahead(proposal: Proposal) -> Any:
+    """The proposal's presentation slot if it has one that has not ended yet, else None.
+    Round 2 scoring and the advice wait for it (a call without presentations has no slot)."""
+    from kyodo.review.models import PresentationSlot
+
+    return PresentationSlot.objects.filter(proposal=proposal, ends_at__gt=timezone.now()).first()
+
+
+def presentation_wait_reason(slot: Any) -> Any:
+    from kyodo.japan.calendar import wareki_or_iso
+
+    local = timezone.localtime(slot.ends_at)
+    return _("公開プレゼンテーション（%(day)s %(time)s終了）の後にできます。") % {
+        "day": wareki_or_iso(local.date()),
+        "time": local.strftime("%H:%M"),
+    }
+
+
 @predicate("review.score")
 def can_score(user: Any, target: tuple[Proposal, int]) -> Decision:
     proposal, round_number = target
@@ -165,6 +203,10 @@ def can_score(user: Any, target: tuple[Proposal, int]) -> Decision:
     deadline = committee.deadline(round_number)
     if deadline is not None and timezone.now() > deadline:
         return deny(_("採点の締切を過ぎたため、点数は確定しています。"))
+    if round_number == 2:
+        slot = presentation_ahead(proposal)
+        if slot is not None:
+            return deny(_("第2回の採点は、%(when)s") % {"when": presentation_wait_reason(slot)})
     return ALLOW
 
 

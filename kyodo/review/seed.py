@@ -27,6 +27,9 @@ def criteria_set_from_data(name: str, scoring: dict[str, Any]) -> CriteriaSet:
         defaults={
             "normalisation": scoring.get("normalisation", "range"),
             "normalise_to": scoring.get("normalise_to", 100),
+            "scale_min": scoring.get("scale_min", 1),
+            "scale_max": scoring.get("scale_max", 5),
+            "scale_labels": {str(k): v for k, v in scoring.get("scale_labels", {}).items()},
             "pass_rule": PASS_RULE_ALIASES.get(
                 scoring.get("pass_rule", "mean_total"), scoring.get("pass_rule", "mean_total")
             ),
@@ -57,6 +60,11 @@ def seed_review(path: Path = KAMAKURA_TOML) -> CriteriaSet:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     for order, entry in enumerate(data.get("committee", {}).get("composition", []), start=1):
         MemberKind.objects.update_or_create(
-            name=entry["kind"], defaults={"order": order, "usual_count": entry.get("count", 1)}
+            name=entry["kind"],
+            defaults={
+                "order": order,
+                "usual_count": entry.get("count", 1),
+                "name_en": entry.get("kind_en", ""),
+            },
         )
     return criteria_set_from_data(KAMAKURA_CRITERIA_NAME, data.get("scoring", {}))

@@ -15,43 +15,40 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
-from django.utils.html import format_html_join
+from django.db.models import Count, Max, Prefetch
+from django.utils.html import format_html
 
 from kyodo.proposals import workflow
 from kyodo.proposals.models import Proposal
 from kyodo.registry.models import GroupMembership
 from kyodo.review import results
-from kyodo.review.conflicts import conflicted_pairs, sql_conflict, standing
+from kyodo.review.conflicts import conflicted_pairs, declared_pairs, group_pairs, standing
 from kyodo.review.models import (
     Committee,
     CommitteeMember,
     ConflictDeclaration,
     Criterion,
+    RoundTally,
     Score,
     ScoreSheet,
 )
 
 # Proposals the committee looks at: from the start of review onwards.
 COMMITTEE_STATES = workflow.REVIEW_STATES | workflow.DECIDED_STATES
-# The results pages show a proposal's title, group, state and review comment: its plan
-# (long texts and JSON) is not loaded for them. A page that shows it loads the proposal.
-LONG_FIELDS = (
-    "issue",
-    "purpose",
-    "content",
-    "beneficiaries",
-    "schedule",
-    "expected_effect",
-    "measurement",
-    "group_role",
-    "city_role",
-    "appeal_pioneering",
-    "appeal_public_benefit",
-    "appeal_collaboration",
-    "group_profile",
-    "return_reason",
-    "stop_reason",
+# The results pages and exports show a proposal's title, group, state, review comment and
+# the city's decision: only those columns are loaded (a proposal row has dozens, most of
+# them long texts and dates, whose conversion was most of a 200-proposal call's page). A
+# page that shows more loads the proposal itself.
+ROW_FIELDS = (
+    "pk",
+    "call_id",
+    "group_id",
+    "title",
+    "status",
+    "group__name",
+    "advice__review_comment",
+    "decision__outcome",
+    "decision__rule_reason",
 )
 
 
@@ -64,64 +61,79 @@ def conflicts_of(committee: Committee, proposals: list[Proposal], members: list[
     return conflicted_pairs(committee, proposals, members)
 
 
-def _counted(committee: Committee, states: frozenset[str], prefix: str) -> dict[str, Any]:
-    """Filters for the sheets that count (review.results, "Which marks count"), from a
-    ScoreSheet queryset (`prefix` "") or a Score queryset ("sheet__"): submitted, by the
-    committee's members, on the call's proposals in `states`; except a member's on a
-    proposal they declared a standing conflict with or whose group they belong to (the
-    same pairs as `conflicts_of`, here as NOT EXISTS anti-joins)."""
-    declared, in_group = sql_conflict(prefix)
-    return {
-        "args": (~declared, ~in_group),
-        "kwargs": {
-            f"{prefix}proposal__call_id": committee.call_id,
-            f"{prefix}proposal__status__in": states,
-            f"{prefix}submitted_at__isnull": False,
-            f"{prefix}member__committee": committee,
-        },
-    }
-
-
-def counted_sheets(committee: Committee, states: frozenset[str]) -> Any:
-    where = _counted(committee, states, "")
-    return ScoreSheet.objects.filter(*where["args"], **where["kwargs"])
-
-
-def counted_scores(committee: Committee, states: frozenset[str]) -> Any:
-    where = _counted(committee, states, "sheet__")
-    return Score.objects.filter(*where["args"], **where["kwargs"])
-
-
 def counted_tallies(
-    committee: Committee, criteria: list[Criterion], states: frozenset[str]
-) -> dict[int, dict[int, results.Tally]]:
-    """proposal id → round → Tally, added up by the database in two grouped queries: the
-    counted members per proposal and round (one sheet per member and round, counted when
-    it holds a mark), and per criterion the SUM and COUNT of the scores that are not N/A.
-    The same figures as results.tally over the marks, exactly; no score row is loaded."""
-    members = (
-        counted_sheets(committee, states)
-        .filter(Exists(Score.objects.filter(sheet_id=OuterRef("pk"))))
-        .values_list("proposal_id", "round")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    answered = Q(not_applicable=False, value__isnull=False)
-    sums = (
-        counted_scores(committee, states)
-        .values_list("sheet__proposal_id", "sheet__round", "criterion_id")
-        .annotate(total=Sum("value", filter=answered), n=Count("value", filter=answered))
-        .order_by()
-    )
+    committee: Committee,
+    criteria: list[Criterion],
+    proposals: list[Proposal],
+    members: list[CommitteeMember],
+    declared: set[tuple[int, int]],
+) -> tuple[dict[int, dict[int, results.Tally]], dict[tuple[int, int], int]]:
+    """proposal id → round → Tally, from the stored tallies (review.tallies), and the
+    submitted sheets per (proposal, round). The stored figures leave out declared
+    conflicts; a member of the proposing group without such a declaration (rare: Kyodo
+    flags them when review starts) is taken out here, from that member's own marks. The
+    same figures as results.tally over the marks that count, exactly."""
     key_of = {c.pk: c.key for c in criteria}
+    wanted = {p.pk for p in proposals}
     out: dict[int, dict[int, results.Tally]] = defaultdict(dict)
-    for proposal_id, rnd, n in members:
-        out[proposal_id][rnd] = results.Tally(n)
-    for proposal_id, rnd, criterion_id, total, n in sums:
-        if n and criterion_id in key_of:
-            tally = out[proposal_id].setdefault(rnd, results.Tally(0))
-            tally.sums[key_of[criterion_id]] = (int(total), n)
-    return out
+    submitted: dict[tuple[int, int], int] = {}
+    key_of_id = {str(pk): key for pk, key in key_of.items()}
+    for proposal_id, rnd, n_submitted, counted, sums in RoundTally.objects.filter(
+        proposal__call_id=committee.call_id
+    ).values_list("proposal_id", "round", "submitted", "counted", "sums"):
+        if proposal_id in wanted:
+            submitted[(proposal_id, rnd)] = n_submitted
+            out[proposal_id][rnd] = results.Tally(
+                counted,
+                {
+                    key_of_id[criterion_id]: (total, n)
+                    for criterion_id, (total, n) in sums.items()
+                    if criterion_id in key_of_id
+                },
+            )
+    in_group = group_pairs(proposals, members) - declared
+    if in_group:
+        _take_out(committee, in_group, key_of, out)
+    return out, submitted
+
+
+def _take_out(
+    committee: Committee,
+    pairs: set[tuple[int, int]],
+    key_of: dict[int, str],
+    out: dict[int, dict[int, results.Tally]],
+) -> None:
+    """Subtract these (proposal, member) pairs' submitted marks from the tallies."""
+    sheets: set[tuple[int, int, int]] = set()
+    for sheet_id, proposal_id, member_id, rnd, criterion_id, value, na in Score.objects.filter(
+        sheet__member_id__in={m for _p, m in pairs},
+        sheet__proposal_id__in={p for p, _m in pairs},
+        sheet__submitted_at__isnull=False,
+        sheet__member__committee=committee,
+    ).values_list(
+        "sheet_id",
+        "sheet__proposal_id",
+        "sheet__member_id",
+        "sheet__round",
+        "criterion_id",
+        "value",
+        "not_applicable",
+    ):
+        if (proposal_id, member_id) not in pairs or proposal_id not in out:
+            continue
+        sheets.add((proposal_id, rnd, sheet_id))
+        key = key_of.get(criterion_id)
+        if key is None or na or value is None:
+            continue
+        tally = out[proposal_id][rnd]
+        total, n = tally.sums[key]
+        if n == 1:
+            del tally.sums[key]
+        else:
+            tally.sums[key] = (total - value, n - 1)
+    for proposal_id, rnd, _sheet_id in sheets:
+        tally = out[proposal_id][rnd]
+        out[proposal_id][rnd] = results.Tally(tally.members - 1, tally.sums)
 
 
 @dataclass(frozen=True)
@@ -163,10 +175,12 @@ class Row:
     def mean_cells(self) -> str:
         """The per-criterion means as table cells in one piece: a 200-proposal table of 10
         criteria would otherwise run the template's loop 2,000 times per page. The values
-        come from results.display (digits, ".", "-", "—"), so nothing needs escaping."""
+        come from results.display (digits, ".", "-", "—"); format_html escapes them all
+        the same, in one call per row (one per cell cost more than the rest of the row)."""
         assert self.shown is not None
-        # format_html_join escapes each value: safe even if a label ever reaches this row.
-        return format_html_join("", "<td>{}</td>", ((mean,) for mean in self.shown.means))
+        if not self.shown.means:  # format_html wants at least one value
+            return ""
+        return format_html("<td>{}</td>" * len(self.shown.means), *self.shown.means)
 
     @property
     def total(self) -> str:
@@ -247,7 +261,15 @@ def public_results_key(committee: Committee) -> str:
     proposals = list(
         Proposal.objects.filter(call_id=committee.call_id, status__in=workflow.DECIDED_STATES)
         .order_by("pk")
-        .values_list("pk", "status", "group_id", "title", "group__name", "advice__review_comment")
+        .values_list(
+            "pk",
+            "status",
+            "group_id",
+            "title",
+            "group__name",
+            "advice__review_comment",
+            "decision__rule_reason",
+        )
     )
     return _digest(
         committee.pk,
@@ -266,8 +288,8 @@ def committee_results(committee: Committee, *, states: frozenset[str] | None = N
     members = list(committee.members.select_related("user", "kind"))
     proposals = list(
         Proposal.objects.filter(call_id=committee.call_id, status__in=wanted)
-        .select_related("group", "advice")
-        .defer(*LONG_FIELDS)
+        .select_related("group", "advice", "decision")
+        .only(*ROW_FIELDS)
         .order_by("pk")
     )
     key = _results_key(committee, wanted, rules, criteria, members, proposals)
@@ -293,20 +315,10 @@ def _figures(
 ) -> tuple[list[results.ProposalResult], dict[int, dict[int, tuple[int, int]]], dict[int, Shown]]:
     """Each proposal's figures, its progress per round (submitted sheets / members without
     a conflict) and its figures as shown, in a fixed number of queries."""
-    conflicts = conflicts_of(committee, proposals, members)
-    tallies = counted_tallies(committee, criteria, states)
+    declared = declared_pairs(committee)
+    conflicts = declared | group_pairs(proposals, members)
+    tallies, submitted = counted_tallies(committee, criteria, proposals, members, declared)
     computed = results.call_results_from_tallies(rules, [p.pk for p in proposals], tallies)
-    submitted = {
-        (proposal_id, rnd): n
-        for proposal_id, rnd, n in ScoreSheet.objects.filter(
-            proposal__call_id=committee.call_id,
-            proposal__status__in=states,
-            submitted_at__isnull=False,
-        )
-        .values_list("proposal_id", "round")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
     conflicted: dict[int, int] = defaultdict(int)  # every pair is of a committee member
     for proposal_id, _member_id in conflicts:
         conflicted[proposal_id] += 1

@@ -8,35 +8,46 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
 from kyodo.programmes.models import Call
 from kyodo.proposals import workflow
-from kyodo.proposals.models import Proposal, ProposalVersion
+from kyodo.proposals.models import Proposal, ProposalAttachment, ProposalVersion
 from kyodo.proposals.versions import snapshot_rows
 from kyodo.review import selectors, services
 from kyodo.review.forms import (
     AdviceForm,
     BudgetForm,
     CommitteeForm,
+    CriteriaChooseForm,
+    CriteriaSettingsForm,
+    CriterionFormSet,
     DeadlineForm,
     DecisionForm,
     DeclarationForm,
     MemberForm,
+    MemberKindFormSet,
     PublishForm,
     RevokeForm,
     ScoreForm,
     SlotForm,
 )
-from kyodo.review.models import Committee, ConflictDeclaration, PresentationSlot, ScoreSheet
-from kyodo.review.permissions import seat_for
+from kyodo.review.models import (
+    Committee,
+    ConflictDeclaration,
+    MemberKind,
+    PresentationSlot,
+    ScoreSheet,
+)
+from kyodo.review.permissions import presentation_wait_reason, seat_for
 
 
 def _proposal(pk: int) -> Proposal:
@@ -104,8 +115,31 @@ def proposal_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "version": version,
         "rounds": rounds,
         "committee": seat.committee,
+        "attachments": ProposalAttachment.objects.filter(
+            proposal=proposal, frozen_in_version__isnull=False
+        ),
     }
     return render(request, "review/proposal.html", context)
+
+
+@require_safe
+@login_required
+def attachment(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """A submitted proposal's attachment, for a member who may open the proposal (declared
+    no conflict, not in the proposing group: review.open_proposal, the same predicate as
+    the proposal's page). Files uploaded after the last submission are not shown."""
+    found = get_object_or_404(
+        ProposalAttachment.objects.select_related("proposal"),
+        pk=pk,
+        frozen_in_version__isnull=False,
+    )
+    authorize(request.user, "review.open_proposal", found.proposal)
+    return FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
 
 
 @login_required
@@ -117,7 +151,12 @@ def score(request: AuthenticatedHttpRequest, pk: int, round_number: int) -> Http
     criteria = list(seat.committee.criteria_set.criteria.all())
     sheet = ScoreSheet.objects.filter(member=seat, proposal=proposal, round=round_number).first()
     initial = ScoreForm.initial_from(list(sheet.scores.all()), sheet.comment) if sheet else {}
-    form = ScoreForm(request.POST or None, criteria=criteria, initial=initial)
+    form = ScoreForm(
+        request.POST or None,
+        criteria=criteria,
+        labels=seat.committee.criteria_set.scale_labels,
+        initial=initial,
+    )
     if request.method == "POST":
         authorize(request.user, "review.score", (proposal, round_number))
         if form.is_valid():
@@ -145,6 +184,7 @@ def score(request: AuthenticatedHttpRequest, pk: int, round_number: int) -> Http
         "sheet": sheet,
         "can_score": decision,
         "deadline": seat.committee.deadline(round_number),
+        "scale_words": [(n, w) for n, w in seat.committee.criteria_set.scale_words() if w],
     }
     return render(request, "review/score.html", context)
 
@@ -252,7 +292,9 @@ def committee_act(request: AuthenticatedHttpRequest, call_pk: int, step: str) ->
                     actor=actor, committee=committee, data=form.data_for_service()
                 )
             elif step == "budget":
-                services.budget_passed(actor=actor, committee=committee, passed_on=d["passed_on"])
+                services.budget_passed(
+                    actor=actor, committee=committee, passed_on=d["passed_on"], reason=d["reason"]
+                )
             else:
                 services.results_publish(
                     actor=actor, committee=committee, general_comment=d["general_comment"]
@@ -264,6 +306,158 @@ def committee_act(request: AuthenticatedHttpRequest, call_pk: int, step: str) ->
             return redirect("review:committee", call_pk=call_pk)
     context = _committee_context(committee, **{f"{step}_form": form})
     return render(request, "review/committee.html", context)
+
+
+def _criteria_context(committee: Committee, **forms: Any) -> dict[str, Any]:
+    criteria_set = committee.criteria_set
+    criteria = list(criteria_set.criteria.all())
+    return {
+        "committee": committee,
+        "criteria_set": criteria_set,
+        "criteria": criteria,
+        "method": criteria_set.explanation(criteria),
+        "may_change": forms.pop("may_change"),
+        "shared": Committee.objects.filter(criteria_set=criteria_set)
+        .exclude(pk=committee.pk)
+        .exists(),
+        "choose_form": forms.get("choose_form") or CriteriaChooseForm(),
+        "settings_form": forms.get("settings_form")
+        or CriteriaSettingsForm(initial=CriteriaSettingsForm.initial_for(criteria_set)),
+        "criteria_formset": forms.get("criteria_formset")
+        or CriterionFormSet(
+            initial=[
+                {
+                    "id": c.pk,
+                    "name": c.name,
+                    "question": c.question,
+                    "weight": c.weight,
+                    "order": c.order,
+                    "allow_na": c.allow_na,
+                }
+                for c in criteria
+            ],
+            prefix="criteria",
+        ),
+    }
+
+
+@login_required
+def criteria_page(request: AuthenticatedHttpRequest, call_pk: int) -> HttpResponse:
+    """The committee's criteria: choose or copy a set, edit the scale and its words, the
+    conversion, the pass rule and the criteria, until scoring starts."""
+    authorize(request.user, "review.manage")
+    committee = _committee(call_pk)
+    may_change = check("review.configure_criteria", request.user, committee)
+    return render(
+        request, "review/criteria.html", _criteria_context(committee, may_change=may_change)
+    )
+
+
+@require_POST
+@login_required
+def criteria_act(request: AuthenticatedHttpRequest, call_pk: int, step: str) -> HttpResponse:
+    authorize(request.user, "review.manage")
+    committee = _committee(call_pk)
+    if step not in ("choose", "settings", "criteria"):
+        raise Http404
+    may_change = check("review.configure_criteria", request.user, committee)
+    form: Any
+    if step == "choose":
+        form = CriteriaChooseForm(request.POST)
+    elif step == "settings":
+        form = CriteriaSettingsForm(request.POST)
+    else:
+        form = CriterionFormSet(request.POST, prefix="criteria")
+    if form.is_valid():
+        try:
+            if step == "choose":
+                services.criteria_choose(
+                    actor=request.user, committee=committee, source=form.cleaned_data["source"]
+                )
+            elif step == "settings":
+                services.criteria_settings_update(
+                    actor=request.user, committee=committee, data=form.cleaned_data
+                )
+            else:
+                services.criteria_update(
+                    actor=request.user,
+                    committee=committee,
+                    rows=[
+                        services.CriterionRow(
+                            pk=d.get("id"),
+                            name=d.get("name") or "",
+                            question=d.get("question") or "",
+                            weight=d.get("weight"),
+                            order=d.get("order") or 0,
+                            allow_na=bool(d.get("allow_na")),
+                            delete=bool(d.get("DELETE")),
+                        )
+                        for d in form.cleaned_data
+                        if d
+                    ],
+                )
+        except DomainError as exc:
+            if step == "criteria":
+                form.non_form_errors().append(str(exc.message))
+            else:
+                form_error(form, exc)
+        else:
+            messages.success(request, _("審査基準を保存しました。"))
+            return redirect("review:criteria", call_pk=call_pk)
+    committee.refresh_from_db()
+    context = _criteria_context(
+        committee,
+        may_change=may_change,
+        **{"criteria_formset" if step == "criteria" else f"{step}_form": form},
+    )
+    return render(request, "review/criteria.html", context, status=400)
+
+
+@login_required
+def member_kinds(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The office's list of committee member kinds: rename, reorder, add, English names."""
+    authorize(request.user, "review.manage")
+    kinds = list(MemberKind.objects.all())
+    initial = [
+        {
+            "id": k.pk,
+            "name": k.name,
+            "name_en": k.name_en,
+            "order": k.order,
+            "usual_count": k.usual_count,
+        }
+        for k in kinds
+    ]
+    formset = MemberKindFormSet(request.POST or None, initial=initial, prefix="form")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if formset.is_valid():
+            rows = [
+                services.KindRow(
+                    pk=d.get("id"),
+                    name=d.get("name") or "",
+                    name_en=d.get("name_en") or "",
+                    order=d.get("order") or 0,
+                    usual_count=d["usual_count"] if d.get("usual_count") is not None else 1,
+                )
+                for d in formset.cleaned_data
+                if d
+            ]
+            try:
+                services.member_kinds_save(actor=request.user, rows=rows)
+            except DomainError as exc:
+                placed = False
+                for key, message in exc.errors.items():
+                    _prefix, index, field = key.split("-")
+                    formset.forms[int(index)].add_error(field, str(message))
+                    placed = True
+                if not placed:
+                    formset.non_form_errors().append(str(exc.message))
+            else:
+                messages.success(request, _("委員の区分を保存しました。"))
+                return redirect("review:member_kinds")
+    return render(request, "review/member_kinds.html", {"formset": formset}, status=status)
 
 
 @require_POST
@@ -302,7 +496,27 @@ def staff_results(request: AuthenticatedHttpRequest, call_pk: int) -> HttpRespon
     authorize(request.user, "review.manage")
     committee = _committee(call_pk)
     data = selectors.committee_results(committee)
-    return render(request, "review/staff_results.html", {"committee": committee, "data": data})
+    context = {
+        "committee": committee,
+        "data": data,
+        "method": committee.criteria_set.explanation(data.criteria),
+        "against_rule": [
+            r
+            for r in data.rows
+            if getattr(r.proposal, "decision", None) and r.proposal.decision.rule_reason
+        ],
+    }
+    return render(request, "review/staff_results.html", context)
+
+
+@require_safe
+@login_required
+def staff_export(request: AuthenticatedHttpRequest, call_pk: int) -> HttpResponse:
+    """Scores and results as an Excel workbook: the office only (individual scores)."""
+    authorize(request.user, "review.view_individual_scores")
+    from kyodo.review.exports import results_workbook
+
+    return results_workbook(_committee(call_pk))
 
 
 def _staff_proposal_context(
@@ -318,6 +532,11 @@ def _staff_proposal_context(
         "criteria": data.criteria,
         "sheets": selectors.individual_sheets(committee, proposal),
         "slot": slot,
+        "advice_waits": (
+            presentation_wait_reason(slot)
+            if slot is not None and slot.ends_at > timezone.now()
+            else ""
+        ),
         "advice": getattr(proposal, "advice", None),
         "decision": getattr(proposal, "decision", None),
         "slot_form": forms.get("slot_form")
@@ -382,6 +601,7 @@ def staff_proposal_act(request: AuthenticatedHttpRequest, pk: int, step: str) ->
                     outcome=d["outcome"],
                     conditions=d["conditions"],
                     reason=d["reason"],
+                    rule_reason=d["rule_reason"],
                 )
         except DomainError as exc:
             form_error(form, exc)
@@ -427,14 +647,21 @@ def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
     data = SimpleLazyObject(
         lambda: selectors.committee_results(committee, states=workflow.DECIDED_STATES)
     )
+    # The lazy object stands in for the CallResults; the stubs cannot say so.
+    rows = SimpleLazyObject(lambda: selectors.published_rows(cast(selectors.CallResults, data)))
     context = {
         "call": call,
         "committee": committee,
         "data": data,
-        # The lazy object stands in for the CallResults; the stubs cannot say so.
-        "rows": SimpleLazyObject(
-            lambda: selectors.published_rows(cast(selectors.CallResults, data))
+        "rows": rows,
+        "against_rule": SimpleLazyObject(
+            lambda: [
+                r
+                for r in cast(list, rows)
+                if getattr(r.proposal, "decision", None) and r.proposal.decision.rule_reason
+            ]
         ),
+        "method": committee.criteria_set.explanation(list(committee.criteria_set.criteria.all())),
         "results_key": selectors.public_results_key(committee),
     }
     return render(request, "review/public_results.html", context)

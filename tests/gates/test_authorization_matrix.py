@@ -280,13 +280,22 @@ MATRIX: dict[str, Rule] = {
     "review:declare": STAFF(Role.COMMITTEE).url(pk="review_b"),
     "review:proposal": ONLY(COMMITTEE_WITHOUT_CONFLICT).url(pk="review_a"),
     "review:score": ONLY(COMMITTEE_WITHOUT_CONFLICT).url(pk="review_a", round_number="=1"),
+    "review:attachment": ONLY(COMMITTEE_WITHOUT_CONFLICT).get_only().url(pk="review_file"),
     # review: the office
     "review:staff_index": STAFF(Role.OFFICE),
+    "review:member_kinds": STAFF(Role.OFFICE).posting(
+        **{"form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"}
+    ),
     "review:committee": STAFF(Role.OFFICE).url(call_pk="review_call"),
     "review:committee_act": STAFF(Role.OFFICE)
     .post_only()
     .url(call_pk="review_call", step="=deadlines"),
+    "review:criteria": STAFF(Role.OFFICE).url(call_pk="criteria_call"),
+    "review:criteria_act": STAFF(Role.OFFICE)
+    .post_only()
+    .url(call_pk="criteria_call", step="=choose"),
     "review:staff_results": STAFF(Role.OFFICE).url(call_pk="review_call"),
+    "review:export": STAFF(Role.OFFICE).get_only().url(call_pk="review_call"),
     "review:staff_proposal": STAFF(Role.OFFICE).url(pk="review_a"),
     "review:staff_proposal_act": STAFF(Role.OFFICE)
     .post_only()

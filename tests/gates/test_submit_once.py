@@ -257,8 +257,12 @@ FORMS: dict[str, Case] = {
     "POST review:committee_act[step=member]": Case(given=_new_committee_member),
     "POST review:committee_act[step=publish]": OK,
     "POST review:committee_act[step=publish_schedule]": OK,
+    "POST review:criteria_act[step=choose]": OK,
+    "POST review:criteria_act[step=criteria]": OK,
+    "POST review:criteria_act[step=settings]": OK,
     "POST review:declaration_revoke": Case(data={"reason": "委員からの申出"}),
     "POST review:declare": OK,
+    "POST review:member_kinds": Case(data={"form-4-name": "ゲートの区分"}),  # 4 seeded
     "POST review:score": OK,
     "POST review:staff_index": OK,
     "POST review:staff_proposal_act[step=advice]": OK,

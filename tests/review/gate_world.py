@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.base import ContentFile
+
 from kyodo.proposals import workflow
-from kyodo.proposals.models import Proposal
+from kyodo.proposals.models import Proposal, ProposalAttachment
 from kyodo.review import services
 from kyodo.review.models import MemberKind
 from kyodo.review.seed import seed_review
+from tests.gates.conftest import PDF_BYTES
 from tests.review.conftest import ready_proposal
 
 
@@ -45,7 +48,23 @@ def review_world(world: Any) -> dict[str, Any]:
     services.results_publish(actor=office, committee=committee)
     assert Proposal.objects.get(pk=decided_a.pk).status == workflow.ADOPTED
     declaration = review_a.declarations.get(member__user=world.users["committee_member"])
+    # A submitted attachment of review_a, which a member without a conflict opens.
+    review_file = ProposalAttachment.objects.create(
+        proposal=review_a,
+        kind="rules",
+        file=ContentFile(PDF_BYTES, name="rules.pdf"),
+        original_name="会則.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        uploaded_by=review_a.created_by,
+        frozen_in_version=1,
+    )
+    # A second call whose committee has not started scoring: its criteria can still change.
+    criteria_call = pf.CallFactory(title="審査基準を設定中の募集")
+    services.committee_create(actor=office, call=criteria_call)
     return {
+        "criteria_call": criteria_call,
+        "review_file": review_file,
         "review_call": call,
         "review_a": review_a,
         "review_b": review_b,

@@ -92,7 +92,12 @@ def test_it_runs_the_committee_from_declaration_to_public_results(
     assert r.status_code == 400 and "採択の条件を書いてください" in r.content.decode()
     mail.outbox.clear()
     with_conditions = {"outcome": "adopted_with_conditions", "conditions": "保険に加入すること"}
-    not_adopted = {"outcome": "not_adopted", "reason": "実施体制が具体的でない"}
+    not_adopted = {
+        "outcome": "not_adopted",
+        "reason": "実施体制が具体的でない",
+        # Needed only if its score reaches the pass line (a decision against the rule).
+        "rule_reason": "実施体制が具体的でないため",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         r1 = office.post(
             reverse("review:staff_proposal_act", args=[p1.pk, "decision"]), with_conditions

@@ -1,7 +1,10 @@
-"""The results selector adds the marks up in SQL (review.selectors.counted_tallies); it must
-give exactly the figures of the pure review.results.call_results over the same marks, for
-any sheets, N/A answers, partial sheets, drafts, declarations (standing, revoked, no
-conflict) and group memberships (hypothesis, on a real database)."""
+"""The results selector reads the marks added up in SQL (review.tallies, stored as they are
+written; review.selectors.counted_tallies); it must give exactly the figures of the pure
+review.results.call_results over the same marks, for any sheets, N/A answers, partial
+sheets, drafts, declarations (standing, revoked, no conflict) and group memberships
+(hypothesis, on a real database). The rows here are written directly, so the tallies are
+recomputed from them (`tallies_rebuild`); the services keep them up to date themselves
+(tests/review/test_tallies.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from hypothesis import strategies as st
 from kyodo.registry.models import GroupMembership
 from kyodo.review import results, selectors
 from kyodo.review.models import ConflictDeclaration, Score, ScoreSheet
+from kyodo.review.tallies import tallies_rebuild
 from tests.review.conftest import make_scene
 
 SHEET = st.sampled_from(["none", "draft", "submitted", "submitted"])
@@ -117,6 +121,7 @@ def test_it_adds_up_in_sql_exactly_what_the_pure_function_computes(office_staff,
             GroupMembership.objects.get_or_create(group_id=proposal.group_id, user=seat.user)
             conflicts.add((proposal.pk, seat.pk))
 
+        tallies_rebuild(call_id=scene.call.pk)
         rules = cs.rules(scene.criteria)
         expected = results.call_results(rules, [p.pk for p in scene.proposals], marks, conflicts)
         data_ = selectors.committee_results(selectors.committee_for_call(scene.call.pk))
@@ -170,8 +175,8 @@ def test_it_never_serves_cached_figures_after_a_sheet_a_conflict_or_a_membership
         member=scene.seats[1], proposal=p1, revoked_at__isnull=True
     )
     services.declaration_revoke(actor=office_staff, declaration=standing, reason="再申告")
-    ConflictDeclaration.objects.create(
-        member=scene.seats[1], proposal=p1, has_conflict=True, reason="親族が代表"
+    services.declaration_make(
+        actor=scene.members[1], proposal=p1, has_conflict=True, reason="親族が代表"
     )
     seen.append(_figures(scene))
     assert seen[-1] == fresh() and seen[-1] != seen[-2]
