@@ -201,7 +201,7 @@ def journey(
     # --- fix: the group corrects its registry profile (and, on a theme, the budget) ---------
     go(rep, check, f"/my/groups/{group.pk}/edit/", "group-edit")
     labelled(rep.locator("main form.form"), "市内在住・在勤・在学の会員数").fill("６")
-    rep.locator("main form.form button[type=submit]").first.click()
+    rep.locator("main form.form").get_by_role("button", name="保存する").click()
     rep.wait_for_load_state("load")
     check(rep, "group-saved")
     if theme:
@@ -255,9 +255,9 @@ def record_outcome(office: Page, check: Check, outcome: str, reason: str = "") -
     labelled(main, "議事録").fill("役割分担と予算を確認した")
     main.get_by_label(outcome, exact=True).check()
     if reason:
-        labelled(main, "理由・修正してほしい点（修正・中止のときは必須。団体に表示されます）").fill(
-            reason
-        )
+        labelled(
+            main, "理由・修正してほしい点（修正・中止・統合のときは必須。団体に表示されます）"
+        ).fill(reason)
     click(office, check, f"recorded-{outcome}", "結果を記録する")
 
 
