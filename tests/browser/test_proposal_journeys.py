@@ -204,6 +204,12 @@ def journey(
     rep.locator("main form.form").get_by_role("button", name="保存する").click()
     rep.wait_for_load_state("load")
     check(rep, "group-saved")
+    # The counts are public: the center accepts the change from its dashboard first.
+    go(center, check, "/dashboard/", "center-dashboard-change")
+    center.get_by_role("link", name=group.name, exact=True).first.click()
+    center.wait_for_load_state("load")
+    check(center, "center-public-change")
+    click(center, check, "center-change-accepted", "変更を公開する")
     if theme:
         go(rep, check, f"/proposals/{proposal.pk}/budget/", "budget-fix")
         fill_budget(rep, "40万", "125,000", "15,000", "35")
