@@ -3,7 +3,7 @@ earlier call of this fiscal year, taken through intake, the four-party consultat
 committee, a decision with conditions and the budget passing — all through the real
 services — so that it is a three-year project whose agreement is being drafted: the group
 and the department have each saved a version and the department returned it to the group.
-Idempotent."""
+Its first year has a report schedule with an overdue interim report. Idempotent."""
 
 from __future__ import annotations
 
@@ -144,5 +144,20 @@ def seed_project_demo(
         agreement=agreement,
         action="to_group",
         reason="2年目以降の団体の負担額を、参加費の見込みに合わせて見直してください。",
+    )
+    # Reports: the office set year 1's schedule; the interim report is five days overdue
+    # (the office's list of reports due shows it), the results report after the year's end.
+    from kyodo.japan.calendar import fiscal_year_end
+    from kyodo.projects.reports import schedule_set
+
+    today = timezone.localdate()
+    schedule_set(
+        actor=office,
+        segment=project.segments.get(year_index=1),
+        kind="periodic",
+        due_dates=[
+            today - dt.timedelta(days=5),
+            fiscal_year_end(call.fiscal_year) + dt.timedelta(days=30),
+        ],
     )
     return project

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kyodo.core.editing import VersionField
 from kyodo.japan.calendar import wareki_fiscal_year
-from kyodo.japan.forms import CleanCharField, JapaneseDateField, YenField
+from kyodo.japan.forms import CleanCharField, JapaneseDateField, LooseIntegerField, YenField
 from kyodo.projects import clauses
-from kyodo.projects.models import Agreement
+from kyodo.projects.models import Agreement, Project, ScheduleKind
 
 DATE_HELP = _("例：2026-04-01、令和8年4月1日")
 
@@ -116,3 +116,56 @@ class ConcludeForm(forms.Form):
     file = forms.FileField(
         label=_("記名押印した協定書の写し"), help_text=_("PDF・PNG・JPEG（10MBまで）")
     )
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+class ScheduleForm(forms.Form):
+    """The office's report schedule for one year of a project: kind and explicit due dates."""
+
+    segment = forms.TypedChoiceField(label=_("年度"), coerce=int)
+    kind = forms.ChoiceField(label=_("報告の時期"), choices=ScheduleKind.choices)
+    due_dates = _text(_("提出期限（1行に1つ）"), rows=4, required=True, max_length=2000)
+    remind_before_days = LooseIntegerField(
+        label=_("期限の何日前にお知らせするか"), initial=7, max_value=365
+    )
+    remind_every_days = LooseIntegerField(
+        label=_("期限後、何日ごとに催促するか"), initial=7, min_value=1, max_value=365
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].choices = [  # type: ignore[attr-defined]
+            (s.pk, wareki_fiscal_year(s.fiscal_year)) for s in project.segments.all()
+        ]
+        self.fields["due_dates"].help_text = _(
+            "最後の期限の報告が実績報告書になります。例：2026-09-30、令和9年4月30日"
+        )
+
+    def clean_due_dates(self) -> list[dt.date]:
+        field = JapaneseDateField()
+        dates: list[dt.date] = []
+        for line in (self.cleaned_data.get("due_dates") or "").splitlines():
+            if not line.strip():
+                continue
+            try:
+                day = field.clean(line.strip())
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(
+                    _("「%(line)s」は日付として読めません。%(why)s")
+                    % {"line": line.strip()[:40], "why": " ".join(exc.messages)}
+                ) from exc
+            dates.append(day)
+        if not dates:
+            raise forms.ValidationError(_("提出期限を1つ以上入力してください。"))
+        return dates
+
+
+class ReportForm(forms.Form):
+    version = VersionField()
+    dates_and_venues = _text(_("実施日と場所"), rows=3)
+    participants = _text(_("参加者（人数・対象）"), rows=3)
+    activities = _text(_("実施した内容"), rows=6)
+    outcomes = _text(_("目標に対する成果"), rows=5)
+    reflections = _text(_("振り返り（団体として）"), rows=4)

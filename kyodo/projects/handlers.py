@@ -84,3 +84,46 @@ def tell_of_agreement_move(event: OutboxEvent, agreement: Any) -> None:
             "path": reverse("projects:detail", args=[project.pk]),
         },
     )
+
+
+# Who is told of each move of a report: whoever acts next, and the group of the outcome.
+REPORT_TOLD: dict[str, tuple[str, ...]] = {
+    "submit": ("office",),
+    "office_accept": ("section",),
+    "office_return": ("group",),
+    "accept": ("group", "office"),
+    "department_return": ("group", "office"),
+}
+
+
+@subscribe(*{t.event for t in workflow.REPORT.transitions.values() if t.event})
+def tell_of_report_move(event: OutboxEvent, report: Any) -> None:
+    action = event.payload["action"]
+    project = report.segment.project
+    to: list[Audience] = []
+    for who in REPORT_TOLD.get(action, ()):
+        if who == "group":
+            to.append(audience("group", project.group))
+        elif who == "section":
+            to.append(audience("section", project.section_id))
+        else:
+            to.append(audience("office"))
+    state = workflow.REPORT.states[report.status]
+    notify(
+        event=event,
+        to=to,
+        subject=mail_subject(
+            gettext_noop("【協働】「%(title)s」の報告：%(state)s"),
+            title=project.title,
+            state=state.staff_label,
+        ),
+        template="projects/email/report_move.txt",
+        context={
+            "project": project,
+            "report": report,
+            "action": workflow.REPORT.transitions[action].label,
+            "state": state.staff_label,
+            "reason": event.payload.get("reason", ""),
+            "path": reverse("projects:report_detail", args=[report.pk]),
+        },
+    )

@@ -197,3 +197,109 @@ class AgreementScan(StoredUpload):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- reports (事業報告) -------------------------------------------------------------------------
+
+
+class ScheduleKind(models.TextChoices):
+    PERIODIC = "periodic", _("定期（例：四半期ごと）")
+    AD_HOC = "ad_hoc", _("節目ごと（マイルストーン）")
+    FINAL_ONLY = "final_only", _("最終報告のみ")
+
+
+class ReportSchedule(models.Model):
+    """A project year's report schedule, set by the office: its kind and how reminders go
+    out. The due dates themselves are the year's reports (Report.due_on), each explicit."""
+
+    segment = models.OneToOneField(
+        ProjectYear, on_delete=models.CASCADE, related_name="report_schedule"
+    )
+    kind = models.CharField(_("報告の時期"), max_length=20, choices=ScheduleKind.choices)
+    remind_before_days = models.PositiveSmallIntegerField(
+        _("期限の何日前にお知らせするか"), default=7
+    )
+    remind_every_days = models.PositiveSmallIntegerField(
+        _("期限後、何日ごとに催促するか"), default=7
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("報告の予定")
+        verbose_name_plural = _("報告の予定")
+
+    def __str__(self) -> str:
+        return f"{self.segment}：{self.get_kind_display()}"
+
+
+class ReportKind(models.TextChoices):
+    INTERIM = "interim", _("中間報告")
+    RESULTS = "results", _("実績報告書")
+
+
+class Report(models.Model):
+    """One report of a project year, due on an explicit date that never moves by itself.
+    Written and submitted by the group; accepted or returned by the office, then the
+    department. Its status moves only through kyodo.projects.workflow.REPORT."""
+
+    segment = models.ForeignKey(ProjectYear, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("報告の種類"), max_length=10, choices=ReportKind.choices)
+    due_on = models.DateField(_("提出期限"))
+    status = models.CharField(_("状態"), max_length=30, default="draft", db_index=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    dates_and_venues = models.TextField(_("実施日と場所"), blank=True)
+    participants = models.TextField(_("参加者（人数・対象）"), blank=True)
+    activities = models.TextField(_("実施した内容"), blank=True)
+    outcomes = models.TextField(_("目標に対する成果"), blank=True)
+    reflections = models.TextField(_("振り返り（団体として）"), blank=True)
+    # The first submission: from then on the report is received and no longer overdue.
+    received_at = models.DateTimeField(_("受領日時"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理日時"), null=True, blank=True)
+    return_reason = models.TextField(_("差戻しの理由"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["segment", "due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "due_on"], name="report_due_unique")
+        ]
+        verbose_name = _("事業報告")
+        verbose_name_plural = _("事業報告")
+
+    def __str__(self) -> str:
+        return f"{self.segment.project}：{self.get_kind_display()}（{self.due_on}）"
+
+    @property
+    def state(self) -> Any:
+        from kyodo.projects.workflow import REPORT
+
+        return REPORT.states[self.status]
+
+    def overdue_on(self, day: Any) -> bool:
+        return self.received_at is None and day > self.due_on
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE = "before", _("期限前のお知らせ")
+    DUE = "due", _("期限当日のお知らせ")
+    OVERDUE = "overdue", _("期限後の催促")
+
+
+class ReportReminder(models.Model):
+    """A reminder sent for a report on a day: at most one per report and day."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField(_("送信日"))
+    kind = models.CharField(_("種類"), max_length=10, choices=ReminderKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "sent_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "sent_on"], name="report_reminder_once")
+        ]
+        verbose_name = _("報告の催促")
+        verbose_name_plural = _("報告の催促")
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.sent_on}"

@@ -24,5 +24,12 @@ register_menu(
         order=85,
         current=("projects:detail", "projects:agreement_edit", "projects:agreement_versions"),
     ),
+    MenuEntry(
+        _("事業報告の期限"),
+        "projects:report_list",
+        permission="projects.report_list",
+        order=86,
+        current=("projects:report_detail", "projects:report_edit"),
+    ),
 )
 register_panel(DashboardPanel("projects", "projects/_inbox.html", _inbox, 25))

@@ -122,3 +122,62 @@ def can_transition(user: Any, target: tuple[Any, str]) -> Decision:
 
     agreement, action = target
     return AGREEMENT.check(user, agreement, action)
+
+
+# --- reports (kyodo.projects.workflow.REPORT) -------------------------------------------------
+
+
+@predicate("projects.set_report_schedule")
+def can_set_report_schedule(user: Any, project: Any = None) -> Decision:
+    if not is_office(user):
+        return deny(_("報告の予定は、協働担当課が決めます。"))
+    return ALLOW
+
+
+@predicate("projects.report_list")
+def can_see_report_list(user: Any, obj: Any = None) -> Decision:
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if not is_office(user):
+        return deny(_("報告の期限の一覧は、協働担当課が使います。"))
+    return ALLOW
+
+
+@predicate("projects.write_report")
+def can_write_report(user: Any, report: Any) -> Decision:
+    """The group writes and submits its reports (a member with a current registration)."""
+    return check("registry.act_for_group", user, report.segment.project.group)
+
+
+@predicate("projects.edit_report")
+def can_edit_report(user: Any, report: Any) -> Decision:
+    from kyodo.projects.workflow import REPORT_EDITABLE
+
+    decision = can_write_report(user, report)
+    if not decision:
+        return decision
+    if report.status not in REPORT_EDITABLE:
+        return deny(_("提出した報告は、差し戻されるまで編集できません。"))
+    return ALLOW
+
+
+@predicate("projects.check_report")
+def can_check_report(user: Any, report: Any) -> Decision:
+    if not is_office(user):
+        return deny(_("提出された報告は、まず協働担当課が確認します。"))
+    return ALLOW
+
+
+@predicate("projects.accept_report")
+def can_accept_report(user: Any, report: Any) -> Decision:
+    if not is_department_of(user, report.segment.project):
+        return deny(_("報告の受理は、事業の担当課が行います。"))
+    return ALLOW
+
+
+@predicate("projects.report_transition")
+def can_report_transition(user: Any, target: tuple[Any, str]) -> Decision:
+    from kyodo.projects.workflow import REPORT
+
+    report, action = target
+    return REPORT.check(user, report, action)

@@ -25,4 +25,9 @@ urlpatterns = [
     ),
     path("project-conditions/<int:pk>/settle/", views.condition_settle, name="condition_settle"),
     path("agreement-scans/<int:pk>/", views.scan_download, name="scan_download"),
+    path("staff/project-reports/", views.report_list, name="report_list"),
+    path("projects/<int:pk>/reports/schedule/", views.report_schedule, name="report_schedule"),
+    path("project-reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("project-reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("project-reports/<int:pk>/do/<str:action>/", views.report_action, name="report_action"),
 ]

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,9 +23,16 @@ from kyodo.core.errors import DomainError, form_error
 from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
 from kyodo.payments.selectors import money_for
-from kyodo.projects import clauses, selectors, services, workflow
-from kyodo.projects.forms import AgreementForm, ConcludeForm, ReasonForm, SettleForm
-from kyodo.projects.models import Agreement, AgreementScan, Project, ProjectCondition
+from kyodo.projects import clauses, reports, selectors, services, workflow
+from kyodo.projects.forms import (
+    AgreementForm,
+    ConcludeForm,
+    ReasonForm,
+    ReportForm,
+    ScheduleForm,
+    SettleForm,
+)
+from kyodo.projects.models import Agreement, AgreementScan, Project, ProjectCondition, Report
 from kyodo.registry.models import CivicGroup
 
 
@@ -97,6 +105,11 @@ def _detail_context(request: HttpRequest, project: Project, **forms: Any) -> dic
         "conclusion_blocker": services.conclusion_blocker(agreement),
         "conclude_form": forms.get("conclude_form") or ConcludeForm(prefix="conclude"),
         "money": money_for(user, project),
+        "report_years": reports.reports_of(project),
+        "can_schedule": bool(check("projects.set_report_schedule", user, project)),
+        "schedule_form": forms.get("schedule_form")
+        or ScheduleForm(project=project, prefix="schedule"),
+        "today": timezone.localdate(),
     }
     return context
 
@@ -258,3 +271,128 @@ def scan_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
         filename=scan.original_name,
         content_type=scan.content_type,
     )
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+@require_POST  # 405 before the log-in check, for everyone
+@login_required
+def report_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    authorize(request.user, "projects.set_report_schedule", project)
+    form = ScheduleForm(request.POST, project=project, prefix="schedule")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            reports.schedule_set(
+                actor=request.user,
+                segment=project.segments.get(pk=data["segment"]),
+                kind=data["kind"],
+                due_dates=data["due_dates"],
+                remind_before_days=data["remind_before_days"],
+                remind_every_days=data["remind_every_days"],
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("報告の予定を保存しました。"))
+            return redirect("projects:detail", pk=project.pk)
+    context = _detail_context(request, project, schedule_form=form)
+    return render(request, "projects/project_detail.html", context)
+
+
+def _report(request: HttpRequest, pk: int) -> Report:
+    report = get_object_or_404(
+        Report.objects.select_related(
+            "segment__project__group", "segment__project__section", "segment__report_schedule"
+        ),
+        pk=pk,
+    )
+    authorize(request.user, "projects.view", report.segment.project)
+    return report
+
+
+def _report_context(request: HttpRequest, report: Report, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    actions = workflow.REPORT.actions_for(user, report)
+    is_group_side = bool(check("projects.write_report", user, report))
+    return {
+        "report": report,
+        "project": report.segment.project,
+        "state_label": report.state.group_label if is_group_side else report.state.staff_label,
+        "overdue": report.overdue_on(timezone.localdate()),
+        "can_edit": bool(check("projects.edit_report", user, report)),
+        "simple_actions": [t for t in actions if not t.needs_reason],
+        "reason_actions": [
+            (t, forms.get(f"reason_{t.action}") or ReasonForm(prefix=t.action))
+            for t in actions
+            if t.needs_reason
+        ],
+        "reminders": report.reminders.all(),
+    }
+
+
+@login_required
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    return render(request, "projects/report_detail.html", _report_context(request, report))
+
+
+@login_required
+def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    authorize(request.user, "projects.edit_report", report)
+    initial = {name: getattr(report, name) for name in reports.REPORT_TEXT_FIELDS}
+    form = ReportForm(request.POST or None, initial={**initial, "version": report.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            reports.report_update(
+                actor=request.user,
+                report=report,
+                data={name: form.cleaned_data.get(name) or "" for name in initial},
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except EditConflict as exc:
+            keep_typed_after_conflict(form, exc)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("報告を保存しました。"))
+            return redirect("projects:report_detail", pk=report.pk)
+    context = {"report": report, "project": report.segment.project, "form": form}
+    return render(request, "projects/report_edit.html", context)
+
+
+@require_POST  # 405 before the log-in check, for everyone
+@login_required
+def report_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    report = _report(request, pk)
+    transition = workflow.REPORT.transitions.get(action)
+    if transition is None or not transition.by_person:
+        raise Http404
+    authorize(request.user, "projects.report_transition", (report, action))
+    reason = ""
+    if transition.needs_reason:
+        form = ReasonForm(request.POST, prefix=action)
+        if not form.is_valid():
+            context = _report_context(request, report, **{f"reason_{action}": form})
+            return render(request, "projects/report_detail.html", context)
+        reason = form.cleaned_data["reason"]
+    try:
+        reports.report_transition(actor=request.user, report=report, action=action, reason=reason)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("「%(label)s」を行いました。") % {"label": transition.label})
+    return redirect("projects:report_detail", pk=report.pk)
+
+
+@login_required
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    authorize(request.user, "projects.report_list")
+    today = timezone.localdate()
+    page = Paginator(reports.due_or_overdue(today=today), settings.KYODO_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "projects/report_list.html", {"page": page, "today": today})

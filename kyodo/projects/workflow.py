@@ -280,3 +280,149 @@ AGREEMENT: Workflow[Any] = Workflow(
 
 STATES = AGREEMENT.states
 TRANSITIONS = AGREEMENT.transitions
+
+
+# --- reports (事業報告) --------------------------------------------------------------------------
+#
+# The group writes a report and submits it; the office checks it first and passes it to the
+# department in charge, which accepts it; either returns it with comments, and the group
+# submits again. The first submission makes the report received (no longer overdue).
+
+REPORT_DRAFT = "draft"
+REPORT_SUBMITTED = "submitted"
+REPORT_WITH_DEPARTMENT = "with_department"
+REPORT_RETURNED = "returned"
+REPORT_ACCEPTED = "accepted"
+REPORT_EDITABLE = frozenset({REPORT_DRAFT, REPORT_RETURNED})
+
+
+def _may_write_report(user: Any, report: Any) -> Decision:
+    from kyodo.projects.permissions import can_write_report
+
+    return can_write_report(user, report)
+
+
+def _may_check_report(user: Any, report: Any) -> Decision:
+    from kyodo.projects.permissions import can_check_report
+
+    return can_check_report(user, report)
+
+
+def _may_accept_report(user: Any, report: Any) -> Decision:
+    from kyodo.projects.permissions import can_accept_report
+
+    return can_accept_report(user, report)
+
+
+def _report_complete(user: Any, report: Any, params: dict[str, Any]) -> Decision:
+    if not report.activities.strip() or not report.outcomes.strip():
+        return deny(_("「実施した内容」と「目標に対する成果」を書いてから提出してください。"))
+    return ALLOW
+
+
+def _report_received(move: Move[Any]) -> None:
+    move.set(return_reason="")
+    if move.obj.received_at is None:
+        move.set(received_at=move.now)
+
+
+def _report_returned(move: Move[Any]) -> None:
+    move.set(return_reason=move.reason)
+
+
+def _report_accepted(move: Move[Any]) -> None:
+    move.set(accepted_at=move.now)
+
+
+REPORT: Workflow[Any] = Workflow(
+    key="report",
+    label=_("事業報告"),
+    model_label="projects.Report",
+    noun=_("報告"),
+    audit_prefix="report",
+    lock_related=("segment__project__group", "segment__project__section"),
+    touch=("updated_at",),
+    initial=REPORT_DRAFT,
+    states=states(
+        [
+            State(
+                REPORT_DRAFT,
+                _("団体が作成中"),
+                _("報告を作成して提出してください"),
+                _("作成中"),
+                editable_by_owner=True,
+            ),
+            State(
+                REPORT_SUBMITTED,
+                _("協働担当課が確認中"),
+                _("提出済み（協働担当課が確認中）"),
+                _("提出済み"),
+            ),
+            State(
+                REPORT_WITH_DEPARTMENT,
+                _("担当課が確認中"),
+                _("提出済み（担当課が確認中）"),
+                _("提出済み"),
+            ),
+            State(
+                REPORT_RETURNED,
+                _("団体に差戻し中"),
+                _("差し戻されました。直して再提出してください"),
+                _("作成中"),
+                editable_by_owner=True,
+            ),
+            State(REPORT_ACCEPTED, _("受理済み"), _("受理されました"), _("受理済み"), final=True),
+        ]
+    ),
+    transitions=table(
+        [
+            Transition(
+                "submit",
+                _("報告を提出する"),
+                REPORT_EDITABLE,
+                REPORT_SUBMITTED,
+                _may_write_report,
+                guards=(_report_complete,),
+                effects=(_report_received,),
+                event="report.submit",
+            ),
+            Transition(
+                "office_accept",
+                _("確認した（担当課に回す）"),
+                frozenset({REPORT_SUBMITTED}),
+                REPORT_WITH_DEPARTMENT,
+                _may_check_report,
+                event="report.office_accept",
+            ),
+            Transition(
+                "office_return",
+                _("団体に差し戻す"),
+                frozenset({REPORT_SUBMITTED}),
+                REPORT_RETURNED,
+                _may_check_report,
+                needs_reason=True,
+                effects=(_report_returned,),
+                event="report.return",
+            ),
+            Transition(
+                "accept",
+                _("報告を受理する"),
+                frozenset({REPORT_WITH_DEPARTMENT}),
+                REPORT_ACCEPTED,
+                _may_accept_report,
+                effects=(_report_accepted,),
+                event="report.accept",
+            ),
+            Transition(
+                "department_return",
+                _("団体に差し戻す（担当課）"),
+                frozenset({REPORT_WITH_DEPARTMENT}),
+                REPORT_RETURNED,
+                _may_accept_report,
+                needs_reason=True,
+                effects=(_report_returned,),
+                event="report.return",
+            ),
+        ]
+    ),
+)

@@ -140,6 +140,21 @@ def _payment(people: dict[str, Any]) -> Any:
     return Payment.objects.create(funding=funding, kind=PaymentKind.ADVANCE, amount=10_000)
 
 
+def _report(people: dict[str, Any]) -> Any:
+    import datetime as dt
+
+    from kyodo.projects.models import Report
+
+    segment = _agreement(people).project.segments.get(year_index=1)
+    return Report.objects.create(
+        segment=segment,
+        kind="results",
+        due_on=dt.date(2027, 4, 30),
+        activities="活動",
+        outcomes="成果",
+    )
+
+
 # Each registered workflow names how to make a fresh record of it here: a new workflow
 # without a row fails test_it_knows_how_to_make_a_record_of_every_workflow.
 MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -152,6 +167,7 @@ MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "agreement": _agreement,
     "funding": _funding,
     "payment": _payment,
+    "report": _report,
 }
 ROLES = ["representative", "member", "outsider", "office", "center", "department"]
 

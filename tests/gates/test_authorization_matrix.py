@@ -330,6 +330,16 @@ MATRIX: dict[str, Rule] = {
     .post_only()
     .url(pk="project_a"),
     "projects:condition_settle": STAFF(Role.OFFICE).post_only().url(pk="condition_a"),
+    # reports: the office sets the schedule and sees what is due; the group writes its own
+    "projects:report_list": STAFF(Role.OFFICE),
+    "projects:report_schedule": STAFF(Role.OFFICE).post_only().url(pk="project_a"),
+    "projects:report_detail": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT).url(
+        pk="report_a"
+    ),
+    "projects:report_edit": ONLY(GROUP_A_MEMBERS).url(pk="report_a"),
+    "projects:report_action": ONLY(GROUP_A_MEMBERS)
+    .post_only()
+    .url(pk="report_a", action="=submit"),
     # payments: the office decides, sets instalments and pays; the group claims
     "payments:due_list": STAFF(Role.OFFICE),
     "payments:funding_step": STAFF(Role.OFFICE).post_only().url(pk="funding_a", step="=instalment"),

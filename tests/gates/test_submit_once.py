@@ -100,6 +100,10 @@ def _settle_note(world: World) -> dict[str, Any]:
     return {f"settle-{world.extra['condition_a'].pk}-note": "安全管理の計画を受け取った"}
 
 
+def _report_schedule(world: World) -> dict[str, Any]:
+    return {"schedule-due_dates": "2026-09-30\n2027-04-30"}
+
+
 def _decide(world: World) -> dict[str, Any]:
     prefix = f"money-{world.extra['funding_a'].pk}-decide"
     return {f"{prefix}-decided_amount": "200000", f"{prefix}-decided_on": "2026-05-01"}
@@ -159,6 +163,9 @@ FORMS: dict[str, Case] = {
     "POST projects:agreement_action[action=to_department]": OK,
     "POST projects:agreement_edit": Case(data={"purpose": "ゲートで直した協定の目的"}),
     "POST projects:condition_settle": Case(given=_settle_note),
+    "POST projects:report_action[action=submit]": OK,
+    "POST projects:report_edit": Case(data={"reflections": "ゲートの振り返り"}),
+    "POST projects:report_schedule": Case(given=_report_schedule),
     # payments
     "POST payments:funding_step[step=decide]": Case(given=_decide),
     "POST payments:funding_step[step=instalment]": Case(given=_instalment),

@@ -5,7 +5,8 @@ tests/gates/test_authorization_matrix.py WORLD_BUILDERS, after the proposals wor
 drafted by the group ("agreement_a": a change agreement, round 2, after a first
 conclusion whose signed scan is on file, "scan_a"), one condition of the adoption to settle
 ("condition_a"); the money of its first year ("funding_a", a share course not yet fixed)
-with one instalment to claim ("payment_a")."""
+with one instalment to claim ("payment_a"); its year-1 interim report, overdue and
+written but not submitted ("report_a")."""
 
 from __future__ import annotations
 
@@ -99,7 +100,26 @@ def projects_world(world: Any) -> dict[str, Any]:
         confirmation_number="GATE-0002",
         confirmed_on=dt.date(2027, 4, 10),
     )
+    # Reports: year 1 of project_a on a schedule, its interim report due a week ago and
+    # written (not yet submitted), so the group's submit button works; the results report
+    # later in the year.
+    from django.utils import timezone
+
+    from kyodo.projects.models import Report, ReportSchedule
+
+    segment = project.segments.get(year_index=1)
+    ReportSchedule.objects.create(segment=segment, kind="periodic")
+    today = timezone.localdate()
+    report = Report.objects.create(
+        segment=segment,
+        kind="interim",
+        due_on=today - dt.timedelta(days=7),
+        activities="ゲートの活動",
+        outcomes="ゲートの成果",
+    )
+    Report.objects.create(segment=segment, kind="results", due_on=today + dt.timedelta(days=120))
     return {
+        "report_a": report,
         "funding_grant": grant_funding,
         "funding_a": funding,
         "payment_a": payment,

@@ -21,5 +21,12 @@ def test_the_demo_has_a_project_with_an_agreement_in_progress() -> None:
     assert project.agreement.versions.count() == 3  # type: ignore[attr-defined]
     assert project.conditions.filter(settled_at__isnull=True).count() == 2
     assert project.group.memberships.filter(user__email="rep@kyodo.example").exists()
+    from django.utils import timezone
+
+    from kyodo.projects.reports import due_or_overdue
+
+    today = timezone.localdate()
+    overdue = [r for r in due_or_overdue(today=today) if r.overdue_on(today)]
+    assert [r.kind for r in overdue] == ["interim"]
     call_command("seed_demo", groups=2, stdout=StringIO())
     assert Project.objects.count() == 1
