@@ -35,11 +35,13 @@ seed: migrate ## Load the Kamakura demo data (idempotent) and print the demo log
 # it (Ctrl-C, or any exit): mail and other background work go through the database queue,
 # as in production. --no-reload: the autoreloader's child would outlive a stopped parent.
 # booking_tick --schedule queues the booking cycle's self-repeating tick (lottery draws,
-# releases of unconfirmed wins) unless one waits already: no cron.
+# releases of unconfirmed wins) unless one waits already: no cron. report_reminders --schedule
+# does the same for the daily reminders of project reports due (kyodo/projects/tasks.py).
 WORKER_QUEUES := default,mail,documents,imports
 serve: ## Serve the app at http://$(HOST):$(PORT) with a task worker beside it (log: var/worker.log)
 	@mkdir -p var
 	@DEBUG=1 $(PY) manage.py booking_tick --schedule || echo "booking tick not queued (migrate first)"
+	@DEBUG=1 $(PY) manage.py report_reminders --schedule || echo "report reminders not queued (migrate first)"
 	@DEBUG=1 $(PY) manage.py db_worker --queue-name $(WORKER_QUEUES) --no-reload >>var/worker.log 2>&1 & \
 	worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "task worker stopped"' EXIT; \
