@@ -180,7 +180,9 @@ class Row:
         assert self.shown is not None
         if not self.shown.means:  # format_html wants at least one value
             return ""
-        return format_html("<td>{}</td>" * len(self.shown.means), *self.shown.means)
+        # data-label: on a phone the table restacks, each cell under its criterion's name.
+        values = [v for c, mean in self.means for v in (c.name, mean)]
+        return format_html('<td data-label="{}">{}</td>' * len(self.shown.means), *values)
 
     @property
     def total(self) -> str:

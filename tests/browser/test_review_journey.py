@@ -226,3 +226,14 @@ def test_it_runs_the_committee_in_a_browser_from_declaration_to_public_results(
     expect(public.get_by_text("地域に根ざした提案がそろいました。")).to_be_visible()
     expect(public.get_by_text("地域の見守りと清掃を結びつけた点を評価します。")).to_be_visible()
     expect(public.get_by_text("審査 二郎")).to_have_count(0)  # no member's name or scores
+
+    # On a 390-pixel phone, from the home page: the table restacks, nothing scrolls sideways.
+    phone = new_page(phone=True)
+    phone.goto("/")
+    phone.get_by_role("link", name="協働事業の募集").first.click()
+    phone.wait_for_load_state("load")
+    phone.get_by_role("link", name=re.compile("審査結果")).first.click()
+    phone.wait_for_load_state("load")
+    assert_accessible(phone, "phone-results")
+    expect(phone.locator("td[data-label]").first).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -87,7 +87,7 @@ def test_it_asks_a_reason_to_adopt_just_under_the_pass_line_and_publishes_it(off
     page = Client().get(reverse("review:results", args=[scene.call.pk])).content.decode()
     assert "地域で唯一の取組で、市の計画に欠かせないため" in page
     assert "点数の出し方" in page and "60.01点以上" in page
-    assert "<td>5</td>" in page  # how many members scored it
+    assert 'data-label="採点した委員の数">5</td>' in page  # how many members scored it
 
 
 def test_the_office_exports_scores_and_results_to_excel(office_staff):
