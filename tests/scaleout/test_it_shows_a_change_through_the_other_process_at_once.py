@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kyodo.portal.management.commands.seed_demo import DEMO_PASSWORD
+from kyodo.portal.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_HEX
 from tests.scaleout.cluster import Browser, Cluster, parse_page, say
 from tests.scaleout.conftest import Approval
 
@@ -37,7 +37,21 @@ def test_it_shows_a_group_edit_made_through_app_1_on_app_2s_cached_page(cluster:
     saved = rep.submit(app1, edit, form, form.with_values(purpose=purpose + " 二号機から見える"))
     assert (saved.status, saved.url) == (200, f"/my/groups/{pk}/")
     say("the representative saved the group through app 1")
+    # A registered group's public items wait for the center: not public yet, on either app.
+    assert "二号機から見える" not in anonymous.get(app2, page).text
 
+    # The center accepts the change through app 1, from its dashboard ...
+    center = Browser()
+    center.log_in(app1, "center@kyodo.example", DEMO_PASSWORD, totp_hex=DEMO_TOTP_HEX)
+    dashboard = center.get(app1, "/dashboard/")
+    link = next(h for h in parse_page(dashboard.text).links if "/staff/registry/changes/" in h)
+    review = center.get(app1, link)
+    form = next(f for f in parse_page(review.text).forms if f.offers("action", "accept"))
+    accepted = center.submit(app1, review, form, form.pressing("action", "accept"))
+    assert accepted.status == 200, accepted.url
+    say("the center accepted the change through app 1")
+
+    # ... and app 2's cached page shows it at once.
     assert "二号機から見える" in anonymous.get(app2, page).text
 
 
