@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import zipfile
+from typing import Any
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 # What a city office can open: PDF, Word/Excel (OOXML), images, plain CSV/text.
@@ -61,3 +63,14 @@ def sniff_upload(upload: UploadedFile) -> str:
             _("PDF・Word（.docx）・Excel（.xlsx）・PNG・JPEG のファイルを選んでください。")
         )
     return mime
+
+
+def stored_file_response(record: Any) -> FileResponse:
+    """An uploaded file (a record with `file`, `original_name`, `content_type`) as a download
+    under the name it was uploaded with; the caller has checked who may have it."""
+    return FileResponse(
+        record.file.open("rb"),
+        as_attachment=True,
+        filename=record.original_name,
+        content_type=record.content_type,
+    )

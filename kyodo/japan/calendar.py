@@ -65,6 +65,14 @@ def wareki_or_iso(day: dt.date) -> str:
         return day.isoformat()
 
 
+def wareki_datetime(value: dt.datetime) -> str:
+    """令和8年6月15日 14:00, in Japan time (the project's time zone) when aware."""
+    from django.utils import timezone
+
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{wareki_or_iso(local.date())} {local:%H:%M}"
+
+
 def wareki_fiscal_year(year: int) -> str:
     """2025 → 令和7年度. A fiscal year takes the newest era that began in its first calendar
     year: FY2019 is 令和元年度 (though it opened in 平成31年), FY1988 is 昭和63年度."""

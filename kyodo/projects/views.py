@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
+from kyodo.core.files import stored_file_response
 from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
 from kyodo.payments.selectors import money_for
@@ -265,12 +266,7 @@ def scan_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
         AgreementScan.objects.select_related("agreement__project__group"), pk=pk
     )
     authorize(request.user, "projects.view", scan.agreement.project)
-    return FileResponse(
-        scan.file.open("rb"),
-        as_attachment=True,
-        filename=scan.original_name,
-        content_type=scan.content_type,
-    )
+    return stored_file_response(scan)
 
 
 # --- reports ----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record
 from kyodo.core.permissions import authorize
 from kyodo.core.workflow import TransitionRefused
-from kyodo.japan.calendar import wareki_date
+from kyodo.japan.calendar import wareki_datetime
 from kyodo.proposals import workflow
 from kyodo.proposals.models import (
     FourPartyConsultation,
@@ -76,10 +76,7 @@ def fourparty_record(
     if locked.scheduled_at > timezone.now():
         raise TransitionRefused(
             _("4者協議の結果は、協議の日時（%(when)s）の後に記録できます。")
-            % {
-                "when": wareki_date(timezone.localtime(locked.scheduled_at).date())
-                + timezone.localtime(locked.scheduled_at).strftime(" %H:%M")
-            }
+            % {"when": wareki_datetime(locked.scheduled_at)}
         )
     if outcome not in OUTCOME_ACTIONS:
         raise TransitionRefused(_("結果を選んでください。"))

@@ -28,16 +28,23 @@ def is_center(user: Any) -> bool:
     return is_person(user) and user.has_role(Role.CENTER)
 
 
+def _department_sections(user: Any) -> frozenset[int]:
+    return frozenset(user.section_ids) if user.has_role(Role.DEPARTMENT) else frozenset()
+
+
+def _proposal_in_charge(user: Any, proposal: Proposal) -> bool:
+    sections = _department_sections(user)
+    theme_section = proposal.theme.section_id if proposal.theme is not None else None
+    return bool(sections) and (proposal.section_id in sections or theme_section in sections)
+
+
 @predicate("proposals.view")
 def can_view(user: Any, proposal: Proposal) -> Decision:
     if not is_person(user):
         return deny(LOGIN_REQUIRED)
     if is_office(user) or membership_role(user, proposal.group):
         return ALLOW
-    sections = user.section_ids if user.has_role(Role.DEPARTMENT) else frozenset()
-    if proposal.section_id in sections:
-        return ALLOW
-    if proposal.theme is not None and proposal.theme.section_id in sections:
+    if _proposal_in_charge(user, proposal):
         return ALLOW
     if is_center(user) and proposal.center_involved:
         return ALLOW
@@ -113,16 +120,6 @@ def can_transition(user: Any, target: tuple[Proposal, str]) -> Decision:
 
     proposal, action = target
     return PROPOSAL.check(user, proposal, action)
-
-
-def _department_sections(user: Any) -> frozenset[int]:
-    return frozenset(user.section_ids) if user.has_role(Role.DEPARTMENT) else frozenset()
-
-
-def _proposal_in_charge(user: Any, proposal: Proposal) -> bool:
-    sections = _department_sections(user)
-    theme_section = proposal.theme.section_id if proposal.theme is not None else None
-    return bool(sections) and (proposal.section_id in sections or theme_section in sections)
 
 
 @predicate("proposals.record_fourparty")

@@ -28,6 +28,12 @@ def _my_group_ids(user: Any) -> QuerySet[GroupMembership, Any]:  # a values() su
     return GroupMembership.objects.filter(user=user).values("group_id")
 
 
+def in_charge_q(sections: list[int], via: str = "") -> Q:
+    """Proposals a department is in charge of: assigned to it, or on its theme (the query
+    twin of proposals.permissions._proposal_in_charge); `via` reaches them from another model."""
+    return Q(**{f"{via}section_id__in": sections}) | Q(**{f"{via}theme__section_id__in": sections})
+
+
 def visibility_q(user: Any) -> Q | None:
     """The visibility rule as a filter; None means everything (the office)."""
     if user.has_role(Role.OFFICE):
@@ -35,7 +41,7 @@ def visibility_q(user: Any) -> Q | None:
     q = Q(group_id__in=_my_group_ids(user))
     if user.has_role(Role.DEPARTMENT) and user.section_ids:
         sections = list(user.section_ids)
-        q |= Q(section_id__in=sections) | Q(theme__section_id__in=sections)
+        q |= in_charge_q(sections)
     if user.has_role(Role.CENTER):
         q |= Q(center_involved=True)
     return q
@@ -156,9 +162,7 @@ def inbox(user: Any) -> dict[str, Any]:
         meetings = FourPartyConsultation.objects.filter(outcome=FourPartyOutcome.PENDING)
         if not user.has_role(Role.OFFICE, Role.CENTER):
             sections = list(user.section_ids)
-            meetings = meetings.filter(
-                Q(proposal__section_id__in=sections) | Q(proposal__theme__section_id__in=sections)
-            )
+            meetings = meetings.filter(in_charge_q(sections, via="proposal__"))
         items["office_fourparty"] = list(
             meetings.select_related("proposal__group").order_by("scheduled_at")
         )
@@ -169,7 +173,7 @@ def inbox(user: Any) -> dict[str, Any]:
         )
         items["dept_proposals"] = list(
             staff_list(user=user).filter(
-                Q(section_id__in=sections) | Q(theme__section_id__in=sections),
+                in_charge_q(sections),
                 status__in=list(workflow.BEFORE_DECISION - {workflow.DRAFT}),
             )
         )

@@ -26,6 +26,7 @@ from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.exports import xlsx_response
+from kyodo.core.files import stored_file_response
 from kyodo.core.http import AuthenticatedHttpRequest, id_from
 from kyodo.core.permissions import authorize, check
 from kyodo.core.workflow import Transition
@@ -464,12 +465,7 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
         ProposalAttachment.objects.select_related("proposal__group", "proposal__theme"), pk=pk
     )
     authorize(request.user, "proposals.view", attachment.proposal)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return stored_file_response(attachment)
 
 
 @require_POST  # 405 before the log-in check, for everyone

@@ -20,6 +20,7 @@ from kyodo.core.caching import anonymous_page_cache
 from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError
+from kyodo.core.files import stored_file_response
 from kyodo.core.http import AuthenticatedHttpRequest, acting_user
 from kyodo.core.once import once_per_submit
 from kyodo.core.pagination import IdsFirstPaginator
@@ -108,12 +109,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(GroupDocument.objects.select_related("group"), pk=pk)
     authorize(request.user, "registry.download_document", document)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return stored_file_response(document)
 
 
 # --- the group's own pages ------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kyodo.core.errors import DomainError, form_error
+from kyodo.core.files import stored_file_response
 from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
 from kyodo.programmes.models import Call
@@ -134,12 +135,7 @@ def attachment(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
         frozen_in_version__isnull=False,
     )
     authorize(request.user, "review.open_proposal", found.proposal)
-    return FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=found.original_name,
-        content_type=found.content_type,
-    )
+    return stored_file_response(found)
 
 
 @login_required

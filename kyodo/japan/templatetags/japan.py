@@ -23,12 +23,7 @@ def wareki(value: dt.date | dt.datetime | None) -> str:
 @register.filter
 def wareki_time(value: dt.datetime | None) -> str:
     """{{ moment|wareki_time }} → 令和8年6月15日 14:00 (Japan time)"""
-    if not value:
-        return ""
-    from django.utils import timezone
-
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{calendar.wareki_or_iso(local.date())} {local:%H:%M}"
+    return calendar.wareki_datetime(value) if value else ""
 
 
 @register.filter
