@@ -49,6 +49,6 @@ def expect_version(locked: Any, expected: int | None) -> list[str]:
 def keep_typed_after_conflict(form: forms.Form, conflict: EditConflict) -> None:
     """Keep what was typed, on top of the newer version, with the message on the form."""
     data = form.data.copy()  # type: ignore[attr-defined]  # a bound form's data is a QueryDict
-    data["version"] = str(conflict.current.version)  # type: ignore[attr-defined]
+    data[form.add_prefix("version")] = str(conflict.current.version)  # type: ignore[attr-defined]
     form.data = data
     form.add_error(None, str(conflict.message))

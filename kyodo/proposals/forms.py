@@ -501,9 +501,21 @@ class FourPartyRecordForm(forms.Form):
         queryset=Proposal.objects.none(),
         required=False,
     )
+    version = VersionField()
 
-    def __init__(self, *args: Any, proposal: Proposal | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        proposal: Proposal | None = None,
+        minutes_only: bool = False,
+        **kwargs: Any,
+    ):
+        """`minutes_only`: the minutes are being saved for the other parties to go on with;
+        the outcome is not asked for yet."""
         super().__init__(*args, **kwargs)
+        self.minutes_only = minutes_only
+        if minutes_only:
+            self.fields["outcome"].required = False
         if proposal is not None:
             live = [s for s, state in workflow.STATES.items() if not state.final]
             field = cast("forms.ModelChoiceField[Proposal]", self.fields["merged_into"])
@@ -518,6 +530,8 @@ class FourPartyRecordForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data  # Form.clean() returns it; the stubs say Optional
+        if self.minutes_only:
+            return data
         outcome = data.get("outcome")
         if (
             outcome in (FourPartyOutcome.REVISE, FourPartyOutcome.STOP, FourPartyOutcome.MERGE)

@@ -1,5 +1,5 @@
-"""Every write to the four-party consultation (4者協議): scheduling a meeting and recording
-its minutes and outcome, which moves the proposal (proceed, revise, stop)."""
+"""Every write to the four-party consultation (4者協議): scheduling a meeting, co-writing its
+minutes, and recording its outcome, which moves the proposal (proceed, revise, stop, merge)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record
+from kyodo.core.editing import expect_version
+from kyodo.core.errors import DomainError
 from kyodo.core.permissions import authorize
 from kyodo.core.workflow import TransitionRefused
 from kyodo.japan.calendar import wareki_datetime
@@ -50,6 +52,34 @@ def fourparty_schedule(
     return meeting
 
 
+@transaction.atomic
+def fourparty_save_minutes(
+    *, actor: User, meeting: FourPartyConsultation, minutes: str, version: int | None
+) -> FourPartyConsultation:
+    """Save the minutes of a meeting whose outcome is not recorded yet: the department in
+    charge, the center and the office write them together, each save on the last one's."""
+    locked = FourPartyConsultation.objects.select_for_update().get(pk=meeting.pk)
+    authorize(actor, "proposals.record_fourparty", locked.proposal)
+    if locked.outcome != FourPartyOutcome.PENDING:
+        raise TransitionRefused(_("この4者協議の結果は記録済みです。"))
+    minutes = (minutes or "").strip()
+    if not minutes:
+        raise DomainError(_("議事録を入力してください。"), field="minutes")
+    fields = expect_version(locked, version)
+    before = locked.minutes
+    locked.minutes = minutes
+    locked.minutes_saved_by = actor
+    locked.minutes_saved_at = timezone.now()
+    locked.save(update_fields=[*fields, "minutes", "minutes_saved_by", "minutes_saved_at"])
+    audit_record(
+        actor=actor,
+        action="fourparty.minutes",
+        target=locked.proposal,
+        changes={"minutes": [before, minutes]},
+    )
+    return locked
+
+
 # Keyed by str: the outcome arrives as the form's plain string (TextChoices compare equal).
 OUTCOME_ACTIONS: dict[str, str] = {
     FourPartyOutcome.PROCEED: "proceed",
@@ -68,6 +98,7 @@ def fourparty_record(
     outcome: str,
     reason: str = "",
     merged_into: Proposal | None = None,
+    version: int | None = None,
 ) -> FourPartyConsultation:
     locked = FourPartyConsultation.objects.select_for_update().get(pk=meeting.pk)
     authorize(actor, "proposals.record_fourparty", locked.proposal)
@@ -82,6 +113,9 @@ def fourparty_record(
         raise TransitionRefused(_("結果を選んでください。"))
     if outcome == FourPartyOutcome.MERGE and merged_into is None:
         raise TransitionRefused(_("統合先の提案を選んでください。"))
+    # Recorded on minutes another party has saved since this page was opened: refused, so
+    # that nobody's part of the minutes is lost (the page shows theirs beside what was typed).
+    fields = expect_version(locked, version)
     locked.minutes = minutes
     locked.outcome = outcome
     locked.reason = reason.strip()
@@ -89,7 +123,15 @@ def fourparty_record(
     locked.recorded_by = actor
     locked.recorded_at = timezone.now()
     locked.save(
-        update_fields=["minutes", "outcome", "reason", "merged_into", "recorded_by", "recorded_at"]
+        update_fields=[
+            *fields,
+            "minutes",
+            "outcome",
+            "reason",
+            "merged_into",
+            "recorded_by",
+            "recorded_at",
+        ]
     )
     audit_record(
         actor=actor,

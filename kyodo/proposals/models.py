@@ -298,6 +298,13 @@ class FourPartyConsultation(models.Model):
     place = models.CharField(_("場所"), max_length=200, blank=True)
     participants = models.TextField(_("出席者"), blank=True)
     minutes = models.TextField(_("議事録"), blank=True)
+    # The minutes are co-written before the outcome is recorded: the department in charge,
+    # the center and the office each save them in turn (kyodo.core.editing: no lost update).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    minutes_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    minutes_saved_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(
         _("結果"),
         max_length=20,

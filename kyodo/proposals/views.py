@@ -48,6 +48,7 @@ from kyodo.proposals.forms import (
     ReasonForm,
 )
 from kyodo.proposals.models import (
+    FourPartyOutcome,
     ConsultationSheet,
     FourPartyConsultation,
     IncomeSource,
@@ -323,12 +324,11 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "can_edit": check("proposals.edit", user, proposal),
         "can_intake": check("proposals.transition", user, (proposal, "return")),
         "can_schedule": check("proposals.schedule_fourparty", user, proposal),
-        "fourparty": proposal.four_party_consultations.all(),
+        "fourparty": _meetings(proposal),
         "can_record": bool(check("proposals.record_fourparty", user, proposal))
         and proposal.status == workflow.CONSULTATION,
         "reason_form": ReasonForm(prefix="return"),
         "schedule_form": FourPartyScheduleForm(prefix="schedule"),
-        "record_form": FourPartyRecordForm(prefix="record", proposal=proposal),
         "attachment_form": AttachmentForm(prefix="file"),
         "assign_form": AssignForm(prefix="assign", initial={"section": proposal.section_id}),
         "frozen_legal_form": dict(LegalForm.choices).get(
@@ -336,6 +336,29 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         ),
         "can_assign": bool(check("proposals.intake", user, proposal)) and not proposal.state.final,
     }
+
+
+def _meetings(
+    proposal: Proposal, bound: FourPartyRecordForm | None = None, bound_pk: int | None = None
+) -> list[FourPartyConsultation]:
+    """The proposal's four-party meetings, each pending one with its own form: the minutes
+    saved so far and their version (a bound form, with what was typed, for `bound_pk`)."""
+    meetings = list(
+        proposal.four_party_consultations.select_related("minutes_saved_by", "merged_into")
+    )
+    for m in meetings:
+        if m.outcome != FourPartyOutcome.PENDING:
+            continue
+        m.record_form = (  # type: ignore[attr-defined]
+            bound
+            if bound is not None and m.pk == bound_pk
+            else FourPartyRecordForm(
+                prefix=f"record-{m.pk}",
+                proposal=proposal,
+                initial={"minutes": m.minutes, "version": m.version},
+            )
+        )
+    return meetings
 
 
 @login_required
@@ -551,23 +574,51 @@ def fourparty_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     meeting = get_object_or_404(FourPartyConsultation.objects.select_related("proposal"), pk=pk)
     proposal = _proposal(request, meeting.proposal_id)
     authorize(request.user, "proposals.record_fourparty", proposal)
-    form = FourPartyRecordForm(request.POST, prefix="record", proposal=proposal)
-    if form.is_valid():
-        try:
-            fourparty.fourparty_record(
-                actor=request.user,
-                meeting=meeting,
-                minutes=form.cleaned_data["minutes"],
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-                merged_into=form.cleaned_data.get("merged_into"),
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("4者協議の結果を記録しました。"))
+    if meeting.outcome != FourPartyOutcome.PENDING:
+        messages.error(request, _("この4者協議の結果は記録済みです。"))
         return redirect("proposals:detail", pk=proposal.pk)
-    return _detail_with_form(request, proposal, record_form=form)
+    minutes_only = "save_minutes" in request.POST
+    form = FourPartyRecordForm(
+        request.POST, prefix=f"record-{meeting.pk}", proposal=proposal, minutes_only=minutes_only
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if minutes_only:
+                fourparty.fourparty_save_minutes(
+                    actor=request.user,
+                    meeting=meeting,
+                    minutes=data["minutes"],
+                    version=data.get("version"),
+                )
+            else:
+                fourparty.fourparty_record(
+                    actor=request.user,
+                    meeting=meeting,
+                    minutes=data["minutes"],
+                    outcome=data["outcome"],
+                    reason=data["reason"],
+                    merged_into=data.get("merged_into"),
+                    version=data.get("version"),
+                )
+        except EditConflict as exc:
+            keep_typed_after_conflict(form, exc)
+            form.conflict_minutes = exc.current.minutes  # type: ignore[attr-defined]
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("議事録を保存しました。")
+                if minutes_only
+                else _("4者協議の結果を記録しました。"),
+            )
+            return redirect("proposals:detail", pk=proposal.pk)
+    context = {
+        **_detail_context(request, proposal),
+        "fourparty": _meetings(proposal, form, meeting.pk),
+    }
+    return render(request, "proposals/proposal_detail.html", context, status=200)
 
 
 def _detail_with_form(request: HttpRequest, proposal: Proposal, **forms: Any) -> HttpResponse:
