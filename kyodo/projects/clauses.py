@@ -107,9 +107,18 @@ def text_of(key: str, value: Any) -> str:
 SPEC = SnapshotSpec(labels=labels, text=text_of)
 
 
-def rows(content: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, text) of each section, in the agreement's order."""
-    return [(str(label), text_of(key, content.get(key))) for key, label in labels().items()]
+# What a project's public page shows of the signed agreement: what the project is for, its
+# term, who does what, and the public money per year.
+PUBLIC_CLAUSES = ("purpose", "term", "group_role", "department_role", "costs")
+
+
+def rows(content: dict[str, Any], only: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """(label, text) of each section (or of the `only` ones), in the agreement's order."""
+    return [
+        (str(label), text_of(key, content.get(key)))
+        for key, label in labels().items()
+        if only is None or key in only
+    ]
 
 
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Row]:

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kyodo.core.editing import VersionField
 from kyodo.japan.calendar import wareki_fiscal_year
-from kyodo.japan.forms import CleanCharField, JapaneseDateField, LooseIntegerField, YenField
+from kyodo.japan.forms import (
+    CleanCharField,
+    JapaneseDateField,
+    JapaneseTimeField,
+    LooseIntegerField,
+    YenField,
+)
 from kyodo.projects import clauses
 from kyodo.projects.models import Agreement, Project, ScheduleKind
 
@@ -169,3 +175,26 @@ class ReportForm(forms.Form):
     activities = _text(_("実施した内容"), rows=6)
     outcomes = _text(_("目標に対する成果"), rows=5)
     reflections = _text(_("振り返り（団体として）"), rows=4)
+
+
+# --- the report session (報告会) --------------------------------------------------------------
+
+
+class ReportSessionForm(forms.Form):
+    """The office sets the year's report session: when and where, and a note for visitors."""
+
+    held_on = JapaneseDateField(label=_("開催日"), help_text=DATE_HELP)
+    starts_at = JapaneseTimeField(
+        label=_("開始時刻"), required=False, help_text=_("例：13:30、13時30分")
+    )
+    place = CleanCharField(label=_("会場"), max_length=200)
+    note = _text(_("ご案内（任意）"), rows=4, max_length=2000)
+
+    def __init__(self, *args: Any, fiscal_year: int, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fiscal_year = fiscal_year
+        # The session reports on the year: held within it or in the months after it ends.
+        field = self.fields["held_on"]
+        assert isinstance(field, JapaneseDateField)
+        field.earliest = dt.date(fiscal_year, 4, 1)
+        field.latest = dt.date(fiscal_year + 2, 3, 31)

@@ -303,3 +303,27 @@ class ReportReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.sent_on}"
+
+
+# --- the public side: the report session (報告会) -----------------------------------------------
+
+
+class ReportSession(models.Model):
+    """The year's report session (協働事業報告会), where the projects present their results to
+    the public: its date and place, set by the office, shown on the public page that lists
+    the year's projects."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    held_on = models.DateField(_("開催日"))
+    starts_at = models.TimeField(_("開始時刻"), null=True, blank=True)
+    place = models.CharField(_("会場"), max_length=200)
+    note = models.TextField(_("ご案内"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-fiscal_year"]
+        verbose_name = _("協働事業報告会")
+        verbose_name_plural = _("協働事業報告会")
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} {self.place}"

@@ -181,3 +181,22 @@ def can_report_transition(user: Any, target: tuple[Any, str]) -> Decision:
 
     report, action = target
     return REPORT.check(user, report, action)
+
+
+@predicate("projects.manage_report_session")
+def can_manage_report_session(user: Any, obj: Any = None) -> Decision:
+    if not is_person(user):
+        return deny(LOGIN_REQUIRED)
+    if is_office(user):
+        return ALLOW
+    return deny(_("報告会の設定は、協働担当課が行います。"))
+
+
+@predicate("projects.view_public")
+def can_view_public(user: Any, project: Any) -> Decision:
+    """Anyone may read a project's public page once its agreement has been signed."""
+    from kyodo.projects.models import AgreementScan
+
+    if AgreementScan.objects.filter(agreement__project=project).exists():
+        return ALLOW
+    return deny(_("この協働事業は、協定の締結後に公開されます。"))

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kyodo.accounts.models import Role
 from kyodo.accounts.permissions import is_person
 from kyodo.projects import workflow
-from kyodo.projects.models import Project
+from kyodo.projects.models import (
+    AgreementScan,
+    AgreementVersion,
+    Project,
+    ProjectYear,
+    Report,
+    ReportSession,
+)
 from kyodo.registry.models import GroupMembership
 
 
@@ -84,3 +93,81 @@ def inbox(user: Any) -> dict[str, Any]:
             .order_by("-pk")[:50]
         )
     return {k: v for k, v in items.items() if v}
+
+
+# --- the public side ------------------------------------------------------------------------
+
+
+def public_projects() -> QuerySet[Project]:
+    """Projects the public may read: those whose agreement has been signed at least once (a
+    scan of the signed agreement is attached). What they show is the signed version, never a
+    draft of a change under way."""
+    signed = AgreementScan.objects.filter(agreement__project=OuterRef("pk"))
+    return (
+        Project.objects.filter(Exists(signed))
+        .select_related("group", "section", "course")
+        .order_by("-first_fiscal_year", "title", "pk")
+    )
+
+
+def public_fiscal_years() -> list[int]:
+    """The fiscal years in which a public project ran (newest first), for the year links."""
+    return sorted(
+        set(
+            ProjectYear.objects.filter(project__in=public_projects())
+            .values_list("fiscal_year", flat=True)
+            .distinct()
+        ),
+        reverse=True,
+    )
+
+
+def public_projects_of_year(fiscal_year: int) -> QuerySet[Project]:
+    return public_projects().filter(segments__fiscal_year=fiscal_year).distinct()
+
+
+def signed_version(project: Project) -> AgreementVersion | None:
+    """The agreement's last signed version: what the partners concluded."""
+    scan = (
+        AgreementScan.objects.filter(agreement__project=project)
+        .select_related("version")
+        .order_by("-round", "-pk")
+        .first()
+    )
+    return scan.version if scan else None
+
+
+def public_reports(project: Project) -> list[Report]:
+    """The reports the office and the department accepted: the ones the public may read."""
+    return list(
+        Report.objects.filter(segment__project=project, accepted_at__isnull=False)
+        .select_related("segment")
+        .order_by("segment__year_index", "due_on")
+    )
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    """One project on the report session's page: its year of the project and results."""
+
+    project: Project
+    segment: ProjectYear
+    results: Report | None
+
+
+def report_session(fiscal_year: int) -> tuple[ReportSession | None, list[SessionEntry]]:
+    """The year's report session and the projects that ran that year, each with its accepted
+    results report (実績報告書) if there is one yet."""
+    session = ReportSession.objects.filter(fiscal_year=fiscal_year).first()
+    segments = (
+        ProjectYear.objects.filter(fiscal_year=fiscal_year, project__in=public_projects())
+        .select_related("project__group", "project__section", "project__course")
+        .order_by("project__title", "project__pk")
+    )
+    accepted = {
+        r.segment_id: r
+        for r in Report.objects.filter(
+            segment__in=segments, kind="results", accepted_at__isnull=False
+        ).order_by("due_on")
+    }
+    return session, [SessionEntry(s.project, s, accepted.get(s.pk)) for s in segments]

@@ -31,6 +31,7 @@ from kyodo.projects.models import (
     Project,
     ProjectCondition,
     ProjectYear,
+    ReportSession,
 )
 from kyodo.proposals import workflow as proposal_workflow
 from kyodo.proposals.models import Proposal
@@ -298,3 +299,31 @@ def agreement_conclude(
     return workflow.AGREEMENT.transition(
         actor=actor, obj=locked, action="conclude", by_service=True, concluded_on=concluded_on
     )
+
+
+# --- the report session (報告会) --------------------------------------------------------------
+
+
+@transaction.atomic
+def report_session_save(*, actor: User, fiscal_year: int, data: dict[str, Any]) -> ReportSession:
+    """Set (or change) the year's report session; the public page shows it at once."""
+    authorize(actor, "projects.manage_report_session")
+    fields = ("held_on", "starts_at", "place", "note")
+    session = ReportSession.objects.select_for_update().filter(fiscal_year=fiscal_year).first()
+    before = {f: getattr(session, f) for f in fields} if session else dict.fromkeys(fields)
+    if session is None:
+        session = ReportSession(fiscal_year=fiscal_year)
+    for f in fields:
+        setattr(session, f, data.get(f) if f != "note" else data.get(f) or "")
+    session.save()
+    audit_record(
+        actor=actor,
+        action="report_session.save",
+        target=session,
+        changes={
+            f: [str(before[f]) if before[f] is not None else None, str(getattr(session, f))]
+            for f in fields
+            if before[f] != getattr(session, f)
+        },
+    )
+    return session

@@ -30,4 +30,18 @@ urlpatterns = [
     path("project-reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("project-reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("project-reports/<int:pk>/do/<str:action>/", views.report_action, name="report_action"),
+    # The public side.
+    path("projects/", views.public_list, name="public_list"),
+    path("projects/<int:pk>/summary/", views.public_detail, name="public_detail"),
+    path(
+        "projects/report-session/<int:fiscal_year>/",
+        views.report_session,
+        name="report_session",
+    ),
+    path("staff/report-sessions/", views.report_sessions, name="report_sessions"),
+    path(
+        "staff/report-sessions/<int:fiscal_year>/",
+        views.report_session_edit,
+        name="report_session_edit",
+    ),
 ]

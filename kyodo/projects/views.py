@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.decorators.http import require_POST
 
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
@@ -23,6 +24,7 @@ from kyodo.core.errors import DomainError, form_error
 from kyodo.core.files import stored_file_response
 from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
+from kyodo.japan.calendar import fiscal_year
 from kyodo.payments.selectors import money_for
 from kyodo.projects import clauses, reports, selectors, services, workflow
 from kyodo.projects.forms import (
@@ -30,10 +32,18 @@ from kyodo.projects.forms import (
     ConcludeForm,
     ReasonForm,
     ReportForm,
+    ReportSessionForm,
     ScheduleForm,
     SettleForm,
 )
-from kyodo.projects.models import Agreement, AgreementScan, Project, ProjectCondition, Report
+from kyodo.projects.models import (
+    Agreement,
+    AgreementScan,
+    Project,
+    ProjectCondition,
+    Report,
+    ReportSession,
+)
 from kyodo.registry.models import CivicGroup
 
 
@@ -52,7 +62,11 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.staff_list(user=request.user), settings.KYODO_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "projects/staff_list.html", {"page": page})
+    context = {
+        "page": page,
+        "can_manage_sessions": bool(check("projects.manage_report_session", request.user)),
+    }
+    return render(request, "projects/staff_list.html", context)
 
 
 @login_required
@@ -111,6 +125,7 @@ def _detail_context(request: HttpRequest, project: Project, **forms: Any) -> dic
         "schedule_form": forms.get("schedule_form")
         or ScheduleForm(project=project, prefix="schedule"),
         "today": timezone.localdate(),
+        "is_public": bool(check("projects.view_public", user, project)),
     }
     return context
 
@@ -392,3 +407,100 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "projects/report_list.html", {"page": page, "today": today})
+
+
+# --- the public side: what the projects did, and the year's report session ---------------------
+
+# A fiscal year in an address is one of these, or the page does not exist.
+YEARS = range(2000, 2200)
+
+
+def _year(value: Any) -> int | None:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return None
+    return year if year in YEARS else None
+
+
+@require_GET
+def public_list(request: HttpRequest) -> HttpResponse:
+    """協働事業の成果: the projects the public may read, a fiscal year at a time."""
+    years = selectors.public_fiscal_years()
+    chosen = _year(request.GET.get("year")) if request.GET.get("year") else None
+    if request.GET.get("year") and chosen is None:
+        raise Http404
+    year = chosen or (years[0] if years else fiscal_year(timezone.localdate()))
+    context = {
+        "years": years,
+        "year": year,
+        "projects": list(selectors.public_projects_of_year(year)),
+        "session": selectors.report_session(year)[0],
+    }
+    return render(request, "projects/public_list.html", context)
+
+
+@require_GET
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project's public page: summary, partners, the signed terms, accepted reports."""
+    project = get_object_or_404(selectors.public_projects(), pk=pk)
+    version = selectors.signed_version(project)
+    content = version.snapshot if version else {}
+    context = {
+        "project": project,
+        "signed": version,
+        "rows": clauses.rows(content, only=clauses.PUBLIC_CLAUSES),
+        "segments": project.segments.all(),
+        "reports": selectors.public_reports(project),
+        "may_manage": bool(check("projects.view", request.user, project)),
+    }
+    return render(request, "projects/public_detail.html", context)
+
+
+@require_GET
+def report_session(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    """The year's report session (報告会): when and where, and the projects that report."""
+    if _year(fiscal_year) is None:
+        raise Http404
+    session, entries = selectors.report_session(fiscal_year)
+    if session is None and not entries:
+        raise Http404
+    context = {"fiscal_year": fiscal_year, "session": session, "entries": entries}
+    return render(request, "projects/report_session.html", context)
+
+
+@login_required
+def report_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The office's list of report sessions: each year with projects, set or not yet."""
+    authorize(request.user, "projects.manage_report_session")
+    this_year = fiscal_year(timezone.localdate())
+    years = sorted(set(selectors.public_fiscal_years()) | {this_year}, reverse=True)
+    sessions = {s.fiscal_year: s for s in ReportSession.objects.all()}
+    rows = [(year, sessions.get(year)) for year in years]
+    return render(request, "projects/report_sessions.html", {"rows": rows})
+
+
+@login_required
+def report_session_edit(request: AuthenticatedHttpRequest, fiscal_year: int) -> HttpResponse:
+    authorize(request.user, "projects.manage_report_session")
+    if _year(fiscal_year) is None:
+        raise Http404
+    session = ReportSession.objects.filter(fiscal_year=fiscal_year).first()
+    initial = (
+        {f: getattr(session, f) for f in ("held_on", "starts_at", "place", "note")}
+        if session
+        else {}
+    )
+    form = ReportSessionForm(request.POST or None, initial=initial, fiscal_year=fiscal_year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_session_save(
+                actor=request.user, fiscal_year=fiscal_year, data=form.cleaned_data
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("報告会の予定を保存しました。公開ページに表示されます。"))
+            return redirect("projects:report_sessions")
+    context = {"form": form, "fiscal_year": fiscal_year, "session": session}
+    return render(request, "projects/report_session_edit.html", context)

@@ -822,6 +822,11 @@ def decision_record(
         action=OUTCOME_ACTIONS[outcome],
         reason=conditions or reason,
     )
+    if Committee.objects.filter(call_id=locked.call_id, budget_passed_on__isnull=False).exists():
+        # The budget has passed already: the decision is final at once (確定), and the group
+        # gets the one notice of the final decision.
+        _finalise(decision, actor=actor, now=timezone.now())
+        return decision
     notify(
         to=[audience("group", locked.group)],
         subject=mail_subject(
@@ -835,6 +840,40 @@ def decision_record(
         },
     )
     return decision
+
+
+def _finalise(decision: CityDecision, *, actor: User, now: dt.datetime) -> None:
+    """The decision stops being provisional (確定): audited, announced as the domain event
+    an adopted proposal becomes a project on (kyodo.projects.handlers), and told to the
+    group."""
+    decision.provisional = False
+    decision.finalised_at = now
+    decision.save(update_fields=["provisional", "finalised_at"])
+    audit_record(
+        actor=actor,
+        action="review.decision_final",
+        target=decision.proposal,
+        changes={"provisional": [True, False]},
+    )
+    emit(
+        "proposal.decision_final",
+        obj=decision.proposal,
+        actor=actor,
+        payload={"outcome": decision.outcome},
+    )
+    notify(
+        to=[audience("group", decision.proposal.group)],
+        subject=mail_subject(
+            gettext_noop("【協働】提案「%(title)s」の決定が確定しました"),
+            title=decision.proposal.title,
+        ),
+        template="review/email/notice.txt",
+        context={
+            "proposal": decision.proposal,
+            "decision": decision,
+            "path": reverse("review:notice", args=[decision.proposal_id]),
+        },
+    )
 
 
 @transaction.atomic
@@ -876,36 +915,7 @@ def budget_passed(
         .select_related("proposal__group")
     )
     for decision in decisions:
-        decision.provisional = False
-        decision.finalised_at = now
-        decision.save(update_fields=["provisional", "finalised_at"])
-        audit_record(
-            actor=actor,
-            action="review.decision_final",
-            target=decision.proposal,
-            changes={"provisional": [True, False]},
-        )
-        # The final decision (確定): an adopted proposal becomes a project from here
-        # (kyodo.projects.handlers).
-        emit(
-            "proposal.decision_final",
-            obj=decision.proposal,
-            actor=actor,
-            payload={"outcome": decision.outcome},
-        )
-        notify(
-            to=[audience("group", decision.proposal.group)],
-            subject=mail_subject(
-                gettext_noop("【協働】提案「%(title)s」の決定が確定しました"),
-                title=decision.proposal.title,
-            ),
-            template="review/email/notice.txt",
-            context={
-                "proposal": decision.proposal,
-                "decision": decision,
-                "path": reverse("review:notice", args=[decision.proposal_id]),
-            },
-        )
+        _finalise(decision, actor=actor, now=now)
     audit_record(
         actor=actor,
         action="review.budget_passed",

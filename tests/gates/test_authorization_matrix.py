@@ -332,6 +332,14 @@ MATRIX: dict[str, Rule] = {
     "projects:condition_settle": STAFF(Role.OFFICE).post_only().url(pk="condition_a"),
     # reports: the office sets the schedule and sees what is due; the group writes its own
     "projects:report_list": STAFF(Role.OFFICE),
+    # the public side: a project whose agreement was signed, and its year's report session
+    "projects:public_list": PUBLIC.get_only(),
+    "projects:public_detail": PUBLIC.get_only().url(pk="project_a"),
+    "projects:report_session": PUBLIC.get_only().url(fiscal_year="project_a.first_fiscal_year"),
+    "projects:report_sessions": STAFF(Role.OFFICE),
+    "projects:report_session_edit": STAFF(Role.OFFICE).url(
+        fiscal_year="project_a.first_fiscal_year"
+    ),
     "projects:report_schedule": STAFF(Role.OFFICE).post_only().url(pk="project_a"),
     "projects:report_detail": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT).url(
         pk="report_a"

@@ -214,6 +214,7 @@ FORMS = [
     "POST programmes:theme_new",
     "POST projects:agreement_edit",
     "POST projects:report_edit",
+    "POST projects:report_session_edit",
     "POST proposals:attachment_upload",
     "POST proposals:budget",
     "POST proposals:consultation_new",

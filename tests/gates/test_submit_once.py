@@ -104,6 +104,11 @@ def _report_schedule(world: World) -> dict[str, Any]:
     return {"schedule-due_dates": "2026-09-30\n2027-04-30"}
 
 
+def _report_session(world: World) -> dict[str, Any]:
+    year = world.extra["project_a"].first_fiscal_year  # the session reports on that year
+    return {"held_on": f"{year + 1}-02-14", "place": "ゲートの報告会場"}
+
+
 def _decide(world: World) -> dict[str, Any]:
     prefix = f"money-{world.extra['funding_a'].pk}-decide"
     return {f"{prefix}-decided_amount": "200000", f"{prefix}-decided_on": "2026-05-01"}
@@ -166,6 +171,7 @@ FORMS: dict[str, Case] = {
     "POST projects:report_action[action=submit]": OK,
     "POST projects:report_edit": Case(data={"reflections": "ゲートの振り返り"}),
     "POST projects:report_schedule": Case(given=_report_schedule),
+    "POST projects:report_session_edit": Case(given=_report_session),
     # payments
     "POST payments:funding_step[step=decide]": Case(given=_decide),
     "POST payments:funding_step[step=instalment]": Case(given=_instalment),

@@ -87,3 +87,22 @@ def walk_to_confirming(project: Project, rep: User, dept: User) -> Any:
     services.agreement_transition(actor=rep, agreement=agreement, action="to_department")
     services.agreement_transition(actor=dept, agreement=agreement, action="to_confirm")
     return agreement
+
+
+def conclude(project: Project, rep: User, dept: User, office: User, on: Any) -> Any:
+    """Walk the agreement of a new project to its first conclusion (conditions settled, both
+    confirmed, the signed scan attached on `on`)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kyodo.projects import services
+    from tests.gates.conftest import PDF_BYTES
+
+    agreement = walk_to_confirming(project, rep, dept)
+    services.agreement_transition(actor=rep, agreement=agreement, action="confirm_group")
+    services.agreement_transition(actor=dept, agreement=agreement, action="confirm_department")
+    for condition in project.conditions.all():
+        services.condition_settle(actor=office, condition=condition, note="確認した")
+    scan = SimpleUploadedFile("signed.pdf", PDF_BYTES, content_type="application/pdf")
+    services.agreement_conclude(actor=office, agreement=agreement, upload=scan, concluded_on=on)
+    agreement.refresh_from_db()
+    return agreement

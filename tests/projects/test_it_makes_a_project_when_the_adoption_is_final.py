@@ -128,3 +128,37 @@ def test_a_proposal_not_adopted_makes_no_project(
     review.budget_passed(actor=office_staff, committee=committee, passed_on=dt.date(2026, 3, 20))
     assert Committee.objects.filter(call=call).exists()
     assert not Project.objects.exists()
+
+
+def test_a_decision_recorded_after_the_budget_passed_is_final_at_once(
+    office_staff: Any, group_a: Any, department_staff: Any
+) -> None:
+    import datetime as dt
+
+    from kyodo.review import services as review
+    from kyodo.review.models import Committee
+    from tests.proposals import factories as pf
+    from tests.review.conftest import ready_proposal
+
+    first = adopted(office_staff, group_a, section_of(department_staff))
+    make_final(office_staff, first)
+    committee = Committee.objects.get(call=first.call)
+    assert committee.budget_passed_on == dt.date(2026, 3, 20)
+    # A second proposal of the same call is decided late, after the budget passed.
+    late = ready_proposal(first.call, group=group_a, section=section_of(department_staff))
+    pf.balanced_budget(late, city=300_000, own=50_000)
+    review.review_start(actor=office_staff, proposal=late)
+    review.advice_record(actor=office_staff, proposal=late, recommendation="adopt")
+    decision = review.decision_record(actor=office_staff, proposal=late, outcome="adopted")
+    decision.refresh_from_db()
+    assert not decision.provisional and decision.finalised_at is not None
+    assert Project.objects.filter(proposal=late).count() == 1
+    assert AuditEvent.objects.filter(
+        action="review.decision_final", target_id=str(late.pk)
+    ).exists()
+    # One notice, of the final decision.
+    subjects = set(
+        Delivery.objects.filter(subject__contains="審査結果").values_list("subject", flat=True)
+    ) | set(Delivery.objects.filter(subject__contains="確定").values_list("subject", flat=True))
+    assert f"【協働】提案「{late.title}」の決定が確定しました" in subjects
+    assert f"【協働】提案「{late.title}」の審査結果のお知らせ" not in subjects
