@@ -48,9 +48,9 @@ from kyodo.proposals.forms import (
     ReasonForm,
 )
 from kyodo.proposals.models import (
-    FourPartyOutcome,
     ConsultationSheet,
     FourPartyConsultation,
+    FourPartyOutcome,
     IncomeSource,
     Proposal,
     ProposalAttachment,
@@ -609,9 +609,7 @@ def fourparty_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         else:
             messages.success(
                 request,
-                _("議事録を保存しました。")
-                if minutes_only
-                else _("4者協議の結果を記録しました。"),
+                _("議事録を保存しました。") if minutes_only else _("4者協議の結果を記録しました。"),
             )
             return redirect("proposals:detail", pk=proposal.pk)
     context = {

@@ -50,7 +50,9 @@ def click(page: Page, check: Check, name: str, text: str, *, role: str = "button
 
 
 def from_dashboard(page: Page, check: Check, name: str, link: str) -> None:
-    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="マイページ").click()
+    page.get_by_role("navigation", name="メインメニュー").get_by_role(
+        "link", name="マイページ"
+    ).click()
     page.wait_for_load_state("load")
     check(page, f"{name}-dashboard")
     click(page, check, name, link, role="link")
@@ -105,7 +107,9 @@ def test_the_department_edits_its_theme_concludes_a_consultation_and_co_writes_t
     labelled(main, "相談の内容").fill("学校との連携を話し合った")
     click(dept, check, "dept-consultation-met", "記録する")
     labelled(dept.locator("main"), "相談の結果").select_option(label="担当課が決まり、提案の準備へ")
-    labelled(dept.locator("main"), "結果の説明（団体に表示されます）").fill("提案書を一緒に作ります")
+    labelled(dept.locator("main"), "結果の説明（団体に表示されます）").fill(
+        "提案書を一緒に作ります"
+    )
     click(dept, check, "dept-consultation-concluded", "結果を記録する")
     sheet.refresh_from_db()
     assert sheet.outcome == ConsultationOutcome.MATCHED

@@ -25,7 +25,9 @@ def _report(project: Project, office: Any, rep: Any, dept: Any, due: dt.date, te
     segment = project.segments.get(year_index=1)
     reports.schedule_set(actor=office, segment=segment, kind="final_only", due_dates=[due])
     report = Report.objects.get(segment=segment, due_on=due)
-    reports.report_update(actor=rep, report=report, data={"activities": text, "outcomes": "延べ120人"})
+    reports.report_update(
+        actor=rep, report=report, data={"activities": text, "outcomes": "延べ120人"}
+    )
     return report
 
 

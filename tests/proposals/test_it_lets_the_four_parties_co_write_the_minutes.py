@@ -46,7 +46,12 @@ def test_department_and_center_write_the_minutes_in_turn_and_the_office_records(
     # Both open the page at version 1; the department saves first.
     assert f'name="{prefix}-version" value="1"' in dept.get(detail).content.decode()
     first = dept.post(
-        url, {f"{prefix}-minutes": "役割分担：団体が運営", f"{prefix}-version": "1", "save_minutes": "1"}
+        url,
+        {
+            f"{prefix}-minutes": "役割分担：団体が運営",
+            f"{prefix}-version": "1",
+            "save_minutes": "1",
+        },
     )
     assert first.status_code == 302
     meeting.refresh_from_db()
@@ -92,7 +97,9 @@ def test_department_and_center_write_the_minutes_in_turn_and_the_office_records(
     saves = AuditEvent.objects.filter(action="fourparty.minutes").order_by("pk")
     assert [e.actor for e in saves] == [department_staff, center_staff]
     # Once recorded, the minutes are closed.
-    late = dept.post(url, {f"{prefix}-minutes": "追記", f"{prefix}-version": "4", "save_minutes": "1"})
+    late = dept.post(
+        url, {f"{prefix}-minutes": "追記", f"{prefix}-version": "4", "save_minutes": "1"}
+    )
     assert late.status_code == 302
     assert "記録済み" in dept.get(late["Location"]).content.decode()
     meeting.refresh_from_db()
