@@ -65,12 +65,26 @@ def sniff_upload(upload: UploadedFile) -> str:
     return mime
 
 
-def stored_file_response(record: Any) -> FileResponse:
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg"})
+
+
+def sniff_image(upload: UploadedFile) -> str:
+    """As sniff_upload, for a photo: PNG or JPEG only."""
+    mime = sniff_upload(upload)
+    if mime not in IMAGE_TYPES:
+        raise ValidationError(_("写真は PNG または JPEG のファイルを選んでください。"))
+    return mime
+
+
+def stored_file_response(record: Any, *, inline: bool = False) -> FileResponse:
     """An uploaded file (a record with `file`, `original_name`, `content_type`) as a download
-    under the name it was uploaded with; the caller has checked who may have it."""
-    return FileResponse(
+    under the name it was uploaded with (`inline`: shown in the page, for a photo); the
+    caller has checked who may have it."""
+    response = FileResponse(
         record.file.open("rb"),
-        as_attachment=True,
+        as_attachment=not inline,
         filename=record.original_name,
         content_type=record.content_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

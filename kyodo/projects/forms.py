@@ -177,6 +177,21 @@ class ReportForm(forms.Form):
     reflections = _text(_("振り返り（団体として）"), rows=4)
 
 
+class PhotoForm(forms.Form):
+    file = forms.FileField(
+        label=_("写真"), help_text=_("PNG・JPEG（10MBまで、1つの報告に10枚まで）")
+    )
+    caption = CleanCharField(
+        label=_("説明（写っている内容）"),
+        max_length=200,
+        help_text=_("目の見えない方にも伝わるように、写っている内容を書いてください。"),
+    )
+    publishable = forms.BooleanField(
+        label=_("市のホームページ（公開ページ）に載せてよい（写っている人の了承を得ています）"),
+        required=False,
+    )
+
+
 # --- the report session (報告会) --------------------------------------------------------------
 
 

@@ -279,6 +279,25 @@ class Report(models.Model):
         return self.received_at is None and day > self.due_on
 
 
+class ReportPhoto(StoredUpload):
+    """A photo of the activity, added to a report by the group. Its caption is the picture's
+    text for those who cannot see it. It appears on the project's public page only when the
+    group said so (the people in it agreed) and the report has been accepted."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("写真"), upload_to="reports/%Y/%m/")
+    caption = models.CharField(_("説明（写っている内容）"), max_length=200)
+    publishable = models.BooleanField(_("公開ページに載せてよい"), default=False)
+
+    class Meta:
+        ordering = ["report", "pk"]
+        verbose_name = _("活動の写真")
+        verbose_name_plural = _("活動の写真")
+
+    def __str__(self) -> str:
+        return self.caption
+
+
 class ReminderKind(models.TextChoices):
     BEFORE = "before", _("期限前のお知らせ")
     DUE = "due", _("期限当日のお知らせ")

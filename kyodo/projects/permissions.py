@@ -200,3 +200,15 @@ def can_view_public(user: Any, project: Any) -> Decision:
     if AgreementScan.objects.filter(agreement__project=project).exists():
         return ALLOW
     return deny(_("この協働事業は、協定の締結後に公開されます。"))
+
+
+@predicate("projects.view_photo")
+def can_view_photo(user: Any, photo: Any) -> Decision:
+    """The partners see every photo of their reports; anyone sees one the group allowed on
+    the public page, once its report is accepted and the project is public."""
+    project = photo.report.segment.project
+    if photo.publishable and photo.report.accepted_at is not None:
+        public = can_view_public(user, project)
+        if public:
+            return public
+    return can_view(user, project)

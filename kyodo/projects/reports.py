@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -30,6 +31,7 @@ from kyodo.audit.services import audit_record
 from kyodo.core.editing import expect_version
 from kyodo.core.errors import DomainError
 from kyodo.core.events import audience, mail_subject, notify
+from kyodo.core.files import sniff_image
 from kyodo.core.permissions import authorize
 from kyodo.projects import workflow
 from kyodo.projects.models import (
@@ -38,6 +40,7 @@ from kyodo.projects.models import (
     ReminderKind,
     Report,
     ReportKind,
+    ReportPhoto,
     ReportReminder,
     ReportSchedule,
     ScheduleKind,
@@ -145,6 +148,52 @@ def report_update(
     locked.save(update_fields=[*fields, *changed, "updated_at"])
     audit_record(actor=actor, action="report.edit", target=locked, changes=changed)
     return locked
+
+
+# A report carries at most this many photos: enough to show the year, not an album.
+MAX_PHOTOS = 10
+
+
+@transaction.atomic
+def photo_add(
+    *, actor: User, report: Report, upload: Any, caption: str, publishable: bool
+) -> ReportPhoto:
+    """Add a photo while the report is the group's to write. PNG or JPEG only (sniffed from
+    the bytes); the caption is required, as the picture's text for those who cannot see it."""
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    authorize(actor, "projects.edit_report", locked)
+    caption = (caption or "").strip()
+    if not caption:
+        raise DomainError(_("写真に写っている内容を書いてください。"), field="caption")
+    if locked.photos.count() >= MAX_PHOTOS:
+        raise DomainError(_("写真は1つの報告に%(n)s枚までです。") % {"n": MAX_PHOTOS}, field="file")
+    try:
+        columns = ReportPhoto.fields_for(upload, uploaded_by=actor)
+        sniff_image(upload)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], field="file") from exc
+    photo = ReportPhoto.objects.create(
+        report=locked, caption=caption, publishable=publishable, **columns
+    )
+    audit_record(
+        actor=actor,
+        action="report.photo_add",
+        target=locked,
+        changes={"photo": [None, photo.original_name], "publishable": [None, publishable]},
+    )
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, actor: User, photo: ReportPhoto) -> None:
+    report = Report.objects.select_for_update().get(pk=photo.report_id)
+    authorize(actor, "projects.edit_report", report)
+    name = photo.original_name
+    photo.file.delete(save=False)
+    photo.delete()
+    audit_record(
+        actor=actor, action="report.photo_delete", target=report, changes={"photo": [name, None]}
+    )
 
 
 def report_transition(*, actor: User, report: Report, action: str, reason: str = "") -> Report:

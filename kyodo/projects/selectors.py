@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from kyodo.accounts.models import Role
 from kyodo.accounts.permissions import is_person
@@ -16,6 +16,7 @@ from kyodo.projects.models import (
     Project,
     ProjectYear,
     Report,
+    ReportPhoto,
     ReportSession,
 )
 from kyodo.registry.models import GroupMembership
@@ -141,6 +142,13 @@ def public_reports(project: Project) -> list[Report]:
     return list(
         Report.objects.filter(segment__project=project, accepted_at__isnull=False)
         .select_related("segment")
+        .prefetch_related(
+            Prefetch(
+                "photos",
+                queryset=ReportPhoto.objects.filter(publishable=True),
+                to_attr="public_photos",
+            )
+        )
         .order_by("segment__year_index", "due_on")
     )
 

@@ -30,6 +30,9 @@ urlpatterns = [
     path("project-reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("project-reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("project-reports/<int:pk>/do/<str:action>/", views.report_action, name="report_action"),
+    path("project-reports/<int:pk>/photos/", views.photo_upload, name="photo_upload"),
+    path("report-photos/<int:pk>/", views.photo_file, name="photo"),
+    path("report-photos/<int:pk>/delete/", views.photo_delete, name="photo_delete"),
     # The public side.
     path("projects/", views.public_list, name="public_list"),
     path("projects/<int:pk>/summary/", views.public_detail, name="public_detail"),

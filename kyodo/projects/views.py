@@ -14,10 +14,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.files import stored_file_response
@@ -29,6 +31,7 @@ from kyodo.projects import clauses, reports, selectors, services, workflow
 from kyodo.projects.forms import (
     AgreementForm,
     ConcludeForm,
+    PhotoForm,
     ReasonForm,
     ReportForm,
     ReportSessionForm,
@@ -41,6 +44,7 @@ from kyodo.projects.models import (
     Project,
     ProjectCondition,
     Report,
+    ReportPhoto,
     ReportSession,
 )
 from kyodo.registry.models import CivicGroup
@@ -340,6 +344,8 @@ def _report_context(request: HttpRequest, report: Report, **forms: Any) -> dict[
             if t.needs_reason
         ],
         "reminders": report.reminders.all(),
+        "photos": report.photos.all(),
+        "photo_form": forms.get("photo_form") or PhotoForm(prefix="photo"),
     }
 
 
@@ -503,3 +509,61 @@ def report_session_edit(request: AuthenticatedHttpRequest, fiscal_year: int) -> 
             return redirect("projects:report_sessions")
     context = {"form": form, "fiscal_year": fiscal_year, "session": session}
     return render(request, "projects/report_session_edit.html", context)
+
+
+# --- photos of a report -------------------------------------------------------------------------
+
+
+@require_POST  # 405 before the log-in check, for everyone
+@login_required
+def photo_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    authorize(request.user, "projects.edit_report", report)
+    form = PhotoForm(request.POST, request.FILES, prefix="photo")
+    if form.is_valid():
+        try:
+            reports.photo_add(
+                actor=request.user,
+                report=report,
+                upload=form.cleaned_data["file"],
+                caption=form.cleaned_data["caption"],
+                publishable=form.cleaned_data["publishable"],
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("写真を追加しました。"))
+            return redirect("projects:report_detail", pk=report.pk)
+    context = _report_context(request, report, photo_form=form)
+    return render(request, "projects/report_detail.html", context)
+
+
+@require_POST  # 405 before the log-in check, for everyone
+@login_required
+def photo_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    photo = get_object_or_404(ReportPhoto.objects.select_related("report"), pk=pk)
+    report = _report(request, photo.report_id)
+    authorize(request.user, "projects.edit_report", report)
+    if needs_confirmation(request):
+        return confirmation(
+            request,
+            title=_("写真の削除"),
+            question=_("写真「%(caption)s」を削除しますか。") % {"caption": photo.caption},
+            button=_("削除する"),
+            cancel_url=reverse("projects:report_detail", args=[report.pk]),
+        )
+    try:
+        reports.photo_delete(actor=request.user, photo=photo)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("写真を削除しました。"))
+    return redirect("projects:report_detail", pk=report.pk)
+
+
+@require_GET
+def photo_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A report's photo, shown in the page: to the partners, and to anyone once published."""
+    photo = get_object_or_404(ReportPhoto.objects.select_related("report__segment__project"), pk=pk)
+    authorize(request.user, "projects.view_photo", photo)
+    return stored_file_response(photo, inline=True)

@@ -332,6 +332,11 @@ MATRIX: dict[str, Rule] = {
     "projects:condition_settle": STAFF(Role.OFFICE).post_only().url(pk="condition_a"),
     # reports: the office sets the schedule and sees what is due; the group writes its own
     "projects:report_list": STAFF(Role.OFFICE),
+    "projects:photo_upload": ONLY(GROUP_A_MEMBERS).post_only().url(pk="report_a"),
+    "projects:photo_delete": ONLY(GROUP_A_MEMBERS).post_only().url(pk="photo_a"),
+    "projects:photo": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT)
+    .get_only()
+    .url(pk="photo_a"),
     # the public side: a project whose agreement was signed, and its year's report session
     "projects:public_list": PUBLIC.get_only(),
     "projects:public_detail": PUBLIC.get_only().url(pk="project_a"),

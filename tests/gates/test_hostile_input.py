@@ -213,6 +213,7 @@ FORMS = [
     "POST programmes:theme_edit",
     "POST programmes:theme_new",
     "POST projects:agreement_edit",
+    "POST projects:photo_upload",
     "POST projects:report_edit",
     "POST projects:report_session_edit",
     "POST proposals:attachment_upload",

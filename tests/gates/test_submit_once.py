@@ -36,7 +36,7 @@ from django.test import Client
 from kyodo.audit.models import AuditEvent
 from kyodo.core.models import FormSubmission
 from kyodo.core.once import FIELD, new_token
-from tests.gates.conftest import PDF_BYTES, World
+from tests.gates.conftest import PDF_BYTES, PNG_BYTES, World
 from tests.gates.forms import Form, by_key, discover_forms
 from tests.gates.test_authorization_matrix import MATRIX, PATTERNS
 
@@ -172,6 +172,13 @@ FORMS: dict[str, Case] = {
     "POST projects:report_edit": Case(data={"reflections": "ゲートの振り返り"}),
     "POST projects:report_schedule": Case(given=_report_schedule),
     "POST projects:report_session_edit": Case(given=_report_session),
+    "POST projects:photo_upload": Case(
+        data={
+            "photo-file": lambda: SimpleUploadedFile("gate.png", PNG_BYTES),
+            "photo-caption": "ゲートの写真",
+        }
+    ),
+    "POST projects:photo_delete": CONFIRMED,
     # payments
     "POST payments:funding_step[step=decide]": Case(given=_decide),
     "POST payments:funding_step[step=instalment]": Case(given=_instalment),

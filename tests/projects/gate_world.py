@@ -6,7 +6,7 @@ drafted by the group ("agreement_a": a change agreement, round 2, after a first
 conclusion whose signed scan is on file, "scan_a"), one condition of the adoption to settle
 ("condition_a"); the money of its first year ("funding_a", a share course not yet fixed)
 with one instalment to claim ("payment_a"); its year-1 interim report, overdue and
-written but not submitted ("report_a")."""
+written but not submitted ("report_a"), with a photo not for the public page ("photo_a")."""
 
 from __future__ import annotations
 
@@ -118,7 +118,22 @@ def projects_world(world: Any) -> dict[str, Any]:
         outcomes="ゲートの成果",
     )
     Report.objects.create(segment=segment, kind="results", due_on=today + dt.timedelta(days=120))
+    # A photo of that report, not for the public page: the partners' only.
+    from kyodo.projects.models import ReportPhoto
+    from tests.gates.conftest import PNG_BYTES
+
+    photo = ReportPhoto(
+        report=report,
+        caption="ゲートの活動写真",
+        original_name="gate.png",
+        content_type="image/png",
+        size=len(PNG_BYTES),
+        uploaded_by=world.users["representative_a"],
+    )
+    photo.file.save("gate.png", ContentFile(PNG_BYTES), save=False)
+    photo.save()
     return {
+        "photo_a": photo,
         "report_a": report,
         "funding_grant": grant_funding,
         "funding_a": funding,
