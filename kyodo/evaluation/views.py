@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
@@ -493,6 +493,7 @@ def budget_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "evaluation/budget_list.html", context)
 
 
+@require_safe  # 405 before the log-in check, for everyone
 @login_required
 def budget_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The budget-planning list as an Excel file, for the departments' budget requests."""
