@@ -114,9 +114,7 @@ def agenda_of(segment: ProjectYear) -> list[AxisRow]:
     }
     both = all(partners.values())
     return [
-        row
-        for row in _side_by_side(scheme, list(scheme.axes.all()), partners, both)
-        if row.marked
+        row for row in _side_by_side(scheme, list(scheme.axes.all()), partners, both) if row.marked
     ]
 
 

@@ -164,7 +164,7 @@ def _targets(people: dict[str, Any]) -> Any:
     return targets_update(
         actor=people["representative"],
         plan=plan,
-        values={name: "目標" for name in scheme_of(project).plan_fields},
+        values=dict.fromkeys(scheme_of(project).plan_fields, "目標"),
     )
 
 

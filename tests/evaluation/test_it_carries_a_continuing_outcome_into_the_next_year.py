@@ -117,7 +117,9 @@ def test_a_passed_budget_makes_the_missing_year_up_to_the_courses_maximum(
         actor=office_staff, line=line, section=line.section, amount=250_000, basis="2地区分"
     )
     services.budget_line_transition(actor=office_staff, line=line, action="request")
-    services.budget_line_pass(actor=office_staff, line=line, passed_on=timezone.localdate() - dt.timedelta(days=1))
+    services.budget_line_pass(
+        actor=office_staff, line=line, passed_on=timezone.localdate() - dt.timedelta(days=1)
+    )
     project.refresh_from_db()
     year3 = project.segments.get(year_index=3)
     # 250,000 from the city + the group's 100,000 carried from year 2 = 350,000.
@@ -145,7 +147,11 @@ def test_a_passed_budget_makes_the_missing_year_up_to_the_courses_maximum(
             actor=office_staff, segment=year3, outcome="continue", reason="r", reflection="r"
         )
     services.outcome_record(
-        actor=office_staff, segment=year3, outcome="completed", reason="3年で完了", reflection="自主事業へ"
+        actor=office_staff,
+        segment=year3,
+        outcome="completed",
+        reason="3年で完了",
+        reflection="自主事業へ",
     )
     assert not BudgetRequestLine.objects.filter(fiscal_year=2029).exists()
 
@@ -177,11 +183,17 @@ def test_the_public_summary_has_the_committee_the_outcome_and_the_reflection_onl
     year1 = project.segments.get(year_index=1)
     write(year1, "group", representative_a, {"synergy": 5})
     write(year1, "department", department_staff, {"synergy": 4})
-    committee = write(year1, "committee", office_staff, {"synergy": 2}, {"synergy": "連携不足"}, submit=False)
+    committee = write(
+        year1, "committee", office_staff, {"synergy": 2}, {"synergy": "連携不足"}, submit=False
+    )
     assert selectors.public_summary(project) == []  # the committee's draft is not public
     services.evaluation_transition(actor=office_staff, evaluation=committee, action="submit")
     services.outcome_record(
-        actor=office_staff, segment=year1, outcome="improve", reason="r", reflection="連携会議を毎月"
+        actor=office_staff,
+        segment=year1,
+        outcome="improve",
+        reason="r",
+        reflection="連携会議を毎月",
     )
     (summary,) = selectors.public_summary(project)
     assert [(axis.key, label) for axis, label in summary.committee][:2] == [

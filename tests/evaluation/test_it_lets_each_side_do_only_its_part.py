@@ -80,7 +80,14 @@ def test_the_group_drafts_the_targets_and_the_department_agrees_or_returns_them(
     with pytest.raises(TransitionRefused, match="未記入"):
         services.targets_transition(actor=representative_a, plan=plan, action="submit")
     fields = services.scheme_of(project).plan_fields
-    assert fields == ["目標とする成果", "活動指標", "対象", "目標値", "受益者評価の目標値", "測定方法"]
+    assert fields == [
+        "目標とする成果",
+        "活動指標",
+        "対象",
+        "目標値",
+        "受益者評価の目標値",
+        "測定方法",
+    ]
     plan = services.targets_update(
         actor=representative_a, plan=plan, values={name: f"{name}の案" for name in fields}
     )
@@ -112,14 +119,10 @@ def test_only_the_office_records_the_outcome_and_the_passing(
         actor=office_staff, segment=segment, outcome="continue", reason="r", reflection="r"
     )
     line = outcome.budget_line
-    other = factories.staff_user(
-        Role.DEPARTMENT, section=factories.SectionFactory(name="別の課")
-    )
+    other = factories.staff_user(Role.DEPARTMENT, section=factories.SectionFactory(name="別の課"))
     assert not check("evaluation.handle_budget_line", other, line)
     with pytest.raises(PermissionDenied):
         services.budget_line_transition(actor=other, line=line, action="request")
     services.budget_line_transition(actor=department_staff, line=line, action="request")
     with pytest.raises(PermissionDenied):
-        services.budget_line_pass(
-            actor=department_staff, line=line, passed_on=timezone.localdate()
-        )
+        services.budget_line_pass(actor=department_staff, line=line, passed_on=timezone.localdate())

@@ -25,9 +25,10 @@ def test_the_rule_one_step_is_not_marked_two_steps_are() -> None:
     assert rules.differs(2, 4, steps=2)
     assert rules.differs(5, 1, steps=2)
     assert not rules.differs(None, 4, steps=2)
-    assert rules.marked_axes(
-        {"a": 3, "b": 2, "c": 5}, {"a": 4, "b": 4, "c": 3}, steps=2
-    ) == ["b", "c"]
+    assert rules.marked_axes({"a": 3, "b": 2, "c": 5}, {"a": 4, "b": 4, "c": 3}, steps=2) == [
+        "b",
+        "c",
+    ]
 
 
 def _both(segment: Any, rep: Any, dept: Any) -> None:

@@ -54,9 +54,7 @@ def test_an_unscored_axis_cannot_be_submitted(project: Project, department_staff
         )
 
 
-def test_the_threshold_is_the_programmes_setting(
-    project: Project, representative_a: Any
-) -> None:
+def test_the_threshold_is_the_programmes_setting(project: Project, representative_a: Any) -> None:
     scheme = services.scheme_of(project)
     scheme.reason_at_or_below = 3
     scheme.save(update_fields=["reason_at_or_below"])

@@ -58,7 +58,11 @@ def test_the_budget_planning_list_goes_to_excel(
     write(segment, "group", representative_a, {})
     write(segment, "department", department_staff, {})
     services.outcome_record(
-        actor=office_staff, segment=segment, outcome="improve", reason="r", reflection="回数を増やす"
+        actor=office_staff,
+        segment=segment,
+        outcome="improve",
+        reason="r",
+        reflection="回数を増やす",
     )
     for user in (office_staff, department_staff):
         page = _client(user).get(reverse("evaluation:budget_list"))
