@@ -299,7 +299,9 @@ def meeting_record(
         raise DomainError(_("開催日に未来の日付は入力できません。"), field="held_on")
     agenda = [row.axis.key for row in agenda_of(segment)]
     kept = {key: (discussions.get(key) or "").strip() for key in agenda}
-    meeting = ReviewMeeting.objects.select_for_update().filter(segment=segment).first()
+    meeting = (
+        ReviewMeeting.objects.select_for_update().filter(segment=segment).order_by("pk").first()
+    )
     values = {
         "held_on": held_on,
         "attendees": attendees.strip(),
@@ -366,9 +368,14 @@ def outcome_record(
             raise DomainError(
                 _("次年度に継続できません：%(why)s") % {"why": blocker}, field="outcome"
             )
-    existing = YearOutcome.objects.select_for_update().filter(segment=segment).first()
+    existing = (
+        YearOutcome.objects.select_for_update().filter(segment=segment).order_by("pk").first()
+    )
     line = (
-        BudgetRequestLine.objects.select_for_update().filter(outcome=existing).first()
+        BudgetRequestLine.objects.select_for_update()
+        .filter(outcome=existing)
+        .order_by("pk")
+        .first()
         if existing is not None
         else None
     )

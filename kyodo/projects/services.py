@@ -331,7 +331,9 @@ def next_year_budget_passed(
     blocker = next_year_blocker(project=project, fiscal_year=fiscal_year)
     if blocker:
         raise DomainError(blocker)
-    segment = project.segments.select_for_update().filter(fiscal_year=fiscal_year).first()
+    segment = (
+        project.segments.select_for_update().filter(fiscal_year=fiscal_year).order_by("pk").first()
+    )
     if segment is None:
         previous = project.segments.order_by("-year_index").first()
         group = previous.group_amount if previous is not None else 0
