@@ -98,3 +98,19 @@ def test_the_public_page_shows_the_reflection_and_no_draft(
     assert "次年度は学校と連携して周知する" in page and "改善して継続" in page
     assert "団体の内部の事情" not in page
     assert anonymous.get(reverse("evaluation:public_year", args=[1999])).status_code == 404
+
+
+def test_the_pages_speak_english_from_the_apps_catalog(
+    project: Project, representative_a: Any
+) -> None:
+    from django.conf import settings
+
+    client = _client(representative_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("evaluation:project", args=[project.pk])).content.decode()
+    assert "Project targets (set by the group and the department)" in page
+    assert "Write or view the group's evaluation" in page
+    anonymous = Client()
+    anonymous.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    index = anonymous.get(reverse("evaluation:public_index")).content.decode()
+    assert "How evaluations are reflected in the next year" in index
