@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kyodo.review",
     "kyodo.projects",
     "kyodo.payments",
+    "kyodo.evaluation",
     "kyodo.documents",
     "kyodo.surveys",
     "kyodo.stats",

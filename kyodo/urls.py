@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("kyodo.review.urls")),
     path("", include("kyodo.projects.urls")),
     path("", include("kyodo.payments.urls")),
+    path("", include("kyodo.evaluation.urls")),
     path("", include("kyodo.documents.urls")),
     path("", include("kyodo.surveys.urls")),
     path("", include("kyodo.stats.urls")),

@@ -4,6 +4,8 @@ the dashboard names any domain app.
 Each app calls `register_menu(...)` and `register_panel(...)` from its AppConfig.ready().
 A menu entry is shown when its permission predicate allows the person (or to everybody, for
 public entries); a panel is shown when its `context` function returns a dict (None hides it).
+Panels belong to the dashboard unless they name another page (`page=`), whose view renders
+`panels_for(subject, page)` the same way.
 """
 
 from __future__ import annotations
@@ -35,9 +37,13 @@ class MenuEntry:
 class DashboardPanel:
     key: str
     template: str
-    # Returns the panel's context for this person, or None when the panel is not theirs.
+    # Returns the panel's context for this person (on another page: for the page's subject,
+    # a project say), or None when the panel is not theirs.
     context: Callable[[Any], dict[str, Any] | None]
     order: int = 100
+    # The page the panel is part of: the dashboard, or another page that shows what other
+    # apps add to it without naming them (the public project page: "projects.public").
+    page: str = "dashboard"
 
 
 _MENU: dict[str, MenuEntry] = {}
@@ -87,10 +93,12 @@ class RenderedPanel:
     context: dict[str, Any]
 
 
-def panels_for(user: Any) -> list[RenderedPanel]:
+def panels_for(subject: Any, page: str = "dashboard") -> list[RenderedPanel]:
     shown = []
     for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
-        context = panel.context(user)
+        if panel.page != page:
+            continue
+        context = panel.context(subject)
         if context is not None:
             shown.append(RenderedPanel(panel.key, panel.template, context))
     return shown

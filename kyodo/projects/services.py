@@ -327,3 +327,95 @@ def report_session_save(*, actor: User, fiscal_year: int, data: dict[str, Any]) 
         },
     )
     return session
+
+
+# --- the next year, when its budget passed (kyodo.evaluation) ---------------------------------
+
+
+def next_year_blocker(*, project: Project, fiscal_year: int) -> str:
+    """Why the budget of `fiscal_year` cannot carry the project into that year ("" when it
+    can): a year beyond the course's maximum, or an agreement that was called off."""
+    year_index = fiscal_year - project.first_fiscal_year + 1
+    if year_index < 1:
+        return _("事業の開始より前の年度です。")
+    if year_index > (project.course.max_years or 1):
+        return _("%(course)sの事業は最長%(n)s年です。") % {
+            "course": project.course.name,
+            "n": project.course.max_years,
+        }
+    agreement = Agreement.objects.filter(project=project).first()
+    if agreement is not None and agreement.status == workflow.CANCELLED:
+        return _("協定が取りやめになった事業です。")
+    return ""
+
+
+@transaction.atomic
+def next_year_budget_passed(
+    *, actor: User, project: Project, fiscal_year: int, city_amount: int, reason: str
+) -> ProjectYear:
+    """次年度の予算成立: the year's segment is made (up to the course's maximum) or its
+    approved amount set to what passed, and the agreement carries that year's cost split in
+    a new version — through a change agreement (変更協定, with `reason`) when it was
+    concluded, as a new version of the draft when it is still being worked on."""
+    blocker = next_year_blocker(project=project, fiscal_year=fiscal_year)
+    if blocker:
+        raise DomainError(blocker)
+    segment = (
+        project.segments.select_for_update().filter(fiscal_year=fiscal_year).order_by("pk").first()
+    )
+    if segment is None:
+        previous = project.segments.order_by("-year_index").first()
+        group = previous.group_amount if previous is not None else 0
+        year_index = fiscal_year - project.first_fiscal_year + 1
+        segment = ProjectYear.objects.create(
+            project=project,
+            year_index=year_index,
+            fiscal_year=fiscal_year,
+            approved_amount=city_amount,
+            group_amount=group,
+            total_cost=city_amount + group,
+        )
+        before = None
+        if year_index > project.years:
+            project.years = year_index
+            project.save(update_fields=["years"])
+    else:
+        before = segment.approved_amount
+        segment.approved_amount = city_amount
+        segment.total_cost = city_amount + segment.group_amount
+        segment.save(update_fields=["approved_amount", "total_cost"])
+    audit_record(
+        actor=actor,
+        action="project.next_year",
+        target=project,
+        summary=reason,
+        changes={f"approved_amount_{fiscal_year}": [before, city_amount]},
+    )
+    agreement = Agreement.objects.select_for_update(of=("self",)).get(project=project)
+    costs = [
+        c for c in agreement.content.get("costs") or [] if c.get("year_index") != segment.year_index
+    ]
+    costs.append(
+        {
+            "year_index": segment.year_index,
+            "fiscal_year": segment.fiscal_year,
+            "city": segment.approved_amount,
+            "group": segment.group_amount,
+        }
+    )
+    content = {
+        **agreement.content,
+        "costs": sorted(costs, key=lambda c: c["year_index"]),
+        "term": {
+            **(agreement.content.get("term") or {}),
+            "end": fiscal_year_end(project.last_fiscal_year).isoformat(),
+        },
+    }
+    agreement.content = content
+    agreement.save(update_fields=["content", "updated_at"])
+    if agreement.status == workflow.CONCLUDED:
+        # The change round's own version (saved by the move) holds the new split.
+        workflow.AGREEMENT.transition(actor=actor, obj=agreement, action="change", reason=reason)
+    else:
+        agreement_version_save(agreement=agreement, actor=actor, at=timezone.now(), note=reason)
+    return segment

@@ -23,6 +23,7 @@ from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.files import stored_file_response
+from kyodo.core.navigation import panels_for
 from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.permissions import authorize, check
 from kyodo.japan.calendar import fiscal_year
@@ -457,6 +458,8 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": clauses.rows(content, only=clauses.PUBLIC_CLAUSES),
         "segments": project.segments.all(),
         "reports": selectors.public_reports(project),
+        # What other apps add to the page (the evaluation's summary, kyodo.evaluation).
+        "panels": panels_for(project, page="projects.public"),
         "may_manage": bool(check("projects.view", request.user, project)),
     }
     return render(request, "projects/public_detail.html", context)

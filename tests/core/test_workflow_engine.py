@@ -155,6 +155,49 @@ def _report(people: dict[str, Any]) -> Any:
     )
 
 
+def _targets(people: dict[str, Any]) -> Any:
+    from kyodo.evaluation.services import scheme_of, target_plan_of, targets_update
+
+    project = _agreement(people).project
+    plan = target_plan_of(project)
+    # Filled in, so that the group's submission can pass its guard.
+    return targets_update(
+        actor=people["representative"],
+        plan=plan,
+        values=dict.fromkeys(scheme_of(project).plan_fields, "目標"),
+    )
+
+
+def _evaluation(people: dict[str, Any]) -> Any:
+    from kyodo.evaluation.services import evaluation_of
+
+    return evaluation_of(_agreement(people).project.segments.get(year_index=1), "group")
+
+
+def _budget_line(people: dict[str, Any]) -> Any:
+    from kyodo.evaluation.models import BudgetRequestLine, Evaluation, YearOutcome
+
+    segment = _agreement(people).project.segments.get(year_index=1)
+    Evaluation.objects.create(segment=segment, side="group", status="submitted")
+    Evaluation.objects.create(segment=segment, side="department", status="submitted")
+    outcome = YearOutcome.objects.create(
+        segment=segment,
+        outcome="improve",
+        reason="理由",
+        reflection="反映",
+        recorded_at=segment.project.created_at,
+    )
+    return BudgetRequestLine.objects.create(
+        outcome=outcome,
+        project=segment.project,
+        fiscal_year=segment.fiscal_year + 1,
+        section=segment.project.section,
+        course=segment.project.course,
+        amount=300_000,
+        basis="根拠",
+    )
+
+
 # Each registered workflow names how to make a fresh record of it here: a new workflow
 # without a row fails test_it_knows_how_to_make_a_record_of_every_workflow.
 MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -168,6 +211,9 @@ MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "funding": _funding,
     "payment": _payment,
     "report": _report,
+    "evaluation_targets": _targets,
+    "evaluation": _evaluation,
+    "budget_line": _budget_line,
 }
 ROLES = ["representative", "member", "outsider", "office", "center", "department"]
 

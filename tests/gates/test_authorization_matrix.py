@@ -154,6 +154,12 @@ from tests.projects.gate_world import projects_world  # noqa: E402
 
 WORLD_BUILDERS.append(projects_world)
 
+# evaluation (targets, evaluations, the meeting, the outcome, budget lines):
+# tests/evaluation/gate_world.py (uses the projects world's project_a)
+from tests.evaluation.gate_world import evaluation_world  # noqa: E402
+
+WORLD_BUILDERS.append(evaluation_world)
+
 # documents (PDF and Word): tests/documents/gate_world.py (uses the review world's objects)
 from tests.documents.gate_world import documents_world  # noqa: E402
 
@@ -362,6 +368,32 @@ MATRIX: dict[str, Rule] = {
     "payments:payment_action": ONLY(GROUP_A_MEMBERS)
     .post_only()
     .url(pk="payment_a", action="=claim"),
+    # evaluation: the partners evaluate their own project; the office and the department
+    # record the meeting, the office the outcome; budget lines for the office and departments
+    "evaluation:staff_index": STAFF(Role.OFFICE, Role.DEPARTMENT),
+    "evaluation:settings": STAFF(Role.OFFICE).url(pk="gate_call.programme_id"),
+    "evaluation:project": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT).url(
+        pk="project_a"
+    ),
+    "evaluation:targets_edit": ONLY(GROUP_A_MEMBERS).url(pk="project_a"),
+    "evaluation:targets_action": ONLY(GROUP_A_MEMBERS)
+    .post_only()
+    .url(pk="project_a", action="=submit"),
+    "evaluation:evaluate": ONLY(GROUP_A_MEMBERS).url(pk="segment_a2", side="=group"),
+    "evaluation:evaluation_action": ONLY(GROUP_A_MEMBERS)
+    .post_only()
+    .url(pk="evaluation_a", action="=submit"),
+    "evaluation:meeting": STAFF(Role.OFFICE, Role.DEPARTMENT).url(pk="segment_a1"),
+    "evaluation:outcome": STAFF(Role.OFFICE).url(pk="segment_a1"),
+    "evaluation:budget_list": STAFF(Role.OFFICE, Role.DEPARTMENT),
+    "evaluation:budget_export": STAFF(Role.OFFICE, Role.DEPARTMENT).get_only(),
+    "evaluation:budget_edit": STAFF(Role.OFFICE, Role.DEPARTMENT).url(pk="line_a"),
+    "evaluation:budget_action": STAFF(Role.OFFICE, Role.DEPARTMENT)
+    .post_only()
+    .url(pk="line_a", action="=request"),
+    "evaluation:budget_pass": STAFF(Role.OFFICE).post_only().url(pk="line_a"),
+    "evaluation:public_index": PUBLIC,
+    "evaluation:public_year": PUBLIC.url(fiscal_year="segment_a1.fiscal_year"),
     # programmes: public pages (a draft theme is the department's and the office's only)
     "programmes:calls": PUBLIC,
     "programmes:call": PUBLIC.url(pk="gate_call"),

@@ -119,6 +119,19 @@ def _instalment(world: World) -> dict[str, Any]:
     return {f"{prefix}-amount": "50000", f"{prefix}-due_on": "2026-09-30"}
 
 
+def _meeting(world: World) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return {
+        "held_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+        "attendees": "団体代表、担当課、協働担当課",
+        "discussion_progress": "会場を駅の近くに移す",
+        "conclusion": "改善して継続",
+    }
+
+
 OK = Case()
 # Irreversible actions ask first (kyodo.core.confirm); the gate sends the confirmed form.
 CONFIRMED = Case(data={"confirmed": "yes"})
@@ -183,6 +196,16 @@ FORMS: dict[str, Case] = {
     "POST payments:funding_step[step=decide]": Case(given=_decide),
     "POST payments:funding_step[step=instalment]": Case(given=_instalment),
     "POST payments:payment_action[action=claim]": OK,
+    # evaluation
+    "POST evaluation:budget_action[action=request]": OK,
+    "POST evaluation:budget_edit": Case(data={"basis": "ゲートで直した積算根拠"}),
+    "POST evaluation:evaluate[side=group]": Case(data={"comment": "ゲートの総評"}),
+    "POST evaluation:evaluation_action[action=submit]": CONFIRMED,
+    "POST evaluation:meeting": Case(given=_meeting),
+    "POST evaluation:outcome": Case(data={"reason": "ゲートで直した理由"}),
+    "POST evaluation:settings": Case(data={"axis-0-name_en": "Synergy (gate)"}),
+    "POST evaluation:targets_action[action=submit]": OK,
+    "POST evaluation:targets_edit": Case(data={"field_0": "ゲートで直した目標"}),
     # proposals
     "POST proposals:action[action=submit]": Case(
         data={"confirmed": "yes"},
@@ -484,6 +507,8 @@ UNREACHED = {
     "a results report; the gates' year is a share course not yet fixed (tests/payments)",
     "projects:agreement_conclude": "shown once both partners confirmed the agreement; the "
     "gates' agreement is still the group's draft (tests/projects cover the conclusion)",
+    "evaluation:budget_pass": "shown once the line is requested; the gates' line is still "
+    "being planned (tests/evaluation cover the passing)",
     "booking:lottery_confirm": "shown once the draw made an entry a win; the gates' lottery is "
     "still taking entries",
     "documents:dossier": "the office's button sits on the decided proposal's page; the matrix "
