@@ -23,6 +23,8 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
+from kyodo.japan.text import romaji_query_key, search_key
+
 FTS_TABLE = "registry_civicgroup_search"
 TRIGRAM = 3  # the tokenizer's unit: a shorter key has no trigram to look up
 
@@ -31,9 +33,24 @@ def _phrase(key: str) -> str:
     return '"' + key.replace('"', '""') + '"'
 
 
+def query_keys(query: str) -> list[str]:
+    """The folded keys a typed query is looked for by: its search key and, when it is
+    typed in Latin letters, its romaji key (kamakura finds かまくら). [] for a blank query."""
+    key = search_key(query) if query else ""
+    if not key:
+        return []
+    romaji = romaji_query_key(query)
+    return [key, romaji] if romaji and romaji != key else [key]
+
+
+def indexed(keys: list[str]) -> bool:
+    """Whether the trigram index can answer these keys: each has at least one trigram."""
+    return bool(keys) and all(len(k) >= TRIGRAM for k in keys)
+
+
 def name_matches(keys: list[str]) -> Q:
     """Groups whose search_text contains any of `keys` (already folded search keys)."""
-    if connection.vendor == "sqlite" and all(len(k) >= TRIGRAM for k in keys):
+    if connection.vendor == "sqlite" and indexed(keys):
         match = " OR ".join(_phrase(k) for k in keys)
         # The table name is a constant; the query travels as a parameter.
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608

@@ -117,10 +117,7 @@ def groups(db: None) -> list[CivicGroup]:
 
 
 def _uses_index(query: str) -> bool:
-    key = search_key(query)
-    romaji = romaji_query_key(query)
-    keys = [key, romaji] if romaji and romaji != key else [key]
-    return connection.vendor == "sqlite" and bool(key) and all(len(k) >= 3 for k in keys)
+    return connection.vendor == "sqlite" and search.indexed(search.query_keys(query))
 
 
 @pytest.mark.parametrize("query", QUERIES)
