@@ -2,9 +2,9 @@
 
 A loaded Kyodo process holds some 150,000 long-lived objects (Django, the URL patterns,
 the compiled templates, translation catalogues) that are never garbage. CPython's
-collector still walks all of them on every full collection, and a request that allocates
-a lot (a 200-proposal results table) triggers one every few requests: on the bench
-machine about one request in six of the committee results paid 20-100 ms for it.
+collector still walks all of them on every full collection (about 100 ms on the shared
+bench machine), and a request that allocates a lot (a 200-proposal results table)
+triggers one every few requests: whichever request it falls in pays for it.
 
 `settle()` runs once the application is loaded (kyodo.wsgi, and bench.run before it
 times pages, as the same process would): one full collection, then `gc.freeze()` moves
