@@ -6,7 +6,8 @@ substring of that text. Scanning 50,000 rows for it took most of an uncached dir
 page, so each database answers from a trigram index instead:
 
 - PostgreSQL: a pg_trgm GIN index on search_text (migration 0003) answers
-  `search_text LIKE '%key%'` itself, for keys of any length.
+  `search_text LIKE '%key%'` itself for keys of three or more characters (the directory
+  also orders those matches differently: registry.selectors.directory says why).
 - SQLite: an FTS5 table with the trigram tokenizer (migration 0010), kept in step with
   registry_civicgroup by triggers, so that every write (services, bulk_create of the
   import and the bench, raw SQL) updates it in the same transaction. A phrase query of a
