@@ -16,8 +16,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from kyodo.proposals import workflow
 from kyodo.proposals.models import Proposal
@@ -146,22 +146,20 @@ class Shown:
     total: str
     sum_of_means: str
     # The means as table cells in one piece (see Row.mean_cells).
-    cells: str = ""
+    cells: str = ""  # a SafeString, from format_html_join
 
     @classmethod
     def of(
         cls,
         result: results.ProposalResult,
         criteria: list[Criterion],
-        cell_openings: list[str] | None = None,
+        cell_openings: list[SafeString] | None = None,
     ) -> Shown:
         means = tuple(results.display(result.means.get(c.key)) for c in criteria)
         # data-label: on a phone the table restacks, each cell under its criterion's name.
         # The values come from results.display (digits, ".", "-", "—"), escaped all the same.
         openings = cell_openings if cell_openings is not None else cell_openings_of(criteria)
-        cells = "".join(
-            f"{opening}{escape(mean)}</td>" for opening, mean in zip(openings, means, strict=True)
-        )
+        cells = format_html_join("", "{}{}</td>", zip(openings, means, strict=True))
         return cls(
             means,
             results.display(result.total),
@@ -170,9 +168,9 @@ class Shown:
         )
 
 
-def cell_openings_of(criteria: list[Criterion]) -> list[str]:
-    """Each criterion's opening <td> of a table of means, escaped once for all the rows."""
-    return [f'<td data-label="{escape(c.name)}">' for c in criteria]
+def cell_openings_of(criteria: list[Criterion]) -> list[SafeString]:
+    """Each criterion's opening <td> of a table of means, made once for all the rows."""
+    return [format_html('<td data-label="{}">', c.name) for c in criteria]
 
 
 @dataclass
@@ -193,12 +191,12 @@ class Row:
         return list(zip(self.criteria, self.shown.means, strict=True))
 
     @property
-    def mean_cells(self) -> SafeString:
+    def mean_cells(self) -> str:
         """The per-criterion means as table cells in one piece, made with the figures
         (Shown.of) and cached with them: a 200-proposal table of 10 criteria would
         otherwise run the template's loop 2,000 times per page."""
         assert self.shown is not None
-        return mark_safe(self.shown.cells)  # noqa: S308  (escaped in Shown.of)
+        return self.shown.cells
 
     @property
     def total(self) -> str:
@@ -225,8 +223,8 @@ class CallResults:
 # timeout only bounds how long unused entries stay.
 RESULTS_CACHE_SECONDS = 600
 # Part of the key: figures cached by a version of Kyodo whose Shown had other fields are
-# not read back by this one (2: Shown.cells).
-SHOWN_FORMAT = 2
+# not read back by this one (3: Shown.cells).
+SHOWN_FORMAT = 3
 
 
 def _inputs_stamp(committee: Committee, user_ids: list[int]) -> tuple:
