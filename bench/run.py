@@ -83,7 +83,14 @@ def reset_sqlite(scale: int) -> None:
 # --- one database at one scale (worker process) --------------------------------------------
 
 
-def worker(db: str, scale: int, suite_names: list[str], requests: int, warmup: int) -> dict:
+def worker(
+    db: str,
+    scale: int,
+    suite_names: list[str],
+    requests: int,
+    warmup: int,
+    only: list[str] | None = None,
+) -> dict:
     from bench.core import configure_django, database_version, measure
 
     configure_django(database_url(db, scale))
@@ -91,6 +98,7 @@ def worker(db: str, scale: int, suite_names: list[str], requests: int, warmup: i
     from django.test import Client
 
     from bench.suites import suites
+    from kyodo.core.heap import settle
 
     call_command("migrate", verbosity=0)
     client = Client()
@@ -107,7 +115,12 @@ def worker(db: str, scale: int, suite_names: list[str], requests: int, warmup: i
         start = time.perf_counter()
         suite.generate(scale)
         result["generate_s"][name] = round(time.perf_counter() - start, 2)
+        # As kyodo.wsgi does once the app is loaded: what is in memory now stays, and the
+        # garbage collector is kept off it (kyodo/core/heap.py).
+        settle()
         for scenario in suite.scenarios:
+            if only and scenario.name not in only:
+                continue
             url = scenario.path(scale)
             login = getattr(scenario, "login", None)  # staff pages: see bench/suites/proposals.py
             if login is not None:
@@ -151,6 +164,8 @@ def run_worker(db: str, scale: int, args: argparse.Namespace) -> dict:
     ]
     if args.suite:
         command.append(f"--suite={args.suite}")
+    if args.only:
+        command.append(f"--only={args.only}")
     try:
         subprocess.run(command, cwd=ROOT, check=True)
         return json.loads(out_path.read_text())
@@ -232,6 +247,9 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite,postgres", help="comma list: sqlite,postgres")
     parser.add_argument("--scales", default="400,50000", help="comma list of group counts")
     parser.add_argument("--suite", default="", help="comma list of suites (default: all)")
+    parser.add_argument(
+        "--only", default="", help="comma list of scenario names to time (default: all)"
+    )
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--target-ms", type=float, default=50.0, help="p95 target to report")
@@ -247,7 +265,8 @@ def main() -> None:
         parser.error(f"unknown database(s): {', '.join(sorted(unknown))}")
 
     if args.worker:
-        result = worker(dbs[0], scales[0], suite_names, args.requests, args.warmup)
+        only = [s.strip() for s in args.only.split(",") if s.strip()]
+        result = worker(dbs[0], scales[0], suite_names, args.requests, args.warmup, only)
         Path(args.out).write_text(json.dumps(result))
         return
 

@@ -23,21 +23,37 @@ class IdsFirstPaginator(Paginator):
     rows costs more than the rest of the page. The caller builds the key from everything the
     count depends on, including a generation that its writes bump (see
     registry.selectors.directory_count_key); the TTL bounds staleness where processes do not
-    share a cache."""
+    share a cache. `count_list`, if given, is counted instead of the list: the same rows,
+    written as the database counts them fastest (a page and a count of every match are best
+    answered by different plans)."""
 
     object_list: QuerySet[Any]
 
-    def __init__(self, object_list: Any, per_page: int, *, count_key: str = "", **kwargs: Any):
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        count_key: str = "",
+        count_list: QuerySet[Any] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
+        self.count_list = count_list
+
+    def _count_all(self) -> int:
+        if self.count_list is not None:
+            return self.count_list.count()
+        return super().count
 
     @cached_property
     def count(self) -> int:
         if not self.count_key:
-            return super().count
+            return self._count_all()
         total = cache.get(self.count_key)
         if total is None:
-            total = super().count
+            total = self._count_all()
             cache.set(self.count_key, total, COUNT_TTL_SECONDS)
         return int(total)
 

@@ -79,6 +79,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         selectors.directory(flt=flt),
         settings.KYODO_PAGE_SIZE,
         count_key=selectors.directory_count_key(flt),
+        count_list=selectors.directory_matches(flt=flt),
     ).get_page(request.GET.get("page"))
     context = {
         "form": form,

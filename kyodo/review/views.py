@@ -23,7 +23,7 @@ from kyodo.programmes.models import Call
 from kyodo.proposals import workflow
 from kyodo.proposals.models import Proposal, ProposalAttachment, ProposalVersion
 from kyodo.proposals.versions import snapshot_rows
-from kyodo.review import selectors, services
+from kyodo.review import selectors, services, tables
 from kyodo.review.forms import (
     AdviceForm,
     BudgetForm,
@@ -657,6 +657,10 @@ def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
                 if getattr(r.proposal, "decision", None) and r.proposal.decision.rule_reason
             ]
         ),
+        # Written in Python, each only when the cached fragment is rendered (a cache miss):
+        # the template calls them (kyodo/review/tables.py says why).
+        "table_rows": lambda: tables.results_rows(cast(list, rows)),
+        "comments": lambda: tables.review_comments(cast(list, rows)),
         "method": committee.criteria_set.explanation(list(committee.criteria_set.criteria.all())),
         "results_key": selectors.public_results_key(committee),
     }
