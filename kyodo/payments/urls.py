@@ -7,6 +7,7 @@ urlpatterns = [
     path("staff/payments/", views.due_list, name="due_list"),
     # Before money/<pk>/<step>/, which would take "settlement" and "receipts" for a step.
     path("money/<int:pk>/settlement/", views.settlement, name="settlement"),
+    path("money/<int:pk>/settlement/notes/", views.settlement_notes, name="settlement_notes"),
     path("money/<int:pk>/settlement/edit/", views.settlement_edit, name="settlement_edit"),
     path("money/<int:pk>/settlement/submit/", views.settlement_submit, name="settlement_submit"),
     path("money/<int:pk>/receipts/", views.receipt_add, name="receipt_add"),

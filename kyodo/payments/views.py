@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.errors import DomainError, form_error
@@ -208,12 +208,18 @@ def _settlement_page(
     return render(request, "payments/settlement.html", context, status=status)
 
 
+@require_safe  # 405 before the log-in check, for everyone
 @login_required
 def settlement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The 収支決算書 beside the approved budget; the group's explanations are sent here."""
+    """The 収支決算書 beside the approved budget, its receipts, and the moves on it."""
+    return _settlement_page(request, _funding(request, pk))
+
+
+@require_POST  # 405 before the log-in check, for everyone
+@login_required
+def settlement_notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The group's explanations of the lines over the threshold."""
     funding = _funding(request, pk)
-    if request.method != "POST":
-        return _settlement_page(request, funding)
     authorize(request.user, "payments.edit_settlement", funding)
     rows = selectors.settlement_of(funding).flagged
     form = forms.DifferenceNotesForm(request.POST, rows=rows, prefix="notes")

@@ -147,8 +147,10 @@ def test_flagged_lines_are_marked_in_words_and_explained_before_submission(
     funding.refresh_from_db()
     assert funding.status == workflow.DECIDED
     # The explanations (fields in the order of the flagged lines: income, then expenses).
+    notes_url = reverse("payments:settlement_notes", args=[funding.pk])
+    assert notes_url in html
     response = group.post(
-        url, {"notes-note-1": "事業費が減ったため", "notes-note-2": "講師を無償で招けた"}
+        notes_url, {"notes-note-1": "事業費が減ったため", "notes-note-2": "講師を無償で招けた"}
     )
     assert response.status_code == 302
     # The submission asks first, then takes the settlement's expense total as actual cost.

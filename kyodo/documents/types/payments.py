@@ -138,12 +138,12 @@ def _compared(label: str, rows: list[ComparedRow], budget: int, actual: int) -> 
                 yen(row.budget),
                 yen(row.actual),
                 _signed(row.difference),
-                ("※ " if row.flagged else "") + row.note,
+                (("※ " + (row.note or _("（説明なし）"))) if row.flagged else row.note),
             ]
             for row in rows
         ]
         or [["", "", "", "", ""]],
-        widths=[3, 2, 2, 2, 5],
+        widths=[6, 4, 4, 5, 9],
         numeric=[1, 2, 3],
         footer=[_("合計"), yen(budget), yen(actual), _signed(actual - budget), ""],
     )
