@@ -103,9 +103,7 @@ class SettlementLine(models.Model):
     source, expenses by category as unit price × quantity (the amount computed, never
     typed)."""
 
-    funding = models.ForeignKey(
-        Funding, on_delete=models.CASCADE, related_name="settlement_lines"
-    )
+    funding = models.ForeignKey(Funding, on_delete=models.CASCADE, related_name="settlement_lines")
     kind = models.CharField(_("収入・支出"), max_length=10, choices=BudgetKind.choices)
     category = models.CharField(_("区分"), max_length=50)
     source = models.CharField(
@@ -130,9 +128,7 @@ class DifferenceNote(models.Model):
     """The group's explanation of one compared line (an income source or an expense
     category) whose actual differs from the approved budget by more than the threshold."""
 
-    funding = models.ForeignKey(
-        Funding, on_delete=models.CASCADE, related_name="difference_notes"
-    )
+    funding = models.ForeignKey(Funding, on_delete=models.CASCADE, related_name="difference_notes")
     kind = models.CharField(_("収入・支出"), max_length=10, choices=BudgetKind.choices)
     key = models.CharField(_("区分"), max_length=50)
     text = models.TextField(_("差額の理由"))

@@ -9,6 +9,7 @@ decided amount, cut to the course's rounding unit; what was paid beyond it is re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -140,7 +141,7 @@ def compare(
     kind: str,
     budget: dict[str, int],
     actual: dict[str, int],
-    labels: dict[str, str | Promise] | None = None,
+    labels: Mapping[str, str | Promise] | None = None,
 ) -> list[Compared]:
     """Budget and actual side by side, key by key: the budget's keys in their order, then
     any key only the actuals have."""

@@ -17,8 +17,8 @@ from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record
 from kyodo.core.errors import DomainError
 from kyodo.core.permissions import authorize
-from kyodo.payments import rules, workflow
 from kyodo.japan.numbers import format_yen
+from kyodo.payments import rules, workflow
 from kyodo.payments.models import (
     DifferenceNote,
     Funding,
@@ -271,9 +271,7 @@ def settlement_replace(
 
 
 @transaction.atomic
-def settlement_explain(
-    *, actor: User, funding: Funding, notes: dict[tuple[str, str], str]
-) -> None:
+def settlement_explain(*, actor: User, funding: Funding, notes: dict[tuple[str, str], str]) -> None:
     """The group's explanations of the lines over the threshold, by (kind, key); an empty
     text removes the line's explanation."""
     from kyodo.payments.selectors import settlement_of

@@ -182,7 +182,9 @@ def _settlement_page(
     settlement = selectors.settlement_of(funding)
     editable = bool(check("payments.edit_settlement", request.user, funding))
     actions = [
-        t for t in workflow.FUNDING.actions_for(request.user, funding) if t.action in SETTLEMENT_ACTIONS
+        t
+        for t in workflow.FUNDING.actions_for(request.user, funding)
+        if t.action in SETTLEMENT_ACTIONS
     ]
     if editable and notes_form is None:
         notes_form = forms.DifferenceNotesForm(rows=settlement.flagged, prefix="notes")

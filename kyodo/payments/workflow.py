@@ -315,7 +315,9 @@ PAYMENT: Workflow[Any] = Workflow(
             State(CLAIMED, _("請求あり（支払待ち）"), _("請求済み（支払待ち）")),
             State(PAID, _("支払済み"), _("支払済み"), final=True),
             State(REFUSED, _("支払わない"), _("支払われません"), final=True),
-            State(CANCELLED, _("取消し（精算済み）"), _("取り消されました（精算で清算）"), final=True),
+            State(
+                CANCELLED, _("取消し（精算済み）"), _("取り消されました（精算で清算）"), final=True
+            ),
         ]
     ),
     transitions=table(

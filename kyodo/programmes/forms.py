@@ -73,7 +73,9 @@ class CourseForm(forms.Form):
         label=_("説明が要る決算の差額（円）"),
         required=False,
         min_value=0,
-        help_text=_("例：10,000円。空欄ならこの基準は使いません。両方あるときは両方を超えた行に説明を求めます。"),
+        help_text=_(
+            "例：10,000円。空欄ならこの基準は使いません。両方あるときは両方を超えた行に説明を求めます。"
+        ),
     )
 
     @staticmethod

@@ -370,7 +370,9 @@ def offered_categories(categories: Sequence[str], lines: Sequence[Any]) -> list[
     return names
 
 
-def year_table(data: Any, *, year: int, lines: Sequence[Any], categories: Sequence[str]) -> YearTable:
+def year_table(
+    data: Any, *, year: int, lines: Sequence[Any], categories: Sequence[str]
+) -> YearTable:
     """One year's income and expense tables (prefixes y<year>-income, y<year>-expense) from
     lines shaped as a BudgetLine (kind, source, category, description, unit_price, quantity,
     amount): the proposal's budget and a year's settlement alike."""

@@ -70,7 +70,9 @@ def in_charge(funding: Funding, department: User) -> None:
     funding.segment.project.section = section
 
 
-def expense(category: str, unit_price: int, quantity: int = 1, description: str = "") -> dict[str, Any]:
+def expense(
+    category: str, unit_price: int, quantity: int = 1, description: str = ""
+) -> dict[str, Any]:
     return {
         "kind": "expense",
         "category": category,

@@ -22,7 +22,11 @@ def payments_world(world: Any) -> dict[str, Any]:
     lines = SettlementLine.objects.bulk_create(
         [
             SettlementLine(
-                funding=funding, kind="income", source="city", category="市の負担金・補助金", amount=200_000
+                funding=funding,
+                kind="income",
+                source="city",
+                category="市の負担金・補助金",
+                amount=200_000,
             ),
             SettlementLine(
                 funding=funding,

@@ -87,7 +87,15 @@ def test_it_runs_a_grant_through_advance_confirmation_and_refund(
     assert funding.status == workflow.SETTLED
 
     # Every move audited and announced through the outbox.
-    for action in ("apply", "decide", "report", "pass_report", "accept_report", "confirm", "settle"):
+    for action in (
+        "apply",
+        "decide",
+        "report",
+        "pass_report",
+        "accept_report",
+        "confirm",
+        "settle",
+    ):
         assert AuditEvent.objects.filter(
             action=f"funding.{action}", target_id=str(funding.pk)
         ).exists(), action

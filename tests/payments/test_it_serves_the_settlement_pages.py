@@ -64,7 +64,10 @@ def test_the_group_enters_its_settlement_from_the_project_page(
     form = group.get(edit_url).content.decode()
     assert "y1-expense-TOTAL_FORMS" in form and "js/budget-table.js" in form
     data = _table(
-        income=[{"source": "city", "amount": "２５０，０００円"}, {"source": "own", "amount": "50,000"}],
+        income=[
+            {"source": "city", "amount": "２５０，０００円"},
+            {"source": "own", "amount": "50,000"},
+        ],
         expense=[{"category": "消耗品費", "unit_price": "１５万円", "quantity": "２"}],
     )
     response = group.post(edit_url, data)
@@ -80,7 +83,14 @@ def test_a_failed_save_keeps_every_cell_and_says_where(
     edit_url = reverse("payments:settlement_edit", args=[funding.pk])
     data = _table(
         income=[{"source": "city", "amount": "たくさん", "description": "市から"}],
-        expense=[{"category": "", "description": "<script>alert(1)</script>", "unit_price": "1,234", "quantity": "3"}],
+        expense=[
+            {
+                "category": "",
+                "description": "<script>alert(1)</script>",
+                "unit_price": "1,234",
+                "quantity": "3",
+            }
+        ],
     )
     response = group.post(edit_url, data)
     assert response.status_code == 200
@@ -110,7 +120,9 @@ def test_adding_a_row_without_javascript_keeps_the_typed_cells(
     funding: Funding, representative_a: User
 ) -> None:
     group = login(Client(), representative_a)
-    data = _table(income=[], expense=[{"category": "消耗品費", "unit_price": "500", "quantity": "4"}])
+    data = _table(
+        income=[], expense=[{"category": "消耗品費", "unit_price": "500", "quantity": "4"}]
+    )
     del data["save"]
     data["add_row"] = "y1-expense"
     html = group.post(reverse("payments:settlement_edit", args=[funding.pk]), data).content.decode()
@@ -245,7 +257,9 @@ def test_who_may_see_and_edit_the_settlement(
         assert login(Client(), user).get(view_url).status_code == 200
     for user in (office_staff, department_staff, member_b, center_staff):
         assert login(Client(), user).get(edit_url).status_code == 403
-        assert login(Client(), user).post(edit_url, _table(income=[], expense=[])).status_code == 403
+        assert (
+            login(Client(), user).post(edit_url, _table(income=[], expense=[])).status_code == 403
+        )
     for user in (member_b, center_staff):
         assert login(Client(), user).get(view_url).status_code == 403
     assert Client().get(view_url).status_code == 302  # to the log-in page
