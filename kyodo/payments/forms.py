@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -30,14 +33,50 @@ class ChangeForm(forms.Form):
     )
 
 
-class ReportForm(forms.Form):
-    actual_cost = YenField(label=_("実際にかかった事業費（円）"))
-
-
 class ReceiptForm(forms.Form):
     issued_on = JapaneseDateField(label=_("領収日"), help_text=DATE_HELP)
     amount = YenField(label=_("金額（円）"))
-    description = CleanCharField(label=_("内容"), max_length=200)
+    description = CleanCharField(label=_("内容（支払先・品名）"), max_length=200)
+    line = forms.TypedChoiceField(
+        label=_("支出の行"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("この領収書で支払った収支決算書の支出の行（分からなければ空欄）"),
+    )
+    file = forms.FileField(
+        label=_("領収書のファイル"), help_text=_("PDF・PNG・JPEG（写真でも可。10MBまで）")
+    )
+
+    def __init__(self, *args: Any, lines: Sequence[Any] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = cast("forms.TypedChoiceField", self.fields["line"])
+        field.choices = [("", "---------"), *((line.pk, str(line)) for line in lines)]
+
+
+class DifferenceNotesForm(forms.Form):
+    """One explanation per compared line over the threshold (fields note-<n>)."""
+
+    def __init__(self, *args: Any, rows: Sequence[Any] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.rows = {}
+        for number, row in enumerate(rows, start=1):
+            name = f"note-{number}"
+            self.rows[name] = row
+            self.fields[name] = CleanCharField(
+                label=_("%(line)s の差額 %(diff)s の理由")
+                % {"line": row.label, "diff": f"{row.difference:+,}円"},
+                required=False,
+                max_length=2000,
+                initial=row.note,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def notes(self) -> dict[tuple[str, str], str]:
+        return {
+            (row.kind, row.key): self.cleaned_data.get(name) or ""
+            for name, row in self.rows.items()
+        }
 
 
 class ConfirmForm(forms.Form):

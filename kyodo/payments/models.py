@@ -7,6 +7,13 @@ payment or refund; for a share course (負担金) the instalments the office set
 same settlement. Each `Payment` is one sum moving between the city and the group (an
 advance, an instalment, the final payment, a refund). Their statuses move only through
 kyodo.payments.workflow; the arithmetic lives in kyodo.payments.rules.
+
+The settlement (収支決算書) of a year is its `SettlementLine`s, shaped as the proposal's
+budget lines (income by IncomeSource, expenses by category as unit price × quantity) so that
+the same table form enters both; a `DifferenceNote` explains a compared line whose
+difference from the approved budget is over the course's threshold; `Receipt`s carry their
+scans (`ReceiptFile`) and may name the expense line they pay for. The settlement is the
+Funding's results report: submitting it makes its expense total the actual cost.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kyodo.core.models import StoredUpload
 from kyodo.projects.models import ProjectYear
+from kyodo.proposals.models import BudgetKind, IncomeSource
 
 
 class Funding(models.Model):
@@ -38,6 +47,8 @@ class Funding(models.Model):
     confirmed_amount = models.PositiveIntegerField(_("確定額（円）"), null=True, blank=True)
     confirmation_number = models.CharField(_("額の確定番号"), max_length=20, blank=True)
     confirmed_on = models.DateField(_("額の確定日"), null=True, blank=True)
+    # Why the city last returned the application or the results report (shown to the group).
+    return_reason = models.TextField(_("差戻しの理由"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -87,10 +98,68 @@ class Payment(models.Model):
         return self.kind == PaymentKind.REFUND
 
 
+class SettlementLine(models.Model):
+    """One line of a year's 収支決算書, shaped as kyodo.proposals.BudgetLine: income by its
+    source, expenses by category as unit price × quantity (the amount computed, never
+    typed)."""
+
+    funding = models.ForeignKey(Funding, on_delete=models.CASCADE, related_name="settlement_lines")
+    kind = models.CharField(_("収入・支出"), max_length=10, choices=BudgetKind.choices)
+    category = models.CharField(_("区分"), max_length=50)
+    source = models.CharField(
+        _("収入の種類"), max_length=20, choices=IncomeSource.choices, blank=True
+    )
+    description = models.CharField(_("内訳"), max_length=200, blank=True)
+    unit_price = models.PositiveIntegerField(_("単価（円）"), default=0)
+    quantity = models.PositiveIntegerField(_("数量"), default=1)
+    amount = models.PositiveIntegerField(_("金額（円）"), default=0)
+
+    class Meta:
+        ordering = ["funding", "kind", "pk"]
+        verbose_name = _("決算の行")
+        verbose_name_plural = _("決算の行")
+
+    def __str__(self) -> str:
+        label = self.description or self.category
+        return f"{label} {self.amount:,}円"
+
+
+class DifferenceNote(models.Model):
+    """The group's explanation of one compared line (an income source or an expense
+    category) whose actual differs from the approved budget by more than the threshold."""
+
+    funding = models.ForeignKey(Funding, on_delete=models.CASCADE, related_name="difference_notes")
+    kind = models.CharField(_("収入・支出"), max_length=10, choices=BudgetKind.choices)
+    key = models.CharField(_("区分"), max_length=50)
+    text = models.TextField(_("差額の理由"))
+
+    class Meta:
+        ordering = ["funding", "kind", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["funding", "kind", "key"], name="difference_note_unique"
+            )
+        ]
+        verbose_name = _("差額の説明")
+        verbose_name_plural = _("差額の説明")
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class Receipt(models.Model):
     """A receipt of the year's expenses: one dated before the decision is flagged."""
 
     funding = models.ForeignKey(Funding, on_delete=models.CASCADE, related_name="receipts")
+    # The expense line it pays for (optional: kept across a re-save of the same line).
+    line = models.ForeignKey(
+        SettlementLine,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="receipts",
+        verbose_name=_("支出の行"),
+    )
     issued_on = models.DateField(_("領収日"))
     amount = models.PositiveIntegerField(_("金額（円）"))
     description = models.CharField(_("内容"), max_length=200)
@@ -107,3 +176,18 @@ class Receipt(models.Model):
     def before_decision(self) -> bool:
         decided = self.funding.decided_on
         return decided is not None and self.issued_on < decided
+
+
+class ReceiptFile(StoredUpload):
+    """The scan or photo of a receipt (kyodo.core.files checks the type from its bytes)."""
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("ファイル"), upload_to="receipts/%Y/%m/")
+
+    class Meta:
+        ordering = ["receipt", "pk"]
+        verbose_name = _("領収書のファイル")
+        verbose_name_plural = _("領収書のファイル")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,6 +1,7 @@
 """Who may see and do what with a project year's money: whoever sees the project sees its
-money (projects.view); the group applies, claims, asks changes and reports; the office
-decides, sets instalments, pays and confirms the amount."""
+money (projects.view); the group applies, claims, asks changes and reports (its settlement,
+収支決算書, editable until it is submitted); the office decides, sets instalments, checks the
+results report, pays and confirms the amount; the department in charge accepts the report."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.core.permissions import ALLOW, Decision, check, deny, predicate
-from kyodo.projects.permissions import is_office
+from kyodo.projects.permissions import is_department_of, is_office
 
 
 def _project(obj: Any) -> Any:
@@ -32,6 +33,26 @@ def can_decide(user: Any, obj: Any = None) -> Decision:
     return ALLOW
 
 
+@predicate("payments.edit_settlement")
+def can_edit_settlement(user: Any, funding: Any) -> Decision:
+    """The group writes its settlement, its explanations and its receipts until it submits."""
+    from kyodo.payments.workflow import SETTLEMENT_EDITABLE
+
+    decision = can_act_as_group(user, funding)
+    if not decision:
+        return decision
+    if funding.status not in SETTLEMENT_EDITABLE:
+        return deny(_("提出した収支決算書は、差し戻されるまで直せません。"))
+    return ALLOW
+
+
+@predicate("payments.accept_report")
+def can_accept_report(user: Any, funding: Any) -> Decision:
+    if not is_department_of(user, _project(funding)):
+        return deny(_("実績報告の受理は、事業の担当課が行います。"))
+    return ALLOW
+
+
 @predicate("payments.view")
 def can_view(user: Any, funding: Any) -> Decision:
     return check("projects.view", user, _project(funding))
@@ -51,3 +72,12 @@ def can_move_payment(user: Any, target: tuple[Any, str]) -> Decision:
 
     payment, action = target
     return PAYMENT.transitions[action].permission(user, payment)
+
+
+@predicate("payments.move_funding")
+def can_move_funding(user: Any, target: tuple[Any, str]) -> Decision:
+    """Whose move it is on a year's money: the table's rule for the action."""
+    from kyodo.payments.workflow import FUNDING
+
+    funding, action = target
+    return FUNDING.transitions[action].permission(user, funding)

@@ -9,6 +9,7 @@ decided amount, cut to the course's rounding unit; what was paid beyond it is re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -83,3 +84,79 @@ def confirmed_amount(
 def is_minor_change(*, course: Course, decided_amount: int, new_amount: int) -> bool:
     """A change below the course's share of the decided amount needs no approval."""
     return abs(new_amount - decided_amount) < course.minor_change_fraction() * decided_amount
+
+
+# --- the settlement (収支決算書) compared with the approved budget ---------------------------
+
+
+def needs_explanation(*, course: Course, budgeted: int, actual: int) -> bool:
+    """Is the difference of a line over the course's threshold? Each rule the course sets
+    (a share of the budgeted line, a number of yen) must be exceeded — strictly: a
+    difference exactly at the threshold needs no explanation. No rule set: never."""
+    difference = abs(actual - budgeted)
+    share = course.settlement_diff_fraction()
+    yen = course.settlement_diff_yen
+    if share is None and yen is None:
+        return False
+    if share is not None and not difference > share * budgeted:
+        return False
+    return not (yen is not None and not difference > yen)
+
+
+def approved_income(
+    budget: dict[str, int], *, city: str, own: str, approved: int, group_part: int
+) -> dict[str, int]:
+    """The approved budget's income by source: the proposal's budget of the year, with the
+    city's part replaced by what the agreement concluded (ProjectYear.approved_amount) and
+    the group's own funds (自己資金) taking up the rest of the group's agreed part
+    (ProjectYear.group_amount) beside its other budgeted sources."""
+    rows = dict(budget)
+    rows[city] = approved
+    others = sum(v for k, v in rows.items() if k not in (city, own))
+    rest = max(group_part - others, 0)
+    if rest or own in rows:
+        rows[own] = rest
+    return rows
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One line of the comparison: a source of income or a category of expense."""
+
+    kind: str
+    key: str
+    label: str | Promise
+    budget: int
+    actual: int
+    flagged: bool
+
+    @property
+    def difference(self) -> int:
+        return self.actual - self.budget
+
+
+def compare(
+    *,
+    course: Course,
+    kind: str,
+    budget: dict[str, int],
+    actual: dict[str, int],
+    labels: Mapping[str, str | Promise] | None = None,
+) -> list[Compared]:
+    """Budget and actual side by side, key by key: the budget's keys in their order, then
+    any key only the actuals have."""
+    labels = labels or {}
+    keys = list(budget) + [k for k in actual if k not in budget]
+    return [
+        Compared(
+            kind=kind,
+            key=key,
+            label=labels.get(key, key),
+            budget=budget.get(key, 0),
+            actual=actual.get(key, 0),
+            flagged=needs_explanation(
+                course=course, budgeted=budget.get(key, 0), actual=actual.get(key, 0)
+            ),
+        )
+        for key in keys
+    ]

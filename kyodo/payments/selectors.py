@@ -1,5 +1,5 @@
-"""Reads for a year's money: the figures and actions on the project page, and the office's
-list of payments due."""
+"""Reads for a year's money: the figures and actions on the project page, the office's
+list of payments due, and a year's settlement (収支決算書) beside its approved budget."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 
 from kyodo.core.permissions import check
 from kyodo.payments import rules, services, workflow
-from kyodo.payments.models import Funding, Payment
+from kyodo.payments.models import Funding, Payment, Receipt, SettlementLine
+from kyodo.proposals.models import BudgetKind, BudgetLine, IncomeSource
 
 
 @dataclass
@@ -22,7 +23,6 @@ class YearMoney:
     advance_limit: int
     paid: int
     payments: list[tuple[Payment, list[Any]]]
-    receipts: list[Any]
     steps: list[tuple[str, forms.Form]] = field(default_factory=list)
     buttons: list[Any] = field(default_factory=list)
     reason_buttons: list[tuple[Any, forms.Form]] = field(default_factory=list)
@@ -45,8 +45,8 @@ def _steps(user: Any, funding: Funding, grant: bool) -> list[str]:
     if group and status == workflow.DECIDED:
         if grant:
             steps.append("advance")
-        steps += ["change", "receipt", "report"]
-    if office and status == workflow.REPORTED:
+        steps.append("change")
+    if office and status == workflow.REPORT_ACCEPTED:
         steps.append("confirm")
     return steps
 
@@ -79,7 +79,6 @@ def money_for(user: Any, project: Any, given: dict[str, Any] | None = None) -> l
                 advance_limit=rules.advance_limit(funding.decided_amount, course),
                 paid=services.paid_to_group(funding),
                 payments=[(p, workflow.PAYMENT.actions_for(user, p)) for p in payments],
-                receipts=list(funding.receipts.all()),
                 steps=steps,
                 buttons=[t for t in actions if not t.needs_reason],
                 reason_buttons=[
@@ -104,4 +103,145 @@ def payments_due() -> QuerySet[Payment]:
         Payment.objects.filter(status__in=(workflow.CLAIMED, workflow.SCHEDULED))
         .select_related("funding__segment__project__group")
         .order_by("due_on", "claimed_on", "pk")
+    )
+
+
+# --- the settlement (収支決算書) beside the approved budget -----------------------------------
+
+
+@dataclass
+class ComparedRow:
+    """A compared line with the group's explanation (rules.Compared, plus its note)."""
+
+    line: rules.Compared
+    note: str
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.line, name)
+
+
+@dataclass
+class LineReceipts:
+    line: SettlementLine
+    receipts: list[Receipt]
+
+    @property
+    def total(self) -> int:
+        return sum(r.amount for r in self.receipts)
+
+    @property
+    def difference(self) -> int:
+        return self.total - self.line.amount
+
+
+@dataclass
+class Settlement:
+    """A year's 収支決算書 and its comparison with the approved budget.
+
+    The approved budget (rules.approved_income): the proposal's 収支予算書 for the year,
+    expenses by category as budgeted, and income by source with the city's part replaced by
+    what the agreement concluded (ProjectYear.approved_amount) and the group's own funds
+    taking up the rest of its agreed part (ProjectYear.group_amount)."""
+
+    funding: Funding
+    income: list[ComparedRow]
+    expense: list[ComparedRow]
+    income_lines: list[SettlementLine]
+    expense_lines: list[SettlementLine]
+    by_line: list[LineReceipts]
+    unlinked: list[Receipt]
+    agreed_total: int
+    budget_expense_total: int
+
+    @property
+    def rows(self) -> list[ComparedRow]:
+        return self.income + self.expense
+
+    @property
+    def income_total(self) -> int:
+        return sum(line.amount for line in self.income_lines)
+
+    @property
+    def expense_total(self) -> int:
+        return sum(line.amount for line in self.expense_lines)
+
+    @property
+    def balance(self) -> int:
+        return self.income_total - self.expense_total
+
+    @property
+    def budget_income_total(self) -> int:
+        return sum(row.budget for row in self.income)
+
+    @property
+    def income_difference(self) -> int:
+        return self.income_total - self.budget_income_total
+
+    @property
+    def expense_difference(self) -> int:
+        return self.expense_total - self.budget_expense_total
+
+    @property
+    def flagged(self) -> list[ComparedRow]:
+        return [row for row in self.rows if row.flagged]
+
+    @property
+    def receipts_total(self) -> int:
+        return sum(item.total for item in self.by_line) + sum(r.amount for r in self.unlinked)
+
+
+def _sums(lines: list[Any], key: str) -> dict[str, int]:
+    sums: dict[str, int] = {}
+    for line in lines:
+        sums[getattr(line, key)] = sums.get(getattr(line, key), 0) + line.amount
+    return sums
+
+
+def settlement_of(funding: Funding) -> Settlement:
+    segment = funding.segment
+    course = segment.project.course
+    budget = list(
+        BudgetLine.objects.filter(
+            proposal_id=segment.project.proposal_id, year_index=segment.year_index
+        )
+    )
+    lines = list(funding.settlement_lines.all())
+    income_lines = [line for line in lines if line.kind == BudgetKind.INCOME]
+    expense_lines = [line for line in lines if line.kind == BudgetKind.EXPENSE]
+    budget_expense = [line for line in budget if line.kind == BudgetKind.EXPENSE]
+    notes = {(n.kind, n.key): n.text for n in funding.difference_notes.all()}
+    labels = {source.value: source.label for source in IncomeSource}
+    income = rules.compare(
+        course=course,
+        kind=BudgetKind.INCOME,
+        budget=rules.approved_income(
+            _sums([line for line in budget if line.kind == BudgetKind.INCOME], "source"),
+            city=IncomeSource.CITY,
+            own=IncomeSource.OWN,
+            approved=segment.approved_amount,
+            group_part=segment.group_amount,
+        ),
+        actual=_sums(income_lines, "source"),
+        labels=labels,
+    )
+    expense = rules.compare(
+        course=course,
+        kind=BudgetKind.EXPENSE,
+        budget=_sums(budget_expense, "category"),
+        actual=_sums(expense_lines, "category"),
+    )
+    receipts = list(funding.receipts.prefetch_related("files"))
+    return Settlement(
+        funding=funding,
+        income=[ComparedRow(row, notes.get((row.kind, row.key), "")) for row in income],
+        expense=[ComparedRow(row, notes.get((row.kind, row.key), "")) for row in expense],
+        income_lines=income_lines,
+        expense_lines=expense_lines,
+        by_line=[
+            LineReceipts(line, [r for r in receipts if r.line_id == line.pk])
+            for line in expense_lines
+        ],
+        unlinked=[r for r in receipts if r.line_id is None],
+        agreed_total=segment.total_cost,
+        budget_expense_total=sum(line.amount for line in budget_expense),
     )

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -15,9 +17,20 @@ from kyodo.accounts.models import User
 from kyodo.audit.services import audit_record
 from kyodo.core.errors import DomainError
 from kyodo.core.permissions import authorize
+from kyodo.japan.numbers import format_yen
 from kyodo.payments import rules, workflow
-from kyodo.payments.models import Funding, Payment, PaymentKind, Receipt
+from kyodo.payments.models import (
+    DifferenceNote,
+    Funding,
+    Payment,
+    PaymentKind,
+    Receipt,
+    ReceiptFile,
+    SettlementLine,
+)
 from kyodo.projects.models import Project, ProjectYear
+from kyodo.proposals.models import BudgetKind
+from kyodo.proposals.services import budget_line_fields
 
 TO_GROUP = (PaymentKind.ADVANCE, PaymentKind.INSTALMENT, PaymentKind.FINAL)
 
@@ -200,32 +213,151 @@ def change_request(*, actor: User, funding: Funding, new_amount: int, reason: st
     )
 
 
+# --- the settlement (収支決算書): the results report's figures ------------------------------
+
+
+def _line_text(line: SettlementLine) -> str:
+    if line.kind == BudgetKind.EXPENSE:
+        return _("支出 %(cat)s %(desc)s %(price)s×%(qty)d＝%(amount)s") % {
+            "cat": line.category,
+            "desc": line.description,
+            "price": format_yen(line.unit_price),
+            "qty": line.quantity,
+            "amount": format_yen(line.amount),
+        }
+    return _("収入 %(cat)s %(desc)s %(amount)s") % {
+        "cat": line.category,
+        "desc": line.description,
+        "amount": format_yen(line.amount),
+    }
+
+
 @transaction.atomic
-def funding_report(*, actor: User, funding: Funding, actual_cost: int) -> Funding:
-    """The results report's figure: the year's actual cost, entered with the settlement."""
+def settlement_replace(
+    *, actor: User, funding: Funding, lines: list[dict[str, Any]]
+) -> list[SettlementLine]:
+    """Replace the year's settlement with these rows (forms.BudgetTables.lines()), saved as
+    the proposal's budget is (proposals.services.budget_line_fields). A receipt tied to an
+    expense line stays tied to the new line of the same category and description."""
+    locked = _locked(funding)
+    authorize(actor, "payments.edit_settlement", locked)
+    old = list(locked.settlement_lines.all())
+    before = [_line_text(line) for line in old]
+    by_pk = {line.pk: line for line in old}
+    ties = {
+        r.pk: (by_pk[r.line_id].category, by_pk[r.line_id].description)
+        for r in locked.receipts.all()
+        if r.line_id in by_pk
+    }
+    fresh = [SettlementLine(funding=locked, **budget_line_fields(values)) for values in lines]
+    locked.settlement_lines.all().delete()
+    created = SettlementLine.objects.bulk_create(fresh)
+    expense_by_key: dict[tuple[str, str], SettlementLine] = {}
+    for line in created:
+        if line.kind == BudgetKind.EXPENSE:
+            expense_by_key.setdefault((line.category, line.description), line)
+    for receipt_pk, key in ties.items():
+        if key in expense_by_key:
+            Receipt.objects.filter(pk=receipt_pk).update(line=expense_by_key[key])
+    after = [_line_text(line) for line in created]
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="funding.settlement",
+            target=locked,
+            changes={"settlement": [before, after]},
+        )
+    return created
+
+
+@transaction.atomic
+def settlement_explain(*, actor: User, funding: Funding, notes: dict[tuple[str, str], str]) -> None:
+    """The group's explanations of the lines over the threshold, by (kind, key); an empty
+    text removes the line's explanation."""
+    from kyodo.payments.selectors import settlement_of
+
+    locked = _locked(funding)
+    authorize(actor, "payments.edit_settlement", locked)
+    flagged = {(row.kind, row.key) for row in settlement_of(locked).rows if row.flagged}
+    existing = {(n.kind, n.key): n for n in locked.difference_notes.all()}
+    changes: dict[str, list[Any]] = {}
+    for (kind, key), text in notes.items():
+        if (kind, key) not in flagged:
+            continue
+        note = existing.get((kind, key))
+        before = note.text if note else ""
+        if text == before:
+            continue
+        if not text:
+            assert note is not None
+            note.delete()
+        elif note is None:
+            DifferenceNote.objects.create(funding=locked, kind=kind, key=key, text=text)
+        else:
+            note.text = text
+            note.save(update_fields=["text"])
+        changes[f"{kind}:{key}"] = [before, text]
+    if changes:
+        audit_record(actor=actor, action="funding.explain", target=locked, changes=changes)
+
+
+@transaction.atomic
+def settlement_submit(*, actor: User, funding: Funding) -> Funding:
+    """The results report (実績報告): the settlement goes to the office, its expense total
+    becoming the year's actual cost, once every line over the threshold is explained."""
+    from kyodo.payments.selectors import settlement_of
+
     locked = _locked(funding)
     authorize(actor, "payments.act_as_group", locked)
+    if locked.status != workflow.DECIDED:
+        raise DomainError(_("収支決算書は、交付決定（負担額の決定）の後に提出できます。"))
+    settlement = settlement_of(locked)
+    if not settlement.expense_lines:
+        raise DomainError(_("収支決算書に支出を1行以上入力してから提出してください。"))
+    missing = [row for row in settlement.rows if row.flagged and not row.note]
+    if missing:
+        raise DomainError(
+            _("差額が基準を超えた行の説明を書いてから提出してください：%(rows)s")
+            % {"rows": "、".join(str(row.label) for row in missing)}
+        )
     return workflow.FUNDING.transition(
-        actor=actor, obj=locked, action="report", by_service=True, actual_cost=actual_cost
+        actor=actor,
+        obj=locked,
+        action="report",
+        by_service=True,
+        actual_cost=settlement.expense_total,
     )
 
 
 @transaction.atomic
 def receipt_add(
-    *, actor: User, funding: Funding, issued_on: dt.date, amount: int, description: str
+    *,
+    actor: User,
+    funding: Funding,
+    issued_on: dt.date,
+    amount: int,
+    description: str,
+    upload: UploadedFile,
+    line: SettlementLine | None = None,
 ) -> Receipt:
+    """A receipt with its scan, tied to one of the settlement's expense lines or to none."""
     locked = _locked(funding)
-    authorize(actor, "payments.act_as_group", locked)
-    if locked.status in (workflow.CONFIRMED, workflow.SETTLED):
-        raise DomainError(_("額の確定の後は領収書を追加できません。"))
+    authorize(actor, "payments.edit_settlement", locked)
+    if line is not None and (line.funding_id != locked.pk or line.kind != BudgetKind.EXPENSE):
+        raise DomainError(_("この年度の支出の行を選んでください。"), field="line")
+    try:
+        file_fields = ReceiptFile.fields_for(upload, uploaded_by=actor)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="file") from exc
     receipt = Receipt.objects.create(
-        funding=locked, issued_on=issued_on, amount=amount, description=description
+        funding=locked, issued_on=issued_on, amount=amount, description=description, line=line
     )
+    ReceiptFile.objects.create(receipt=receipt, **file_fields)
     audit_record(
         actor=actor,
         action="funding.receipt_add",
         target=locked,
-        changes={"receipt": [None, f"{issued_on.isoformat()} {amount}"]},
+        changes={"receipt": [None, f"{issued_on.isoformat()} {amount} {description}"]},
     )
     return receipt
 
@@ -235,6 +367,8 @@ def funding_confirm(*, actor: User, funding: Funding, eligible_cost: int) -> Fun
     """額の確定, then the final payment or the refund (返還 = paid − confirmed)."""
     locked = _locked(funding)
     authorize(actor, "payments.decide", locked)
+    if locked.status != workflow.REPORT_ACCEPTED:
+        raise DomainError(_("額の確定は、担当課が実績報告を受理してから行います。"))
     if locked.actual_cost is None or eligible_cost > locked.actual_cost:
         raise DomainError(
             _("対象経費は実績報告の事業費（%(cost)s）以下にしてください。")
@@ -263,7 +397,21 @@ def funding_confirm(*, actor: User, funding: Funding, eligible_cost: int) -> Fun
 
 
 def settlement_payment(*, funding: Funding, actor: Any) -> Payment | None:
-    """What is left to pay the group, or to be returned; the year is settled when nothing."""
+    """What is left to pay the group, or to be returned; the year is settled when nothing.
+
+    A share course's instalments still scheduled (not claimed) are cancelled first: the
+    final payment or the refund settles the year against what was actually paid, so the
+    group is never paid an instalment on top of it."""
+    for instalment in funding.payments.filter(
+        kind=PaymentKind.INSTALMENT, status=workflow.SCHEDULED
+    ):
+        workflow.PAYMENT.transition(
+            actor=actor,
+            obj=instalment,
+            action="cancel",
+            by_service=True,
+            reason=_("額の確定により、残りは精算で支払います（または返還を求めます）。"),
+        )
     balance = (funding.confirmed_amount or 0) - paid_to_group(funding)
     if balance == 0:
         workflow.FUNDING.transition(actor=actor, obj=funding, action="settle", by_service=True)

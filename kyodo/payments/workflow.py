@@ -4,6 +4,13 @@ workflow engine (kyodo.core.workflow): their statuses change only through these.
 Moves that carry figures (the application, the decision, the report, the confirmation) are
 started by kyodo.payments.services, which checks the figures first (by_person=False); the
 buttons are the change approval's answer, a return with a reason, and paying.
+
+The results report is the settlement (収支決算書): the group submits it (`report`, its
+expense total becoming the actual cost), the office checks it and passes it to the
+department in charge, which accepts it — as a project's reports go
+(kyodo.projects.workflow.REPORT); either returns it with comments and the group corrects
+and submits again. The office confirms the amount of an accepted report. A scheduled
+instalment no longer due when the year is settled is cancelled (`cancel`).
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ APPLIED = "applied"
 DECIDED = "decided"
 CHANGE_REQUESTED = "change_requested"
 REPORTED = "reported"
+REPORT_WITH_DEPARTMENT = "report_with_department"
+REPORT_ACCEPTED = "report_accepted"
 CONFIRMED = "confirmed"
 SETTLED = "settled"
 
@@ -27,6 +36,10 @@ SCHEDULED = "scheduled"
 CLAIMED = "claimed"
 PAID = "paid"
 REFUSED = "refused"
+CANCELLED = "cancelled"
+
+# Before the results report is submitted the group may still change its settlement.
+SETTLEMENT_EDITABLE = frozenset({PREPARING, APPLIED, DECIDED, CHANGE_REQUESTED})
 
 
 def _group(user: Any, funding: Any) -> Decision:
@@ -39,6 +52,12 @@ def _office(user: Any, obj: Any = None) -> Decision:
     from kyodo.payments.permissions import can_decide
 
     return can_decide(user, obj)
+
+
+def _department(user: Any, funding: Any) -> Decision:
+    from kyodo.payments.permissions import can_accept_report
+
+    return can_accept_report(user, funding)
 
 
 def _payment_claimer(user: Any, payment: Any) -> Decision:
@@ -88,6 +107,14 @@ def _drop_change(move: Move[Any]) -> None:
     move.set(change_amount=None, change_reason="")
 
 
+def _returned(move: Move[Any]) -> None:
+    move.set(return_reason=move.reason)
+
+
+def _clear_return(move: Move[Any]) -> None:
+    move.set(return_reason="")
+
+
 def _today(name: str) -> Any:
     def effect(move: Move[Any]) -> None:
         move.set(**{name: move.params.get(name) or move.now.date()})
@@ -116,7 +143,21 @@ FUNDING: Workflow[Any] = Workflow(
             State(APPLIED, _("交付申請あり（決定待ち）"), _("交付申請済み（決定待ち）")),
             State(DECIDED, _("交付決定済み"), _("交付決定済み")),
             State(CHANGE_REQUESTED, _("変更承認申請あり"), _("変更承認申請中")),
-            State(REPORTED, _("実績報告あり（額の確定待ち）"), _("実績報告済み")),
+            State(
+                REPORTED,
+                _("実績報告・収支決算書あり（協働担当課が確認中）"),
+                _("実績報告済み（協働担当課が確認中）"),
+            ),
+            State(
+                REPORT_WITH_DEPARTMENT,
+                _("実績報告を担当課が確認中"),
+                _("実績報告済み（担当課が確認中）"),
+            ),
+            State(
+                REPORT_ACCEPTED,
+                _("実績報告を受理（額の確定待ち）"),
+                _("実績報告が受理されました（額の確定待ち）"),
+            ),
             State(CONFIRMED, _("額の確定済み（精算中）"), _("額の確定済み（精算中）")),
             State(SETTLED, _("精算済み"), _("精算済み"), final=True),
         ]
@@ -131,7 +172,7 @@ FUNDING: Workflow[Any] = Workflow(
                 _group,
                 guards=(_needs("requested_amount"),),
                 by_person=False,
-                effects=(_set_params("requested_amount"), _today("applied_on")),
+                effects=(_set_params("requested_amount"), _today("applied_on"), _clear_return),
                 event="funding.apply",
             ),
             Transition(
@@ -187,14 +228,22 @@ FUNDING: Workflow[Any] = Workflow(
             ),
             Transition(
                 "report",
-                _("実績報告（決算額）"),
+                _("実績報告（収支決算書）を提出する"),
                 frozenset({DECIDED}),
                 REPORTED,
                 _group,
                 guards=(_needs("actual_cost"),),
                 by_person=False,
-                effects=(_set_params("actual_cost"), _today("reported_on")),
+                effects=(_set_params("actual_cost"), _today("reported_on"), _clear_return),
                 event="funding.report",
+            ),
+            Transition(
+                "pass_report",
+                _("確認した（担当課に回す）"),
+                frozenset({REPORTED}),
+                REPORT_WITH_DEPARTMENT,
+                _office,
+                event="funding.pass_report",
             ),
             Transition(
                 "return_report",
@@ -203,12 +252,31 @@ FUNDING: Workflow[Any] = Workflow(
                 DECIDED,
                 _office,
                 needs_reason=True,
+                effects=(_returned,),
+                event="funding.return",
+            ),
+            Transition(
+                "accept_report",
+                _("実績報告を受理する"),
+                frozenset({REPORT_WITH_DEPARTMENT}),
+                REPORT_ACCEPTED,
+                _department,
+                event="funding.accept_report",
+            ),
+            Transition(
+                "department_return_report",
+                _("実績報告を差し戻す（担当課）"),
+                frozenset({REPORT_WITH_DEPARTMENT}),
+                DECIDED,
+                _department,
+                needs_reason=True,
+                effects=(_returned,),
                 event="funding.return",
             ),
             Transition(
                 "confirm",
                 _("額の確定"),
-                frozenset({REPORTED}),
+                frozenset({REPORT_ACCEPTED}),
                 CONFIRMED,
                 _office,
                 guards=(_needs("eligible_cost", "confirmed_amount"),),
@@ -247,6 +315,9 @@ PAYMENT: Workflow[Any] = Workflow(
             State(CLAIMED, _("請求あり（支払待ち）"), _("請求済み（支払待ち）")),
             State(PAID, _("支払済み"), _("支払済み"), final=True),
             State(REFUSED, _("支払わない"), _("支払われません"), final=True),
+            State(
+                CANCELLED, _("取消し（精算済み）"), _("取り消されました（精算で清算）"), final=True
+            ),
         ]
     ),
     transitions=table(
@@ -278,6 +349,18 @@ PAYMENT: Workflow[Any] = Workflow(
                 _office,
                 needs_reason=True,
                 event="payment.refuse",
+            ),
+            # A share course's instalment still scheduled when the amount is confirmed: the
+            # settlement pays or refunds the difference instead, so it is never paid too.
+            Transition(
+                "cancel",
+                _("支払の予定を取り消す"),
+                frozenset({SCHEDULED}),
+                CANCELLED,
+                _office,
+                needs_reason=True,
+                by_person=False,
+                event="payment.cancel",
             ),
         ]
     ),

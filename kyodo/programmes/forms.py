@@ -63,6 +63,20 @@ class CourseForm(forms.Form):
         max_length=200,
         help_text=_("1年目、2年目…の順に「、」で区切ります。例：90%、80%、70%　または　2/3"),
     )
+    settlement_diff_share = CleanCharField(
+        label=_("説明が要る決算の差額（予算額に対する割合）"),
+        required=False,
+        max_length=10,
+        help_text=_("例：20%。空欄ならこの基準は使いません。"),
+    )
+    settlement_diff_yen = YenField(
+        label=_("説明が要る決算の差額（円）"),
+        required=False,
+        min_value=0,
+        help_text=_(
+            "例：10,000円。空欄ならこの基準は使いません。両方あるときは両方を超えた行に説明を求めます。"
+        ),
+    )
 
     @staticmethod
     def _split(text: str) -> list[str]:
@@ -87,6 +101,17 @@ class CourseForm(forms.Form):
         except ValueError as exc:
             raise forms.ValidationError(_("割合は「90%」「2/3」のように書いてください。")) from exc
         return parts
+
+    def clean_settlement_diff_share(self) -> str:
+        value = self.cleaned_data["settlement_diff_share"]
+        if value:
+            try:
+                parse_share(value)
+            except ValueError as exc:
+                raise forms.ValidationError(
+                    _("割合は「90%」「2/3」のように書いてください。")
+                ) from exc
+        return value
 
     @classmethod
     def initial_for(cls, course: Course) -> dict[str, Any]:

@@ -181,6 +181,23 @@ class Course(models.Model):
         default="",
         help_text=_("例：20%（交付決定額に対する変更額の割合がこれ未満なら承認不要）"),
     )
+    # The settlement (収支決算書, kyodo.payments): a line whose actual differs from its
+    # approved budget by more than this share of the budgeted line, and by more than this
+    # many yen, is highlighted and the group explains it. A rule left empty does not apply;
+    # with both empty no line needs an explanation.
+    settlement_diff_share = models.CharField(
+        _("説明が要る決算の差額（予算額に対する割合）"),
+        max_length=10,
+        blank=True,
+        default="20%",
+        help_text=_("例：20%（予算額との差がこれを超える行に説明を求めます）"),
+    )
+    settlement_diff_yen = models.PositiveIntegerField(
+        _("説明が要る決算の差額（円）"),
+        null=True,
+        blank=True,
+        help_text=_("例：10,000（差がこの額を超える行に説明を求めます）"),
+    )
 
     class Meta:
         ordering = ["programme", "order", "pk"]
@@ -201,7 +218,7 @@ class Course(models.Model):
                 raise ValidationError(
                     {"cost_shares": _("割合は「90%」「2/3」のように書いてください。")}
                 ) from exc
-        for name in ("advance_share", "minor_change_share"):
+        for name in ("advance_share", "minor_change_share", "settlement_diff_share"):
             if getattr(self, name):
                 try:
                     parse_share(getattr(self, name))
@@ -227,6 +244,11 @@ class Course(models.Model):
     def minor_change_fraction(self) -> Fraction:
         """Changes below this share of the decided amount need no approval (0: every one)."""
         return parse_share(self.minor_change_share) if self.minor_change_share else Fraction(0)
+
+    def settlement_diff_fraction(self) -> Fraction | None:
+        """The share of a budget line past which its difference needs explaining (None: no
+        such rule)."""
+        return parse_share(self.settlement_diff_share) if self.settlement_diff_share else None
 
     def cap_for_adoption(self, prior_adoptions: int) -> int | None:
         """The yearly cap that applies to the group's next adoption in this course."""

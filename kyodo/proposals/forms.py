@@ -360,54 +360,91 @@ class YearTable:
         return list(zip(self.expense.forms, self.expense_amounts, strict=False))
 
 
-class BudgetTables:
-    """The proposal's budget as one income and one expense table per project year, each a
-    formset (prefixes y1-income, y1-expense, y2-income …), validated and saved together."""
+def offered_categories(categories: Sequence[str], lines: Sequence[Any]) -> list[str]:
+    """The categories to offer: the programme's, and any a saved line still uses (a category
+    no longer offered stays on the lines that use it)."""
+    names = list(categories)
+    for line in lines:
+        if line.kind == BudgetKind.EXPENSE and line.category not in names:
+            names.append(line.category)
+    return names
 
-    def __init__(
-        self,
+
+def year_table(
+    data: Any, *, year: int, lines: Sequence[Any], categories: Sequence[str]
+) -> YearTable:
+    """One year's income and expense tables (prefixes y<year>-income, y<year>-expense) from
+    lines shaped as a BudgetLine (kind, source, category, description, unit_price, quantity,
+    amount): the proposal's budget and a year's settlement alike."""
+    income = IncomeFormSet(
+        data,
+        prefix=f"y{year}-income",
+        initial=[
+            {"source": line.source, "description": line.description, "amount": f"{line.amount:,}"}
+            for line in lines
+            if line.kind == BudgetKind.INCOME
+        ],
+    )
+    expense = ExpenseFormSet(
+        data,
+        prefix=f"y{year}-expense",
+        categories=categories,
+        initial=[
+            {
+                "category": line.category,
+                "description": line.description,
+                "unit_price": f"{line.unit_price:,}",
+                "quantity": line.quantity,
+            }
+            for line in lines
+            if line.kind == BudgetKind.EXPENSE
+        ],
+    )
+    return YearTable(year, income, expense)
+
+
+class BudgetTables:
+    """Income and expense tables, one pair per year, each a formset, validated and saved
+    together: the proposal's 収支予算書 (one pair per project year, `for_proposal`) and a
+    year's 収支決算書 (kyodo.payments, `for_year`) share them, their row templates
+    (proposals/_budget_year.html) and their script (static/js/budget-table.js)."""
+
+    def __init__(self, tables: list[YearTable]):
+        self.tables = tables
+
+    @classmethod
+    def for_proposal(
+        cls,
         data: Any = None,
         *,
         years: int,
         lines: Sequence[Any] = (),
         categories: Sequence[str] = (),
-    ):
-        names = list(categories)
-        for line in lines:  # a category no longer offered stays on the proposal that uses it
-            if line.kind == BudgetKind.EXPENSE and line.category not in names:
-                names.append(line.category)
-        self.tables: list[YearTable] = []
-        for year in range(1, years + 1):
-            mine = [line for line in lines if line.year_index == year]
-            income = IncomeFormSet(
-                data,
-                prefix=f"y{year}-income",
-                initial=[
-                    {
-                        "source": line.source,
-                        "description": line.description,
-                        "amount": f"{line.amount:,}",
-                    }
-                    for line in mine
-                    if line.kind == BudgetKind.INCOME
-                ],
-            )
-            expense = ExpenseFormSet(
-                data,
-                prefix=f"y{year}-expense",
-                categories=names,
-                initial=[
-                    {
-                        "category": line.category,
-                        "description": line.description,
-                        "unit_price": f"{line.unit_price:,}",
-                        "quantity": line.quantity,
-                    }
-                    for line in mine
-                    if line.kind == BudgetKind.EXPENSE
-                ],
-            )
-            self.tables.append(YearTable(year, income, expense))
+    ) -> BudgetTables:
+        names = offered_categories(categories, lines)
+        return cls(
+            [
+                year_table(
+                    data,
+                    year=year,
+                    lines=[line for line in lines if line.year_index == year],
+                    categories=names,
+                )
+                for year in range(1, years + 1)
+            ]
+        )
+
+    @classmethod
+    def for_year(
+        cls,
+        data: Any = None,
+        *,
+        year: int,
+        lines: Sequence[Any] = (),
+        categories: Sequence[str] = (),
+    ) -> BudgetTables:
+        names = offered_categories(categories, lines)
+        return cls([year_table(data, year=year, lines=lines, categories=names)])
 
     @property
     def formsets(self) -> list[BaseLineFormSet]:

@@ -171,6 +171,30 @@ def budget_line_text(line: BudgetLine) -> str:
     }
 
 
+def budget_line_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """The columns of a budget-shaped line from a table row (forms.BudgetTables.lines()):
+    an income line's category is its source's label as the city writes it; an expense's
+    amount is unit price × quantity, computed here and never typed. The proposal's budget
+    and a year's settlement (kyodo.payments) both save their rows through this."""
+    kind = values["kind"]
+    fields: dict[str, Any] = {
+        "kind": kind,
+        "category": values.get("category", ""),
+        "description": values.get("description", ""),
+        "source": "",
+    }
+    if kind == BudgetKind.INCOME:
+        fields["source"] = values["source"]
+        with translation.override(settings.LANGUAGE_CODE):  # stored as the city writes it
+            fields["category"] = str(IncomeSource(values["source"]).label)
+        fields.update(unit_price=0, quantity=1, amount=values.get("amount") or 0)
+    else:
+        unit_price = values.get("unit_price") or 0
+        quantity = values.get("quantity") or 0
+        fields.update(unit_price=unit_price, quantity=quantity, amount=unit_price * quantity)
+    return fields
+
+
 @transaction.atomic
 def budget_replace(
     *, actor: User, proposal: Proposal, lines: list[dict[str, Any]]
@@ -179,27 +203,10 @@ def budget_replace(
     locked = Proposal.objects.select_for_update().select_related("group").get(pk=proposal.pk)
     authorize(actor, "proposals.edit", locked)
     before = [budget_line_text(line) for line in locked.budget_lines.all()]
-    new_lines = []
-    for values in lines:
-        line = BudgetLine(
-            proposal=locked,
-            year_index=values["year_index"],
-            kind=values["kind"],
-            category=values.get("category", ""),
-            description=values.get("description", ""),
-        )
-        if line.kind == BudgetKind.INCOME:
-            line.source = values["source"]
-            with translation.override(settings.LANGUAGE_CODE):  # stored as the city writes it
-                line.category = str(IncomeSource(line.source).label)
-        if line.kind == BudgetKind.EXPENSE:
-            line.unit_price = values.get("unit_price") or 0
-            line.quantity = values.get("quantity") or 0
-            line.amount = line.unit_price * line.quantity
-        else:
-            line.unit_price, line.quantity = 0, 1
-            line.amount = values.get("amount") or 0
-        new_lines.append(line)
+    new_lines = [
+        BudgetLine(proposal=locked, year_index=values["year_index"], **budget_line_fields(values))
+        for values in lines
+    ]
     locked.budget_lines.all().delete()
     created = BudgetLine.objects.bulk_create(new_lines)
     after = [budget_line_text(line) for line in created]

@@ -408,7 +408,7 @@ def proposal_budget(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     years = max(proposal.years, 1)
     lines = list(proposal.budget_lines.all())
     categories = expense_categories(proposal.call.programme_id)
-    tables = BudgetTables(
+    tables = BudgetTables.for_proposal(
         request.POST if request.method == "POST" else None,
         years=years,
         lines=lines,

@@ -75,6 +75,7 @@ class Scene:
             "change_agreement": self.agreement,
             "grant_decision": self.funding,
             "amount_confirmation": self.funding,
+            "settlement": self.funding,
         }[key]
 
 
@@ -251,6 +252,33 @@ def build_scene(
     Payment.objects.create(
         funding=funding, kind="advance", status="paid", amount=400_000, paid_on=dt.date(2026, 5, 1)
     )
+    # Its settlement (収支決算書): one line far from its budget, explained in a few lines.
+    from kyodo.payments.models import DifferenceNote, SettlementLine
+
+    SettlementLine.objects.bulk_create(
+        [
+            SettlementLine(
+                funding=funding,
+                kind="income",
+                source="city",
+                category="市の負担金・補助金",
+                amount=372_000,
+            ),
+            SettlementLine(
+                funding=funding, kind="income", source="own", category="自己資金", amount=41_500
+            ),
+            SettlementLine(
+                funding=funding,
+                kind="expense",
+                category="消耗品費",
+                description="𠮷田地区の居場所の備品",
+                unit_price=4_135,
+                quantity=100,
+                amount=413_500,
+            ),
+        ]
+    )
+    DifferenceNote.objects.create(funding=funding, kind="expense", key="消耗品費", text=LONG[:120])
     return Scene(
         office,
         rep,

@@ -160,6 +160,11 @@ from tests.evaluation.gate_world import evaluation_world  # noqa: E402
 
 WORLD_BUILDERS.append(evaluation_world)
 
+# payments (a year's settlement and its receipts): tests/payments/gate_world.py
+from tests.payments.gate_world import payments_world  # noqa: E402
+
+WORLD_BUILDERS.append(payments_world)
+
 # documents (PDF and Word): tests/documents/gate_world.py (uses the review world's objects)
 from tests.documents.gate_world import documents_world  # noqa: E402
 
@@ -394,6 +399,17 @@ MATRIX: dict[str, Rule] = {
     "evaluation:budget_pass": STAFF(Role.OFFICE).post_only().url(pk="line_a"),
     "evaluation:public_index": PUBLIC,
     "evaluation:public_year": PUBLIC.url(fiscal_year="segment_a1.fiscal_year"),
+    # the settlement (収支決算書): whoever sees the project reads it; the group writes it
+    "payments:settlement": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT)
+    .get_only()
+    .url(pk="funding_a"),
+    "payments:settlement_edit": ONLY(GROUP_A_MEMBERS).url(pk="funding_a"),
+    "payments:settlement_notes": ONLY(GROUP_A_MEMBERS).post_only().url(pk="funding_a"),
+    "payments:settlement_submit": ONLY(GROUP_A_MEMBERS).post_only().url(pk="funding_a"),
+    "payments:receipt_add": ONLY(GROUP_A_MEMBERS).post_only().url(pk="funding_a"),
+    "payments:receipt_file": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT).url(
+        pk="receipt_file_a"
+    ),
     # programmes: public pages (a draft theme is the department's and the office's only)
     "programmes:calls": PUBLIC,
     "programmes:call": PUBLIC.url(pk="gate_call"),
@@ -484,6 +500,9 @@ MATRIX: dict[str, Rule] = {
     "documents:amount_confirmation": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT)
     .get_only()
     .url(pk="funding_grant", fmt="=docx"),
+    "documents:settlement": OWNER_OR_STAFF(GROUP_A_MEMBERS, Role.OFFICE, Role.DEPARTMENT)
+    .get_only()
+    .url(pk="funding_a", fmt="=pdf"),
     "documents:forms": PUBLIC.get_only(),
     "documents:blank": PUBLIC.get_only().url(key="=proposal", fmt="=docx"),
     "documents:committee_pack": STAFF(Role.OFFICE, Role.COMMITTEE)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kyodo.accounts.models import User
+from kyodo.payments import services
 from kyodo.payments.models import Funding
 from kyodo.payments.services import funding_of
 from kyodo.programmes.models import Course, PaymentType
@@ -59,3 +61,55 @@ def course(db: None) -> Course:
 def funding(office_staff: User, group_a: CivicGroup, course: Course) -> Funding:
     project = grant_project(office_staff, group_a, course)
     return funding_of(project.segments.get())
+
+
+def in_charge(funding: Funding, department: User) -> None:
+    """Make `department`'s section the one in charge of the funding's project."""
+    section = department.role_assignments.get().section
+    Project.objects.filter(pk=funding.segment.project_id).update(section=section)
+    funding.segment.project.section = section
+
+
+def expense(
+    category: str, unit_price: int, quantity: int = 1, description: str = ""
+) -> dict[str, Any]:
+    return {
+        "kind": "expense",
+        "category": category,
+        "description": description,
+        "unit_price": unit_price,
+        "quantity": quantity,
+    }
+
+
+def income(source: str, amount: int, description: str = "") -> dict[str, Any]:
+    return {"kind": "income", "source": source, "description": description, "amount": amount}
+
+
+def report_and_accept(
+    funding: Funding,
+    *,
+    group: User,
+    office: User,
+    department: User,
+    lines: list[dict[str, Any]],
+    notes: dict[tuple[str, str], str] | None = None,
+) -> Funding:
+    """The group's settlement submitted as the results report, checked by the office and
+    accepted by the department in charge: ready for the confirmation of the amount."""
+    in_charge(funding, department)
+    services.settlement_replace(actor=group, funding=funding, lines=lines)
+    if notes:
+        services.settlement_explain(actor=group, funding=funding, notes=notes)
+    services.settlement_submit(actor=group, funding=funding)
+    services.funding_transition(actor=office, funding=funding, action="pass_report")
+    services.funding_transition(actor=department, funding=funding, action="accept_report")
+    funding.refresh_from_db()
+    return funding
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def receipt_scan(name: str = "receipt.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")

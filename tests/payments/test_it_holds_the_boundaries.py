@@ -12,7 +12,7 @@ from kyodo.accounts.models import User
 from kyodo.core.errors import DomainError
 from kyodo.payments import rules, services, workflow
 from kyodo.payments.models import Funding
-from tests.payments.conftest import grant_course
+from tests.payments.conftest import grant_course, receipt_scan
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +97,7 @@ def test_a_receipt_before_the_decision_is_flagged_and_one_on_the_day_is_not(
         issued_on=DECIDED_ON - dt.timedelta(days=1),
         amount=3_000,
         description="前日の文具",
+        upload=receipt_scan(),
     )
     same_day = services.receipt_add(
         actor=representative_a,
@@ -104,6 +105,7 @@ def test_a_receipt_before_the_decision_is_flagged_and_one_on_the_day_is_not(
         issued_on=DECIDED_ON,
         amount=3_000,
         description="当日の文具",
+        upload=receipt_scan(),
     )
     assert before.before_decision is True
     assert same_day.before_decision is False

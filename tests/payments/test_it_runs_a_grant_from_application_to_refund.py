@@ -17,12 +17,13 @@ from kyodo.core.errors import DomainError
 from kyodo.core.models import OutboxEvent
 from kyodo.payments import services, workflow
 from kyodo.payments.models import Funding, Payment, PaymentKind
+from tests.payments.conftest import expense, income, report_and_accept
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_runs_a_grant_through_advance_confirmation_and_refund(
-    funding: Funding, representative_a: User, office_staff: User
+    funding: Funding, representative_a: User, office_staff: User, department_staff: User
 ) -> None:
     # Limits of the year: approved 250,000; cap 300,000; 90 % × 300,000 = 270,000.
     # The smallest, 250,000, is what the group may ask for; 250,001 is refused and the
@@ -47,8 +48,25 @@ def test_it_runs_a_grant_through_advance_confirmation_and_refund(
     services.payment_transition(actor=office_staff, payment=advance, action="pay")
     assert services.paid_to_group(funding) == 200_000
 
-    # The results report: the year cost 212,345 yen in all.
-    services.funding_report(actor=representative_a, funding=funding, actual_cost=212_345)
+    # The results report: the settlement, whose expenses come to 212,345 yen in all
+    # (消耗品費 budgeted 300,000, actual 212,345: 87,655 under, over 20 % → explained).
+    report_and_accept(
+        funding,
+        group=representative_a,
+        office=office_staff,
+        department=department_staff,
+        lines=[
+            income("city", 200_000),
+            income("own", 12_345),
+            expense("消耗品費", 212_345),
+        ],
+        notes={
+            ("expense", "消耗品費"): "購入を見直した",
+            ("income", "own"): "支出が減った",
+            ("income", "city"): "概算払の額",
+        },
+    )
+    assert funding.actual_cost == 212_345
 
     # 額の確定 = min(cap 300,000; 90 % × 212,345 = 191,110.5; decided 250,000)
     #          = 191,110.5 → cut below 1,000 yen → 191,000.
@@ -69,7 +87,15 @@ def test_it_runs_a_grant_through_advance_confirmation_and_refund(
     assert funding.status == workflow.SETTLED
 
     # Every move audited and announced through the outbox.
-    for action in ("apply", "decide", "report", "confirm", "settle"):
+    for action in (
+        "apply",
+        "decide",
+        "report",
+        "pass_report",
+        "accept_report",
+        "confirm",
+        "settle",
+    ):
         assert AuditEvent.objects.filter(
             action=f"funding.{action}", target_id=str(funding.pk)
         ).exists(), action
@@ -80,7 +106,7 @@ def test_it_runs_a_grant_through_advance_confirmation_and_refund(
 
 
 def test_it_pays_the_rest_when_the_confirmed_amount_exceeds_the_advance(
-    funding: Funding, representative_a: User, office_staff: User
+    funding: Funding, representative_a: User, office_staff: User, department_staff: User
 ) -> None:
     services.funding_apply(actor=representative_a, funding=funding, requested_amount=250_000)
     services.funding_decide(
@@ -89,7 +115,13 @@ def test_it_pays_the_rest_when_the_confirmed_amount_exceeds_the_advance(
     # 80 % × 240,000 = 192,000.
     advance = services.advance_claim(actor=representative_a, funding=funding, amount=192_000)
     services.payment_transition(actor=office_staff, payment=advance, action="pay")
-    services.funding_report(actor=representative_a, funding=funding, actual_cost=300_000)
+    report_and_accept(
+        funding,
+        group=representative_a,
+        office=office_staff,
+        department=department_staff,
+        lines=[income("city", 250_000), income("own", 50_000), expense("消耗品費", 300_000)],
+    )
     # min(300,000; 90 % × 300,000 = 270,000; decided 240,000) = 240,000 (already round).
     services.funding_confirm(actor=office_staff, funding=funding, eligible_cost=300_000)
     funding.refresh_from_db()

@@ -1,6 +1,8 @@
 """The grant's two notices: the decision (交付決定通知書) and the confirmation of the amount
 (額の確定通知書), with the refund the group owes or the final payment it gets. Their numbers
-are the funding record's own (from the locked sequence when the office decided)."""
+are the funding record's own (from the locked sequence when the office decided). And the
+group's 収支決算書 of a year: income and expenses, the approved budget beside the actual
+line by line, the differences over the threshold with their explanations."""
 
 from __future__ import annotations
 
@@ -8,10 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kyodo.documents.layout import Document, fields, ijo, ki, paragraph
+from kyodo.documents.layout import Block, Document, fields, ijo, ki, paragraph, table
 from kyodo.documents.registry import DocumentType, Issue, register
 from kyodo.documents.types.common import day, mayor, nendo, safe_name, yen
 from kyodo.payments.models import Funding
+from kyodo.payments.selectors import ComparedRow, settlement_of
 from kyodo.payments.services import paid_to_group
 
 
@@ -120,6 +123,100 @@ def amount_confirmation(funding: Funding, issue: Issue) -> Document:
     )
 
 
+def _signed(amount: int) -> str:
+    if amount == 0:
+        return yen(0)
+    return ("＋" if amount > 0 else "△") + yen(abs(amount))  # △: the ledger's minus
+
+
+def _compared(label: str, rows: list[ComparedRow], budget: int, actual: int) -> Block:
+    return table(
+        [label, _("予算額"), _("決算額"), _("増減"), _("備考（差額の説明）")],
+        [
+            [
+                str(row.label),
+                yen(row.budget),
+                yen(row.actual),
+                _signed(row.difference),
+                (("※ " + (row.note or _("（説明なし）"))) if row.flagged else row.note),
+            ]
+            for row in rows
+        ]
+        or [["", "", "", "", ""]],
+        widths=[6, 4, 4, 5, 9],
+        numeric=[1, 2, 3],
+        footer=[_("合計"), yen(budget), yen(actual), _signed(actual - budget), ""],
+    )
+
+
+def settlement(funding: Funding, issue: Issue) -> Document:
+    segment = funding.segment
+    project = segment.project
+    group = project.group
+    s = settlement_of(funding)
+    expense_rows = [
+        [
+            line.category,
+            line.description,
+            yen(line.unit_price),
+            str(line.quantity),
+            yen(line.amount),
+        ]
+        for line in s.expense_lines
+    ]
+    return Document(
+        kind="settlement",
+        filename=f"{nendo(segment.fiscal_year)}_{_('収支決算書')}_{safe_name(group.name)}",
+        date=day(funding.reported_on) if funding.reported_on else "",
+        addressee=_("%(mayor)s 様") % {"mayor": mayor()},
+        sender=[group.name, _("代表者 %(name)s") % {"name": group.representative_name}],
+        subject=_("%(year)s 協働事業 収支決算書") % {"year": nendo(segment.fiscal_year)},
+        blocks=[
+            fields(
+                [
+                    (_("事業名"), project.title),
+                    (_("事業番号"), project.number),
+                    (_("コース"), project.course.name),
+                    (_("交付決定番号"), funding.decision_number or "—"),
+                ]
+            ),
+            paragraph(_("１　収入の部")),
+            _compared(_("収入の種類"), s.income, s.budget_income_total, s.income_total),
+            paragraph(_("２　支出の部")),
+            _compared(_("費目"), s.expense, s.budget_expense_total, s.expense_total),
+            paragraph(
+                _("収支差額（収入－支出）：%(balance)s　※ は予算額との差が基準を超えた行")
+                % {"balance": _signed(s.balance)}
+            ),
+            paragraph(_("３　支出の明細")),
+            table(
+                [_("費目"), _("内訳"), _("単価"), _("数量"), _("金額")],
+                expense_rows or [["", "", "", "", ""]],
+                widths=[3, 5, 2, 1, 2],
+                numeric=[2, 3, 4],
+                footer=[_("合計"), "", "", "", yen(s.expense_total)],
+            ),
+            paragraph(
+                _("領収書 %(count)d 件（合計 %(total)s）を添付します。")
+                % {
+                    "count": len(s.unlinked) + sum(len(i.receipts) for i in s.by_line),
+                    "total": yen(s.receipts_total),
+                }
+            ),
+        ],
+    )
+
+
+register(
+    DocumentType(
+        key="settlement",
+        label=gettext_lazy("収支決算書"),
+        load=_load,
+        permission="payments.view",
+        build=settlement,
+        order=97,
+    )
+)
 register(
     DocumentType(
         key="grant_decision",

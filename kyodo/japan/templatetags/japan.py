@@ -54,3 +54,13 @@ def furigana(value: str | None) -> str:
 @register.filter
 def yen(value: int | None) -> str:
     return format_yen(value)
+
+
+@register.filter
+def signed_yen(value: int | None) -> str:
+    """A difference of yen with its sign in words' place: ＋5,000円, −5,000円, 0円."""
+    if value is None:
+        return format_yen(value)
+    if value == 0:
+        return format_yen(0)
+    return ("＋" if value > 0 else "−") + format_yen(abs(value))
