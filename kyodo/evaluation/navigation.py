@@ -47,6 +47,8 @@ register_menu(
         current=("evaluation:public_year",),
     ),
 )
+
+
 def _public_summary(project: Any) -> dict[str, Any] | None:
     from kyodo.evaluation import selectors
 

@@ -23,8 +23,8 @@ from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.files import stored_file_response
-from kyodo.core.navigation import panels_for
 from kyodo.core.http import AuthenticatedHttpRequest
+from kyodo.core.navigation import panels_for
 from kyodo.core.permissions import authorize, check
 from kyodo.japan.calendar import fiscal_year
 from kyodo.payments.selectors import money_for
