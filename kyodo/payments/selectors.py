@@ -245,3 +245,64 @@ def settlement_of(funding: Funding) -> Settlement:
         agreed_total=segment.total_cost,
         budget_expense_total=sum(line.amount for line in budget_expense),
     )
+
+
+# --- what waits for each person, for the dashboard -------------------------------------------
+
+
+def inbox(user: Any) -> dict[str, Any]:
+    """Money waiting for this person: the office's claims to pay and settlements to check,
+    the department in charge's settlements to accept, the group's sums to claim."""
+    from kyodo.accounts.models import Role
+    from kyodo.accounts.permissions import is_person
+    from kyodo.registry.models import GroupMembership
+
+    if not is_person(user):
+        return {}
+    items: dict[str, Any] = {}
+    fundings = Funding.objects.select_related("segment__project__group").order_by("pk")
+    payments = Payment.objects.select_related("funding__segment__project__group").order_by(
+        "due_on", "pk"
+    )
+    groups = GroupMembership.objects.filter(user=user).values("group_id")
+    to_claim = payments.filter(
+        status=workflow.SCHEDULED,
+        kind__in=["advance", "instalment", "final"],
+        funding__segment__project__group_id__in=groups,
+    )
+    items["group_claims"] = list(to_claim[:50])
+    if user.has_role(Role.OFFICE):
+        items["office_pay"] = list(payments.filter(status=workflow.CLAIMED)[:50])
+        items["office_settlements"] = list(fundings.filter(status=workflow.REPORTED)[:50])
+    if user.has_role(Role.DEPARTMENT) and user.section_ids:
+        items["department_settlements"] = list(
+            fundings.filter(
+                status=workflow.REPORT_WITH_DEPARTMENT,
+                segment__project__section_id__in=list(user.section_ids),
+            )[:50]
+        )
+    return {k: v for k, v in items.items() if v}
+
+
+def settlement_starting_rows(funding: Funding) -> list[Any]:
+    """The rows a first settlement starts from: the proposal's budget lines of the year
+    (sources, categories, descriptions; an expense's quantity as budgeted), with the amounts
+    empty, so that the group types only what was actually received and spent."""
+    from types import SimpleNamespace
+
+    segment = funding.segment
+    budget = BudgetLine.objects.filter(
+        proposal_id=segment.project.proposal_id, year_index=segment.year_index
+    ).order_by("kind", "pk")
+    return [
+        SimpleNamespace(
+            kind=line.kind,
+            source=line.source,
+            category=line.category,
+            description=line.description,
+            unit_price=None,
+            quantity=line.quantity if line.kind == BudgetKind.EXPENSE else None,
+            amount=None,
+        )
+        for line in budget
+    ]

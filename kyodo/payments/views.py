@@ -242,10 +242,15 @@ def settlement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     funding = _funding(request, pk)
     authorize(request.user, "payments.edit_settlement", funding)
     segment = funding.segment
+    lines = list(funding.settlement_lines.all())
+    if not lines:
+        # A first settlement starts from the year's budget: the same sources and expense
+        # lines, their amounts left for the group to fill in with what was actually spent.
+        lines = selectors.settlement_starting_rows(funding)
     tables = BudgetTables.for_year(
         request.POST if request.method == "POST" else None,
         year=segment.year_index,
-        lines=list(funding.settlement_lines.all()),
+        lines=lines,
         categories=expense_categories(segment.project.course.programme_id),
     )
     failed = False

@@ -86,6 +86,17 @@ def inbox(user: Any) -> dict[str, Any]:
             )
             .select_related("group", "agreement")
         )
+    # Reports waiting for a check: the office's first, then the department in charge's.
+    waiting = Report.objects.select_related("segment__project__group").order_by("due_on")
+    if user.has_role(Role.DEPARTMENT) and user.section_ids:
+        items["department_reports"] = list(
+            waiting.filter(
+                status=workflow.REPORT_WITH_DEPARTMENT,
+                segment__project__section_id__in=list(user.section_ids),
+            )[:50]
+        )
+    if user.has_role(Role.OFFICE):
+        items["office_reports"] = list(waiting.filter(status=workflow.REPORT_SUBMITTED)[:50])
     if user.has_role(Role.OFFICE):
         items["office_open"] = list(
             Project.objects.filter(agreement__status__in=workflow.OPEN_STATES)

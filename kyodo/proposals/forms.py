@@ -370,6 +370,11 @@ def offered_categories(categories: Sequence[str], lines: Sequence[Any]) -> list[
     return names
 
 
+def _figure(amount: int | None) -> str:
+    """An amount as the table shows it (12,000), or an empty cell to fill in."""
+    return "" if amount is None else f"{amount:,}"
+
+
 def year_table(
     data: Any, *, year: int, lines: Sequence[Any], categories: Sequence[str]
 ) -> YearTable:
@@ -380,7 +385,7 @@ def year_table(
         data,
         prefix=f"y{year}-income",
         initial=[
-            {"source": line.source, "description": line.description, "amount": f"{line.amount:,}"}
+            {"source": line.source, "description": line.description, "amount": _figure(line.amount)}
             for line in lines
             if line.kind == BudgetKind.INCOME
         ],
@@ -393,7 +398,7 @@ def year_table(
             {
                 "category": line.category,
                 "description": line.description,
-                "unit_price": f"{line.unit_price:,}",
+                "unit_price": _figure(line.unit_price),
                 "quantity": line.quantity,
             }
             for line in lines
