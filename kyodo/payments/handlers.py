@@ -1,5 +1,6 @@
 """Who is told of each move of a year's money (kyodo.core.events): the group of what the
-office did, the office of what the group asked for."""
+office did, the office of what the group asked for, the department in charge of a results
+report waiting for its acceptance, and the office of the department's answer."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from kyodo.core.events import Audience, audience, mail_subject, notify, subscrib
 from kyodo.core.models import OutboxEvent
 from kyodo.payments import workflow
 
-# The group's moves go to the office; the office's to the group.
+# The group's moves go to the office; the office's to the group. The results report the
+# office has checked goes to the department in charge, whose acceptance the office awaits.
 BY_GROUP = {"apply", "request_change", "report", "claim"}
+TO_DEPARTMENT = {"pass_report"}
+BY_DEPARTMENT = {"accept_report", "department_return_report"}
 
 
 def _tell(event: OutboxEvent, project: Any, label: Any, state: Any, payment: Any = None) -> None:
@@ -21,6 +25,10 @@ def _tell(event: OutboxEvent, project: Any, label: Any, state: Any, payment: Any
     to: list[Audience] = (
         [audience("office")] if action in BY_GROUP else [audience("group", project.group)]
     )
+    if action in TO_DEPARTMENT and project.section_id is not None:
+        to.append(audience("section", project.section_id))
+    if action in BY_DEPARTMENT:
+        to.append(audience("office"))
     notify(
         event=event,
         to=to,
