@@ -25,8 +25,14 @@ def _tell(event: OutboxEvent, project: Any, label: Any, state: Any, payment: Any
     to: list[Audience] = (
         [audience("office")] if action in BY_GROUP else [audience("group", project.group)]
     )
-    if action in TO_DEPARTMENT and project.section_id is not None:
-        to.append(audience("section", project.section_id))
+    if action in TO_DEPARTMENT:
+        # The section in charge as it is now (the project may have been loaded before it
+        # was assigned).
+        section_id = (
+            type(project).objects.filter(pk=project.pk).values_list("section_id", flat=True)[0]
+        )
+        if section_id is not None:
+            to.append(audience("section", section_id))
     if action in BY_DEPARTMENT:
         to.append(audience("office"))
     notify(
