@@ -27,6 +27,7 @@ from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.navigation import panels_for
 from kyodo.core.permissions import authorize, check
 from kyodo.japan.calendar import fiscal_year
+from kyodo.japan.calendar import fiscal_year as fiscal_year_of
 from kyodo.payments.selectors import money_for
 from kyodo.projects import clauses, reports, selectors, services, workflow
 from kyodo.projects.forms import (
@@ -468,11 +469,11 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_session(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """The year's report session (報告会): when and where, and the projects that report."""
-    if _year(fiscal_year) is None:
+    # Any year up to the next one: a year with nothing yet says so (the office links the
+    # page before the session is set); later years do not exist yet.
+    if _year(fiscal_year) is None or fiscal_year > fiscal_year_of(timezone.localdate()) + 1:
         raise Http404
     session, entries = selectors.report_session(fiscal_year)
-    if session is None and not entries:
-        raise Http404
     context = {"fiscal_year": fiscal_year, "session": session, "entries": entries}
     return render(request, "projects/report_session.html", context)
 

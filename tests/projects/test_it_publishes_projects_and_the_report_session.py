@@ -117,5 +117,9 @@ def test_the_office_sets_the_report_session_and_the_public_reads_it_with_the_yea
     # Other people may not set it; bad years are not found.
     assert login(Client(), department_staff).get(edit).status_code == 403
     assert Client().get(reverse("projects:report_session", args=[1999])).status_code == 404
+    # A year with nothing set yet says so; one beyond next year does not exist.
+    empty = Client().get(reverse("projects:report_session", args=[year + 1]))
+    assert empty.status_code == 200 and "決まりしだい" in empty.content.decode()
+    assert Client().get(reverse("projects:report_session", args=[2100])).status_code == 404
     assert Client().get(reverse("projects:public_list") + "?year=abc").status_code == 404
     assert Client().get(f"/projects/report-session/{'9' * 20}/").status_code == 404
