@@ -50,3 +50,20 @@ def id_from(value: str | None) -> int | None:
     if not text.isascii() or not text.isdigit() or int(text) > LARGEST_ID:
         raise Http404
     return int(text)
+
+
+# Fiscal years an address or a query may name: anything else is no page.
+FISCAL_YEARS = range(2000, 2200)
+
+
+def fiscal_year_from(value: str | int | None) -> int | None:
+    """A fiscal year from an address or a query parameter, as `id_from` reads an id: None
+    when absent; a 404 when it is no fiscal year (letters, a 20-digit number, year 1800)."""
+    from django.http import Http404
+
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or int(text) not in FISCAL_YEARS:
+        raise Http404
+    return int(text)

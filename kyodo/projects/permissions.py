@@ -194,10 +194,11 @@ def can_manage_report_session(user: Any, obj: Any = None) -> Decision:
 
 @predicate("projects.view_public")
 def can_view_public(user: Any, project: Any) -> Decision:
-    """Anyone may read a project's public page once its agreement has been signed."""
-    from kyodo.projects.models import AgreementScan
+    """Anyone may read a project's public page once its agreement has been signed (the rule
+    is projects.selectors.public_projects, asked of this one project)."""
+    from kyodo.projects.selectors import public_projects
 
-    if AgreementScan.objects.filter(agreement__project=project).exists():
+    if public_projects().filter(pk=project.pk).exists():
         return ALLOW
     return deny(_("この協働事業は、協定の締結後に公開されます。"))
 

@@ -23,11 +23,10 @@ from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.files import stored_file_response
-from kyodo.core.http import AuthenticatedHttpRequest
+from kyodo.core.http import AuthenticatedHttpRequest, fiscal_year_from
 from kyodo.core.navigation import panels_for
 from kyodo.core.permissions import authorize, check
-from kyodo.japan.calendar import fiscal_year
-from kyodo.japan.calendar import fiscal_year as fiscal_year_of
+from kyodo.japan.calendar import fiscal_year as this_fiscal_year
 from kyodo.payments.selectors import money_for
 from kyodo.projects import clauses, reports, selectors, services, workflow
 from kyodo.projects.forms import (
@@ -418,26 +417,13 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # --- the public side: what the projects did, and the year's report session ---------------------
 
-# A fiscal year in an address is one of these, or the page does not exist.
-YEARS = range(2000, 2200)
-
-
-def _year(value: Any) -> int | None:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return None
-    return year if year in YEARS else None
-
 
 @require_GET
 def public_list(request: HttpRequest) -> HttpResponse:
     """協働事業の成果: the projects the public may read, a fiscal year at a time."""
     years = selectors.public_fiscal_years()
-    chosen = _year(request.GET.get("year")) if request.GET.get("year") else None
-    if request.GET.get("year") and chosen is None:
-        raise Http404
-    year = chosen or (years[0] if years else fiscal_year(timezone.localdate()))
+    chosen = fiscal_year_from(request.GET.get("year"))
+    year = chosen or (years[0] if years else this_fiscal_year(timezone.localdate()))
     context = {
         "years": years,
         "year": year,
@@ -471,7 +457,8 @@ def report_session(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     """The year's report session (報告会): when and where, and the projects that report."""
     # Any year up to the next one: a year with nothing yet says so (the office links the
     # page before the session is set); later years do not exist yet.
-    if _year(fiscal_year) is None or fiscal_year > fiscal_year_of(timezone.localdate()) + 1:
+    fiscal_year_from(fiscal_year)
+    if fiscal_year > this_fiscal_year(timezone.localdate()) + 1:
         raise Http404
     session, entries = selectors.report_session(fiscal_year)
     context = {"fiscal_year": fiscal_year, "session": session, "entries": entries}
@@ -482,7 +469,7 @@ def report_session(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 def report_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The office's list of report sessions: each year with projects, set or not yet."""
     authorize(request.user, "projects.manage_report_session")
-    this_year = fiscal_year(timezone.localdate())
+    this_year = this_fiscal_year(timezone.localdate())
     years = sorted(set(selectors.public_fiscal_years()) | {this_year}, reverse=True)
     sessions = {s.fiscal_year: s for s in ReportSession.objects.all()}
     rows = [(year, sessions.get(year)) for year in years]
@@ -492,8 +479,7 @@ def report_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def report_session_edit(request: AuthenticatedHttpRequest, fiscal_year: int) -> HttpResponse:
     authorize(request.user, "projects.manage_report_session")
-    if _year(fiscal_year) is None:
-        raise Http404
+    fiscal_year_from(fiscal_year)
     session = ReportSession.objects.filter(fiscal_year=fiscal_year).first()
     initial = (
         {f: getattr(session, f) for f in ("held_on", "starts_at", "place", "note")}
