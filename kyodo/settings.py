@@ -82,7 +82,7 @@ ROOT_URLCONF = "kyodo.urls"
 
 # Forms render through the project's templates: templates/django/forms/div.html (error
 # summary, then each field) and field.html (label, required mark, help, errors, widget).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "kyodo.core.forms_renderer.KyodoFormRenderer"
 WSGI_APPLICATION = "kyodo.wsgi.application"
 
 TEMPLATES = [

@@ -194,6 +194,9 @@ class CivicGroup(models.Model):
             models.Index(
                 fields=["sort_key", "id", "registered_until"], name="registry_directory_order_idx"
             ),
+            # Counting a field's groups (selectors._filtered): each group's registration is
+            # read from this narrow index, not from its wide row.
+            models.Index(fields=["id", "registered_until"], name="registry_group_registered_idx"),
         ]
         verbose_name = _("市民活動団体")
         verbose_name_plural = _("市民活動団体")

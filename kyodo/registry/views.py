@@ -26,7 +26,7 @@ from kyodo.core.once import once_per_submit
 from kyodo.core.pagination import IdsFirstPaginator
 from kyodo.core.permissions import authorize, check
 from kyodo.japan.postal import lookup_address
-from kyodo.registry import exports, importer, selectors, services, workflow
+from kyodo.registry import cards, exports, importer, selectors, services, workflow
 from kyodo.registry.forms import (
     DirectoryFilterForm,
     DocumentForm,
@@ -56,7 +56,7 @@ def _filter_from(form: DirectoryFilterForm) -> selectors.GroupFilter:
     data = form.cleaned_data
     return selectors.GroupFilter(
         query=data.get("q") or "",
-        field=data["field"].number if data.get("field") else None,
+        field_id=data["field"].pk if data.get("field") else None,
         legal_form=data.get("legal_form") or "",
         area=data["area"].pk if data.get("area") else None,
     )
@@ -80,10 +80,13 @@ def directory(request: HttpRequest) -> HttpResponse:
         settings.KYODO_PAGE_SIZE,
         count_key=selectors.directory_count_key(flt),
         count_list=selectors.directory_matches(flt=flt),
+        count_with_page=selectors.directory_counts_with_page(flt),
+        rows=selectors.directory_rows(),
     ).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
+        "cards": cards.group_cards(page),
         "query_string": _querystring_without_page(request),
         "filtered": any(vars(flt).values()),
     }

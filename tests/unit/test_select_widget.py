@@ -1,6 +1,6 @@
-"""Kyodo's select.html (templates/django/forms/widgets/select.html) writes each option in
-place rather than including two templates per option; what it renders is byte for byte
-what Django's own template renders."""
+"""Kyodo's form renderer writes a select in Python (kyodo.core.forms_renderer) rather than
+including two templates per option; what it writes is byte for byte what Django's own
+templates render."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
 
+from kyodo.core.forms_renderer import KyodoFormRenderer
 from kyodo.registry.forms import DirectoryFilterForm, StaffFilterForm
 
 
@@ -31,16 +32,18 @@ WIDGETS: list[tuple[forms.Widget, Any]] = [
 ]
 
 
-def test_the_two_renderers_really_use_different_templates() -> None:
-    ours = TemplatesSetting().get_template("django/forms/widgets/select.html")
-    django = DjangoTemplates().get_template("django/forms/widgets/select.html")
-    assert "written in place" in ours.template.source
-    assert "written in place" not in django.template.source
+def test_the_project_renders_forms_with_it(settings: Any) -> None:
+    from django.forms.renderers import get_default_renderer
+
+    assert isinstance(get_default_renderer(), KyodoFormRenderer)
+    assert isinstance(DirectoryFilterForm().renderer, KyodoFormRenderer)
+    # The field layout and error summary still come from the project's templates.
+    assert isinstance(KyodoFormRenderer(), TemplatesSetting)
 
 
 @pytest.mark.parametrize(("widget", "value"), WIDGETS)
 def test_it_renders_a_select_exactly_as_django_does(widget: forms.Widget, value: Any) -> None:
-    ours = widget.render("f", value, {"id": "id_f"}, renderer=TemplatesSetting())
+    ours = widget.render("f", value, {"id": "id_f"}, renderer=KyodoFormRenderer())
     django = widget.render("f", value, {"id": "id_f"}, renderer=DjangoTemplates())
     assert ours == django
 
@@ -54,5 +57,22 @@ def test_it_renders_the_directory_filters_exactly_as_django_does(form_class: Any
         widget = field.field.widget
         attrs = field.build_widget_attrs({"id": field.auto_id})
         assert widget.render(
-            field.html_name, field.value(), attrs, renderer=TemplatesSetting()
+            field.html_name, field.value(), attrs, renderer=KyodoFormRenderer()
         ) == widget.render(field.html_name, field.value(), attrs, renderer=DjangoTemplates())
+
+
+def test_it_escapes_safe_and_lazy_labels_as_the_template_does() -> None:
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    widget = forms.Select(
+        choices=[
+            (mark_safe("<i>"), mark_safe("<b>太字</b>")),
+            ("x", gettext_lazy("すべて")),
+            (("t", 1), "タプル"),
+        ],
+        attrs={"data-x": mark_safe("&amp;"), "data-y": "<&>", "aria-hidden": True},
+    )
+    value: Any = "x"
+    ours = widget.render("f", value, {"id": "id_f"}, renderer=KyodoFormRenderer())
+    assert ours == widget.render("f", value, {"id": "id_f"}, renderer=DjangoTemplates())
