@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kyodo.core.choices import ListedModelChoiceField
 from kyodo.core.editing import VersionField
 from kyodo.japan.forms import (
     CleanCharField,
@@ -173,7 +174,7 @@ class GroupForm(forms.Form):
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("団体名・ふりがなで探す"), required=False, max_length=100)
-    field = forms.ModelChoiceField(
+    field = ListedModelChoiceField(
         label=_("活動分野"),
         queryset=ActivityField.objects.all(),
         required=False,
@@ -182,7 +183,7 @@ class DirectoryFilterForm(forms.Form):
     legal_form = forms.ChoiceField(
         label=_("法人格"), choices=[("", _("すべて")), *LegalForm.choices], required=False
     )
-    area = forms.ModelChoiceField(
+    area = ListedModelChoiceField(
         label=_("活動地域"), queryset=Area.objects.all(), required=False, empty_label=_("すべて")
     )
 

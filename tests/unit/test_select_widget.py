@@ -76,3 +76,19 @@ def test_it_escapes_safe_and_lazy_labels_as_the_template_does() -> None:
     value: Any = "x"
     ours = widget.render("f", value, {"id": "id_f"}, renderer=KyodoFormRenderer())
     assert ours == widget.render("f", value, {"id": "id_f"}, renderer=DjangoTemplates())
+
+
+@pytest.mark.django_db
+def test_the_directory_filters_read_their_choices_in_one_plain_query(monkeypatch: Any) -> None:
+    # QuerySet.iterator() is a server-side cursor on PostgreSQL: four round trips a list.
+    from django.db.models import QuerySet
+
+    def streamed(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("choices streamed through QuerySet.iterator()")
+
+    monkeypatch.setattr(QuerySet, "iterator", streamed)
+    html = str(StaffFilterForm())
+    from kyodo.registry.models import ActivityField, Area
+
+    for choice in [*ActivityField.objects.all(), *Area.objects.all()]:
+        assert f'<option value="{choice.pk}">' in html
