@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: help setup demo serve migrate seed test test-fast test-browser test-scaleout scaleout browser-deps fonts lint format typecheck messages totp clean bench
+.PHONY: help setup demo serve migrate seed test test-fast test-slow test-browser test-scaleout scaleout browser-deps fonts lint format typecheck messages totp clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -51,10 +51,13 @@ serve: ## Serve the app at http://$(HOST):$(PORT) with a task worker beside it (
 
 demo: fonts seed serve ## Set everything up on SQLite and serve the demo at http://127.0.0.1:8000, with a task worker
 
-test: test-fast test-browser test-scaleout ## Set up and run the whole test suite (unit, integration, browser, scale-out)
+test: test-fast test-slow test-browser test-scaleout ## Set up and run the whole test suite (unit, integration, slow, browser, scale-out)
 
-test-fast: setup fonts ## Run the fast suite (no browser), in parallel
-	KYODO_TESTING=1 $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q
+test-fast: setup fonts ## Run the fast suite (no browser, none of the tests marked slow), in parallel
+	KYODO_TESTING=1 $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q -m "not browser and not scaleout and not slow"
+
+test-slow: setup fonts ## The tests of ten seconds or more (page crawl, races, big property runs), in parallel
+	KYODO_TESTING=1 $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q -m slow
 
 test-browser: setup browser-deps ## Run the end-to-end tests in Debian's Chromium
 	KYODO_TESTING=1 $(VENV)/bin/pytest -m browser -q -p no:randomly

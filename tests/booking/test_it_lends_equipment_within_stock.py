@@ -144,6 +144,7 @@ def test_it_lends_the_last_units_once_when_many_ask_at_once_on_postgresql(
     _assert_stock_held(equipment_race())
 
 
+@pytest.mark.slow
 def test_it_lends_the_last_units_once_when_many_ask_at_once_on_sqlite(tmp_path: Path) -> None:
     path = tmp_path / "equipment-race.sqlite3"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}

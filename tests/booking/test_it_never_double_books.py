@@ -50,6 +50,7 @@ def test_it_books_once_when_fifty_try_at_once_on_postgresql(committed_db: None) 
     _assert_one_winner(race())
 
 
+@pytest.mark.slow
 def test_it_books_once_when_fifty_try_at_once_on_sqlite(tmp_path: Path) -> None:
     path = tmp_path / "race.sqlite3"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}

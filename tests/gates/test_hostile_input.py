@@ -287,7 +287,14 @@ def test_it_knows_every_form_that_takes_input(shared_world: World) -> None:
     assert not sorted(set(FORMS) - set(found)), "FORMS lists forms no page shows any more"
 
 
-@pytest.mark.parametrize("key", FORMS)
+# The forms with so many fields (or values) that their case takes ten seconds or more: they
+# run in `make test` and CI, not in `make test-fast` (the marker `slow`, pyproject.toml).
+SLOW_FORMS = {"POST evaluation:settings", "POST review:declaration_revoke"}
+
+
+@pytest.mark.parametrize(
+    "key", [pytest.param(k, marks=pytest.mark.slow) if k in SLOW_FORMS else k for k in FORMS]
+)
 def test_it_survives_hostile_input(shared_world: World, key: str) -> None:
     world = shared_world
     forms = _input_forms(world).get(key)

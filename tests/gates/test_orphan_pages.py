@@ -115,6 +115,7 @@ def expected_pages(persona: str) -> set[str]:
     }
 
 
+@pytest.mark.slow
 def test_it_reaches_every_page_a_person_may_open_by_clicking(shared_world: World) -> None:
     orphans: dict[str, list[str]] = {}
     for persona in PERSONAS:

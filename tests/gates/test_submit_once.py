@@ -481,6 +481,7 @@ def _post_forms(world: World) -> dict[str, list[Form]]:
     return by_key(forms)
 
 
+@pytest.mark.slow
 def test_it_knows_every_post_form(shared_world: World) -> None:
     found = _post_forms(shared_world)
     missing = sorted(set(found) - set(FORMS))

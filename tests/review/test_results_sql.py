@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -59,6 +60,7 @@ def _summary(rows):
     ]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40,
     deadline=None,
