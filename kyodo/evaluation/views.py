@@ -21,7 +21,7 @@ from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.exports import xlsx_response
-from kyodo.core.http import AuthenticatedHttpRequest
+from kyodo.core.http import AuthenticatedHttpRequest, fiscal_year_from
 from kyodo.core.permissions import authorize, check
 from kyodo.evaluation import selectors, services, workflow
 from kyodo.evaluation.forms import (
@@ -472,9 +472,11 @@ def settings_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _year_filter(request: HttpRequest) -> int | None:
+    """The list's year filter: a year that is no fiscal year (letters, 0, a 20-digit number,
+    which PostgreSQL would refuse as out of range) shows every year, as no filter does."""
     try:
-        return int(request.GET.get("year") or 0) or None
-    except ValueError:
+        return fiscal_year_from(request.GET.get("year"))
+    except Http404:
         return None
 
 

@@ -114,3 +114,14 @@ def test_the_pages_speak_english_from_the_apps_catalog(
     anonymous.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     index = anonymous.get(reverse("evaluation:public_index")).content.decode()
     assert "How evaluations are reflected in the next year" in index
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "0", "二〇二七", "-1", "1800"])
+def test_a_year_that_is_no_fiscal_year_lists_every_year(
+    project: Project, office_staff: Any, year: str
+) -> None:
+    client = _client(office_staff)
+    page = client.get(reverse("evaluation:budget_list"), {"year": year})
+    assert page.status_code == 200 and page.context["year"] is None
+    export = client.get(reverse("evaluation:budget_export"), {"year": year})
+    assert export.status_code == 200
