@@ -56,6 +56,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import TypeVar
 
 _Key = TypeVar("_Key", bound=Hashable)  # a proposal's key: the same type in both arguments
@@ -295,6 +296,14 @@ def display(value: Fraction | None, places: int = 1) -> str:
     """'72.5' — exact value rounded half up to `places` decimals, only for showing."""
     if value is None:
         return "—"
+    return _display(value.numerator, value.denominator, places)
+
+
+# A call's means are a few hundred distinct fractions (a sum of marks over a number of
+# members) shown thousands of times: each is worked out once. Keyed by plain integers,
+# which hash faster than a Fraction.
+@lru_cache(maxsize=4096)
+def _display(numerator: int, denominator: int, places: int) -> str:
     quantum = Decimal(1).scaleb(-places)
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    exact = Decimal(numerator) / Decimal(denominator)
     return str(exact.quantize(quantum, rounding=ROUND_HALF_UP))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.template.defaultfilters import linebreaksbr
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -29,8 +29,21 @@ ROW = (
 
 def results_rows(rows: Iterable[Row]) -> SafeString:
     """<tr> per proposal: rank, title and group, the means, the total, members, result."""
-    rank, tied = gettext("順位"), gettext("（同点）")
-    total, members, result = gettext("100点換算"), gettext("採点した委員の数"), gettext("結果")
+    # The words every row repeats (the cells' labels, "tied", each state's public name)
+    # are escaped once for the table, not once per row: format_html leaves escaped text
+    # as it is.
+    rank, tied, total, members, result = (
+        conditional_escape(gettext(text))
+        for text in ("順位", "（同点）", "100点換算", "採点した委員の数", "結果")
+    )
+    states: dict[str, SafeString] = {}
+
+    def state(row: Row) -> SafeString:
+        status = row.proposal.status
+        if status not in states:
+            states[status] = conditional_escape(row.proposal.state.public_label)
+        return states[status]
+
     return format_html_join(
         "",
         ROW,
@@ -47,7 +60,7 @@ def results_rows(rows: Iterable[Row]) -> SafeString:
                 members,
                 str(row.result.members),
                 result,
-                row.proposal.state.public_label,
+                state(row),
             )
             for row in rows
         ),

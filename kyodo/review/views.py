@@ -639,9 +639,10 @@ def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
     if not check("review.view_results", request.user, committee):
         return _not_yet(request, call, _("審査結果"), call.decision_on)
     # The table is a template fragment cached under a digest of everything it shows; the
-    # results are worked out only when the fragment is rendered (a cache miss).
+    # results are worked out only when the fragment is rendered (a cache miss), and not
+    # cached apart (that digest covers the figures' inputs: see committee_results).
     data = SimpleLazyObject(
-        lambda: selectors.committee_results(committee, states=workflow.DECIDED_STATES)
+        lambda: selectors.committee_results(committee, states=workflow.DECIDED_STATES, cached=False)
     )
     # The lazy object stands in for the CallResults; the stubs cannot say so.
     rows = SimpleLazyObject(lambda: selectors.published_rows(cast(selectors.CallResults, data)))
