@@ -4,7 +4,7 @@ and results. Each view: load → authorize → form → one service → redirect
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -638,30 +638,12 @@ def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
         raise Http404
     if not check("review.view_results", request.user, committee):
         return _not_yet(request, call, _("審査結果"), call.decision_on)
-    # The table is a template fragment cached under a digest of everything it shows; the
-    # results are worked out only when the fragment is rendered (a cache miss), and not
-    # cached apart (that digest covers the figures' inputs: see committee_results).
-    data = SimpleLazyObject(
-        lambda: selectors.committee_results(committee, states=workflow.DECIDED_STATES, cached=False)
-    )
-    # The lazy object stands in for the CallResults; the stubs cannot say so.
-    rows = SimpleLazyObject(lambda: selectors.published_rows(cast(selectors.CallResults, data)))
+    # The table is a template fragment cached under a digest of everything it shows; it is
+    # worked out only when the fragment is rendered (a cache miss): see tables.public_table.
     context = {
         "call": call,
         "committee": committee,
-        "data": data,
-        "rows": rows,
-        "against_rule": SimpleLazyObject(
-            lambda: [
-                r
-                for r in cast(list, rows)
-                if getattr(r.proposal, "decision", None) and r.proposal.decision.rule_reason
-            ]
-        ),
-        # Written in Python, each only when the cached fragment is rendered (a cache miss):
-        # the template calls them (kyodo/review/tables.py says why).
-        "table_rows": lambda: tables.results_rows(cast(list, rows)),
-        "comments": lambda: tables.review_comments(cast(list, rows)),
+        "table": SimpleLazyObject(lambda: tables.public_table(committee)),
         "method": committee.criteria_set.explanation(list(committee.criteria_set.criteria.all())),
         "results_key": selectors.public_results_key(committee),
     }
