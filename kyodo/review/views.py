@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -632,12 +633,15 @@ def notice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
-    call = get_object_or_404(Call, pk=call_pk)
-    committee = selectors.committee_for_call(call.pk)
+    # The committee comes with its call (no committee, or no call: not found either way),
+    # and its criteria are read once for the method, the key and, on a miss, the table.
+    committee = selectors.committee_for_call(call_pk)
     if committee is None:
         raise Http404
+    call = committee.call
     if not check("review.view_results", request.user, committee):
         return _not_yet(request, call, _("審査結果"), call.decision_on)
+    prefetch_related_objects([committee.criteria_set], "criteria")
     # The table is a template fragment cached under a digest of everything it shows; it is
     # worked out only when the fragment is rendered (a cache miss): see tables.public_table.
     context = {
