@@ -56,6 +56,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
+from operator import itemgetter
 from typing import TypeVar
 
 _Key = TypeVar("_Key", bound=Hashable)  # a proposal's key: the same type in both arguments
@@ -175,6 +177,38 @@ def result_from_tallies(
     rules: Rules, proposal: Hashable, tallies: dict[int, Tally]
 ) -> ProposalResult:
     """Figures for one proposal from its counted marks added up per round (see `Tally`)."""
+    return _result_from_tallies(rules, _terms(rules), proposal, tallies)
+
+
+# Per criterion, what its figures need as integers: its key, its weight's numerator and
+# denominator, and n() as (mean − offset) / divisor (see the definitions above).
+_Term = tuple[str, int, int, int, int]
+
+
+def _terms(rules: Rules) -> tuple[_Term, ...]:
+    of_max = rules.normalisation == FRACTION_OF_MAX
+    return tuple(
+        (
+            spec.key,
+            spec.weight.numerator,
+            spec.weight.denominator,
+            0 if of_max else spec.scale_min,
+            spec.scale_max if of_max else spec.scale_max - spec.scale_min,
+        )
+        for spec in rules.criteria
+    )
+
+
+@lru_cache(maxsize=4096)
+def _mean(total: int, n: int) -> Fraction:
+    """A criterion's mean: a call has a few hundred distinct ones (Fractions are immutable,
+    so one object may stand for all the equal ones)."""
+    return Fraction(total, n)
+
+
+def _result_from_tallies(
+    rules: Rules, terms: tuple[_Term, ...], proposal: Hashable, tallies: dict[int, Tally]
+) -> ProposalResult:
     result = ProposalResult(proposal=proposal)
     present = {rnd for rnd, t in tallies.items() if t.members}
     if rules.rounds == 2 and 2 in present:
@@ -193,22 +227,18 @@ def result_from_tallies(
     w_num, w_den = 0, 1  # Σ w_c over criteria with a mean
     t_num, t_den = 0, 1  # Σ w_c × n(mean_c)
     s_num, s_den = 0, 1  # Σ mean_c
-    of_max = rules.normalisation == FRACTION_OF_MAX
-    for spec in rules.criteria:
-        total, n = used.sums.get(spec.key, (0, 0))
-        result.counts[spec.key] = n
+    sums, means, counts = used.sums, result.means, result.counts
+    for key, wn, wd, offset, divisor in terms:
+        total, n = sums.get(key, (0, 0))
+        counts[key] = n
         if not n:
-            result.means[spec.key] = None
+            means[key] = None
             continue
-        result.means[spec.key] = Fraction(total, n)
+        means[key] = _mean(total, n)
         s_num, s_den = s_num * n + total * s_den, s_den * n
-        wn, wd = spec.weight.numerator, spec.weight.denominator
         w_num, w_den = w_num * wd + wn * w_den, w_den * wd
-        if of_max:  # w × (Σ/n) / max
-            num, den = wn * total, wd * n * spec.scale_max
-        else:  # w × (Σ/n − min) / (max − min)
-            num = wn * (total - spec.scale_min * n)
-            den = wd * n * (spec.scale_max - spec.scale_min)
+        # w × (Σ/n − offset) / divisor
+        num, den = wn * (total - offset * n), wd * n * divisor
         t_num, t_den = t_num * den + num * t_den, t_den * den
     if w_num:
         to = rules.normalise_to
@@ -232,17 +262,21 @@ def rank_key(rules: Rules, result: ProposalResult) -> Fraction | None:
 
 def assign_ranks(rules: Rules, results: Sequence[ProposalResult]) -> None:
     """Competition ranking (1, 2, 2, 4), highest first; exact ties share a rank."""
-    scored = [r for r in results if rank_key(rules, r) is not None]
-    figures = sorted((rank_key(rules, r) for r in scored), reverse=True)  # type: ignore[type-var]
-    first_position: dict[Fraction, int] = {}
-    how_many: dict[Fraction, int] = defaultdict(int)
-    for position, figure in enumerate(figures, start=1):
-        first_position.setdefault(figure, position)  # type: ignore[arg-type]
-        how_many[figure] += 1  # type: ignore[index]
+    scored = [(figure, r) for r in results if (figure := rank_key(rules, r)) is not None]
+    # Sorted once, highest first: equal figures are then side by side, and each run of them
+    # takes the position of its first (no Fraction is hashed, which is slow).
+    scored.sort(key=itemgetter(0), reverse=True)
     for r in results:
-        key = rank_key(rules, r)
-        r.rank = first_position[key] if key is not None else None
-        r.tied = key is not None and how_many[key] > 1
+        r.rank, r.tied = None, False
+    start = 0
+    while start < len(scored):
+        figure = scored[start][0]
+        end = start + 1
+        while end < len(scored) and scored[end][0] == figure:
+            end += 1
+        for _figure, r in scored[start:end]:
+            r.rank, r.tied = start + 1, end - start > 1
+        start = end
 
 
 def call_results(
@@ -273,7 +307,8 @@ def call_results_from_tallies(
 ) -> list[ProposalResult]:
     """`call_results` for marks already added up per proposal and round (conflicted
     members' marks left out beforehand): proposal → round → Tally."""
-    results = [result_from_tallies(rules, p, tallies.get(p, {})) for p in proposals]
+    terms = _terms(rules)
+    results = [_result_from_tallies(rules, terms, p, tallies.get(p, {})) for p in proposals]
     assign_ranks(rules, results)
     return results
 
@@ -295,6 +330,14 @@ def display(value: Fraction | None, places: int = 1) -> str:
     """'72.5' — exact value rounded half up to `places` decimals, only for showing."""
     if value is None:
         return "—"
+    return _display(value.numerator, value.denominator, places)
+
+
+# A call's means are a few hundred distinct fractions (a sum of marks over a number of
+# members) shown thousands of times: each is worked out once. Keyed by plain integers,
+# which hash faster than a Fraction.
+@lru_cache(maxsize=4096)
+def _display(numerator: int, denominator: int, places: int) -> str:
     quantum = Decimal(1).scaleb(-places)
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    exact = Decimal(numerator) / Decimal(denominator)
     return str(exact.quantize(quantum, rounding=ROUND_HALF_UP))

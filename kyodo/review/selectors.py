@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch
-from django.utils.html import format_html, format_html_join
+from django.db.models import Count, Max, OneToOneRel, Prefetch
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
 from kyodo.proposals import workflow
@@ -66,14 +67,15 @@ def counted_tallies(
     committee: Committee,
     criteria: list[Criterion],
     proposals: list[Proposal],
-    members: list[CommitteeMember],
     declared: set[tuple[int, int]],
+    in_group: set[tuple[int, int]],
 ) -> tuple[dict[int, dict[int, results.Tally]], dict[tuple[int, int], int]]:
     """proposal id → round → Tally, from the stored tallies (review.tallies), and the
     submitted sheets per (proposal, round). The stored figures leave out declared
-    conflicts; a member of the proposing group without such a declaration (rare: Kyodo
-    flags them when review starts) is taken out here, from that member's own marks. The
-    same figures as results.tally over the marks that count, exactly."""
+    conflicts; a member of the proposing group (`in_group`, conflicts.group_pairs)
+    without such a declaration (rare: Kyodo flags them when review starts) is taken out
+    here, from that member's own marks. The same figures as results.tally over the marks
+    that count, exactly."""
     key_of = {c.pk: c.key for c in criteria}
     wanted = {p.pk for p in proposals}
     out: dict[int, dict[int, results.Tally]] = defaultdict(dict)
@@ -92,9 +94,9 @@ def counted_tallies(
                     if criterion_id in key_of_id
                 },
             )
-    in_group = group_pairs(proposals, members) - declared
-    if in_group:
-        _take_out(committee, in_group, key_of, out)
+    undeclared = in_group - declared
+    if undeclared:
+        _take_out(committee, undeclared, key_of, out)
     return out, submitted
 
 
@@ -146,20 +148,20 @@ class Shown:
     total: str
     sum_of_means: str
     # The means as table cells in one piece (see Row.mean_cells).
-    cells: str = ""  # a SafeString, from format_html_join
+    cells: str = ""  # a SafeString, from format_html
 
     @classmethod
     def of(
         cls,
         result: results.ProposalResult,
         criteria: list[Criterion],
-        cell_openings: list[SafeString] | None = None,
+        cells_format: str | None = None,
     ) -> Shown:
         means = tuple(results.display(result.means.get(c.key)) for c in criteria)
-        # data-label: on a phone the table restacks, each cell under its criterion's name.
-        # The values come from results.display (digits, ".", "-", "—"), escaped all the same.
-        openings = cell_openings if cell_openings is not None else cell_openings_of(criteria)
-        cells = format_html_join("", "{}{}</td>", zip(openings, means, strict=True))
+        if cells_format is None:
+            cells_format = mean_cells_format(criteria)
+        # (format_html wants at least one value: a set without criteria has no cells.)
+        cells = format_html(cells_format, *map(_escaped, means)) if means else _escaped("")
         return cls(
             means,
             results.display(result.total),
@@ -168,9 +170,24 @@ class Shown:
         )
 
 
-def cell_openings_of(criteria: list[Criterion]) -> list[SafeString]:
-    """Each criterion's opening <td> of a table of means, made once for all the rows."""
-    return [format_html('<td data-label="{}">', c.name) for c in criteria]
+@lru_cache(maxsize=4096)
+def _escaped(shown: str) -> SafeString:
+    """A figure as shown (results.display), escaped: a call's 2,000 means are a few hundred
+    distinct strings, each escaped once (format_html leaves them as they are then)."""
+    return conditional_escape(shown)
+
+
+def mean_cells_format(criteria: list[Criterion]) -> str:
+    """A row's means as table cells, one `{}` per criterion for format_html (which escapes
+    each mean), made once for all the rows: the openings, criterion names escaped, are
+    written into it (their braces doubled), so a row is one format_html call rather than
+    one per cell. data-label: on a phone the table restacks, each cell under its
+    criterion's name."""
+    return "".join(
+        format_html('<td data-label="{}">', c.name).replace("{", "{{").replace("}", "}}")
+        + "{}</td>"
+        for c in criteria
+    )
 
 
 @dataclass
@@ -301,7 +318,14 @@ def public_results_key(committee: Committee) -> str:
     )
 
 
-def committee_results(committee: Committee, *, states: frozenset[str] | None = None) -> CallResults:
+def committee_results(
+    committee: Committee, *, states: frozenset[str] | None = None, cached: bool = True
+) -> CallResults:
+    """The figures of the committee's proposals in `states`, cached (`_results_key`) unless
+    `cached` is False: a caller that caches what it makes of them under a key covering the
+    same inputs (the public results page: `public_results_key`) computes them only on that
+    cache's miss, when these would be missed too, and the stamp queries and pickling of a
+    second cache would be work for nothing."""
     wanted = states or COMMITTEE_STATES
     criteria = list(committee.criteria_set.criteria.all())
     rules = committee.criteria_set.rules(criteria)
@@ -312,17 +336,36 @@ def committee_results(committee: Committee, *, states: frozenset[str] | None = N
         .only(*ROW_FIELDS)
         .order_by("pk")
     )
-    key = _results_key(committee, wanted, rules, criteria, members, proposals)
-    cached = cache.get(key)
-    if cached is None:
-        cached = _figures(committee, wanted, rules, criteria, members, proposals)
-        cache.set(key, cached, RESULTS_CACHE_SECONDS)
-    computed, progress, shown = cached
+    _forget_proposals(proposals)
+    if cached:
+        key = _results_key(committee, wanted, rules, criteria, members, proposals)
+        figures = cache.get(key)
+        if figures is None:
+            figures = _figures(committee, wanted, rules, criteria, members, proposals)
+            cache.set(key, figures, RESULTS_CACHE_SECONDS)
+    else:
+        figures = _figures(committee, wanted, rules, criteria, members, proposals)
+    computed, progress, shown = figures
     rows = [
         Row(proposal, result, criteria, progress[proposal.pk], shown[proposal.pk])
         for proposal, result in zip(proposals, computed, strict=True)
     ]
     return CallResults(committee, criteria, members, rows, rules)
+
+
+def _forget_proposals(proposals: list[Proposal]) -> None:
+    """select_related of a reverse one-to-one also caches the proposal on its advice and
+    decision: a reference cycle per row, which only the garbage collector frees, all at
+    once (a 200-proposal call left some 2,400 objects per request to it). Forgotten, a
+    call's rows are freed as soon as they are no longer used; an advice or decision that
+    is asked for its proposal loads it again."""
+    for name in ("advice", "decision"):
+        reverse = Proposal._meta.get_field(name)  # the one-to-one seen from the proposal
+        assert isinstance(reverse, OneToOneRel)
+        for proposal in proposals:
+            related = reverse.get_cached_value(proposal, default=None)
+            if related is not None:
+                reverse.remote_field.delete_cached_value(related)
 
 
 def _figures(
@@ -336,8 +379,9 @@ def _figures(
     """Each proposal's figures, its progress per round (submitted sheets / members without
     a conflict) and its figures as shown, in a fixed number of queries."""
     declared = declared_pairs(committee)
-    conflicts = declared | group_pairs(proposals, members)
-    tallies, submitted = counted_tallies(committee, criteria, proposals, members, declared)
+    in_group = group_pairs(proposals, members)
+    conflicts = declared | in_group
+    tallies, submitted = counted_tallies(committee, criteria, proposals, declared, in_group)
     computed = results.call_results_from_tallies(rules, [p.pk for p in proposals], tallies)
     conflicted: dict[int, int] = defaultdict(int)  # every pair is of a committee member
     for proposal_id, _member_id in conflicts:
@@ -349,9 +393,9 @@ def _figures(
         }
         for p in proposals
     }
-    openings = cell_openings_of(criteria)
+    cells_format = mean_cells_format(criteria)
     shown = {
-        p.pk: Shown.of(r, criteria, openings) for p, r in zip(proposals, computed, strict=True)
+        p.pk: Shown.of(r, criteria, cells_format) for p, r in zip(proposals, computed, strict=True)
     }
     return computed, progress, shown
 

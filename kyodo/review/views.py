@@ -4,10 +4,11 @@ and results. Each view: load → authorize → form → one service → redirect
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -632,35 +633,21 @@ def notice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def public_results(request: HttpRequest, call_pk: int) -> HttpResponse:
-    call = get_object_or_404(Call, pk=call_pk)
-    committee = selectors.committee_for_call(call.pk)
+    # The committee comes with its call (no committee, or no call: not found either way),
+    # and its criteria are read once for the method, the key and, on a miss, the table.
+    committee = selectors.committee_for_call(call_pk)
     if committee is None:
         raise Http404
+    call = committee.call
     if not check("review.view_results", request.user, committee):
         return _not_yet(request, call, _("審査結果"), call.decision_on)
-    # The table is a template fragment cached under a digest of everything it shows; the
-    # results are worked out only when the fragment is rendered (a cache miss).
-    data = SimpleLazyObject(
-        lambda: selectors.committee_results(committee, states=workflow.DECIDED_STATES)
-    )
-    # The lazy object stands in for the CallResults; the stubs cannot say so.
-    rows = SimpleLazyObject(lambda: selectors.published_rows(cast(selectors.CallResults, data)))
+    prefetch_related_objects([committee.criteria_set], "criteria")
+    # The table is a template fragment cached under a digest of everything it shows; it is
+    # worked out only when the fragment is rendered (a cache miss): see tables.public_table.
     context = {
         "call": call,
         "committee": committee,
-        "data": data,
-        "rows": rows,
-        "against_rule": SimpleLazyObject(
-            lambda: [
-                r
-                for r in cast(list, rows)
-                if getattr(r.proposal, "decision", None) and r.proposal.decision.rule_reason
-            ]
-        ),
-        # Written in Python, each only when the cached fragment is rendered (a cache miss):
-        # the template calls them (kyodo/review/tables.py says why).
-        "table_rows": lambda: tables.results_rows(cast(list, rows)),
-        "comments": lambda: tables.review_comments(cast(list, rows)),
+        "table": SimpleLazyObject(lambda: tables.public_table(committee)),
         "method": committee.criteria_set.explanation(list(committee.criteria_set.criteria.all())),
         "results_key": selectors.public_results_key(committee),
     }

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from kyodo.proposals.models import Proposal
 from kyodo.review import selectors, services, tables
+from kyodo.review.models import Criterion
 from tests.review.conftest import answers, make_scene
 
 # The loops as public_results.html had them before kyodo/review/tables.py.
@@ -53,3 +54,30 @@ def test_it_writes_the_rows_and_comments_the_template_wrote(office_staff, langua
         comments = tables.review_comments(rows)
         assert comments == engine.from_string(TEMPLATE_COMMENTS).render({"rows": rows})
     assert "&lt;b&gt;&amp;<br>二行目<br>三行目" in comments
+
+
+# The means' cells as public_results.html and _progress_table.html wrote them before
+# Row.mean_cells (commit 5c6dd55).
+TEMPLATE_MEANS = (
+    """{% for c, mean in row.means %}<td data-label="{{ c.name }}">{{ mean }}</td>{% endfor %}"""  # noqa: E501
+)
+
+
+def test_it_writes_the_means_cells_the_template_loop_wrote(office_staff):
+    """Row.mean_cells is one format_html call per row over a format made once per call
+    (selectors.mean_cells_format): a criterion's name is escaped there, braces and all."""
+    scene = make_scene(office_staff, proposals=2, members=2)
+    Criterion.objects.filter(pk=scene.criteria[0].pk).update(name='<b>"{0}" & {}</b>')
+    p1, _unscored = scene.proposals
+    for user, marks in zip(scene.members, ((4, 3, 5), (3, None, 2)), strict=True):
+        services.declaration_make(actor=user, proposal=p1, has_conflict=False)
+        services.sheet_save(
+            actor=user, proposal=p1, round_number=1, answers=answers(scene, *marks), submit=True
+        )
+    rows = selectors.committee_results(scene.committee, cached=False).rows
+    template = engines["django"].from_string(TEMPLATE_MEANS)
+    assert [r.mean_cells for r in rows] == [template.render({"row": r}) for r in rows]
+    assert rows[0].mean_cells.startswith(
+        '<td data-label="&lt;b&gt;&quot;{0}&quot; &amp; {}&lt;/b&gt;">3.5</td>'
+    )
+    assert rows[1].mean_cells.count(">—</td>") == 3

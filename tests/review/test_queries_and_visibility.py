@@ -46,6 +46,35 @@ def test_it_loads_results_with_the_same_queries_for_2_and_20_proposals(office_st
     assert _queries(small) == _queries(large)
 
 
+def _public_page_queries(scene) -> int:
+    """Queries of the public results page as its first visitor after a change sees it."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from kyodo.proposals.models import Proposal
+
+    Proposal.objects.filter(pk__in=[p.pk for p in scene.proposals]).update(status="adopted")
+    scene.committee.results_published_at = timezone.now()
+    scene.committee.save(update_fields=["results_published_at"])
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        response = Client().get(reverse("review:results", args=[scene.call.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr>\n    <td data-label=") == len(scene.proposals)
+    return len(ctx.captured_queries)
+
+
+def test_it_serves_the_public_results_in_12_queries_whatever_the_proposals(office_staff):
+    """The committee with its call and criteria set, the criteria once, the members, the
+    decided proposals and three stamps (public_results_key), then on a miss the members,
+    proposals, declared conflicts, group memberships and tallies (committee_results)."""
+    small = make_scene(office_staff, proposals=2, members=3)
+    _score_all(small, "s")
+    large = make_scene(office_staff, proposals=8, members=3)
+    _score_all(large, "l")
+    assert _public_page_queries(small) == _public_page_queries(large) == 12
+
+
 @pytest.mark.parametrize(
     "viewer", ["anonymous", "resident", "group_member", "other_member", "department"]
 )

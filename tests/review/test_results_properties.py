@@ -14,7 +14,9 @@ from kyodo.review.results import (
     SUM_OF_MEANS,
     CriterionSpec,
     Mark,
+    ProposalResult,
     Rules,
+    assign_ranks,
     call_results,
 )
 
@@ -107,3 +109,21 @@ def test_it_keeps_totals_between_zero_and_the_normalised_maximum(case):
     rules, marks, conflicts = case
     for r in call_results(rules, PROPOSALS, marks, conflicts):
         assert r.total is None or 0 <= r.total <= 100
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.fractions(min_value=0, max_value=3)), max_size=12))
+def test_it_ranks_by_the_definition_whatever_the_ties(figures):
+    """assign_ranks (one sort, runs of equal figures) gives each scored proposal 1 + the
+    number of higher figures, tied when another has the same; an unscored one no rank."""
+    rules = Rules(criteria=(CriterionSpec("c", F(1)),))
+    results = [ProposalResult(proposal=n, total=f) for n, f in enumerate(figures)]
+    assign_ranks(rules, results)
+    scored = [f for f in figures if f is not None]
+    expected = [
+        (None, False)
+        if f is None
+        else (1 + sum(g > f for g in scored), sum(g == f for g in scored) > 1)
+        for f in figures
+    ]
+    assert [(r.rank, r.tied) for r in results] == expected

@@ -232,3 +232,62 @@ def test_it_never_serves_a_stale_public_results_table(office_staff):
     p1.group.name = "改名した団体"
     p1.group.save(update_fields=["name"])
     assert "改名した団体" in page()
+
+
+def test_it_works_out_the_public_tables_figures_without_a_second_cache(office_staff):
+    """The public results page caches its table under public_results_key, which covers the
+    figures' inputs: on a miss the figures are worked out, not read from or written to the
+    figures' own cache (their stamp queries and pickling would be work for nothing)."""
+    from unittest import mock
+
+    from django.test import Client
+    from django.urls import reverse
+
+    scene = make_scene(office_staff, proposals=1, members=2)
+    scene.committee.results_published_at = timezone.now()
+    scene.committee.save(update_fields=["results_published_at"])
+    cache.clear()
+    with mock.patch.object(selectors, "cache") as figures_cache:
+        response = Client().get(reverse("review:results", args=[scene.call.pk]))
+    assert response.status_code == 200
+    assert figures_cache.method_calls == []
+    committee = selectors.committee_for_call(scene.call.pk)
+    with mock.patch.object(selectors, "cache") as figures_cache:
+        figures_cache.get.return_value = None
+        selectors.committee_results(committee)
+    assert [name for name, *_ in figures_cache.method_calls] == ["get", "set"]
+
+
+def test_it_leaves_the_results_rows_to_reference_counting_not_the_garbage_collector(
+    office_staff,
+):
+    """A proposal loaded with its advice and decision (select_related) is not left in a
+    reference cycle with them: a call's rows are freed when no longer used, not by a
+    collection that a later request pays for all at once."""
+    import gc
+
+    from kyodo.proposals.models import Proposal
+    from kyodo.review.models import Advice, CityDecision
+
+    scene = make_scene(office_staff, proposals=2, members=2)
+    Proposal.objects.filter(pk__in=[p.pk for p in scene.proposals]).update(status="adopted")
+    for p in scene.proposals:
+        Advice.objects.create(proposal=p, recommendation="adopt", recorded_by=office_staff)
+        CityDecision.objects.create(
+            proposal=p, outcome="adopted", decided_by=office_staff, reason="理由"
+        )
+    committee = selectors.committee_for_call(scene.call.pk)
+    gc.collect()
+    gc.disable()
+    try:
+        data = selectors.committee_results(committee, cached=False)
+        assert all(r.proposal.advice and r.proposal.decision for r in data.rows)
+        del data
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, (Proposal, Advice, CityDecision))]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == []
