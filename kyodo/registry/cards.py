@@ -19,7 +19,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from kyodo.japan.templatetags.japan import furigana
-from kyodo.registry import selectors
 from kyodo.registry.models import CivicGroup, LegalForm
 
 CARD = (
@@ -57,11 +56,10 @@ def _card(
     )
 
 
-def group_cards(groups: Iterable[CivicGroup]) -> SafeString:
+def group_cards(groups: Iterable[CivicGroup], fields_of: dict[int, list[str]]) -> SafeString:
     """<li class="group-card"> per group: name and link, reading, legal form and area, the
-    fields, and the public summary of activities."""
-    groups = list(groups)
-    fields_of = selectors.field_labels_of(groups)
+    fields (`fields_of`: each group's field labels, selectors.field_labels_of), and the
+    public summary of activities."""
     fields_label = escape(gettext("活動分野"))
     legal_forms = {value: str(label) for value, label in LegalForm.choices}
     cards = "".join(_card(g, fields_of[g.pk], fields_label, legal_forms) for g in groups)

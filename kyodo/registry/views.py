@@ -86,7 +86,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "cards": cards.group_cards(page),
+        "cards": cards.group_cards(page, selectors.field_labels_of(list(page))),
         "query_string": _querystring_without_page(request),
         "filtered": any(vars(flt).values()),
     }

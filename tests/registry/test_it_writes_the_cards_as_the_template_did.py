@@ -8,7 +8,7 @@ import pytest
 from django.template import engines
 from django.utils import translation
 
-from kyodo.registry import cards
+from kyodo.registry import cards, selectors
 from kyodo.registry.models import CivicGroup, LegalForm
 from tests import factories
 
@@ -47,7 +47,7 @@ def test_it_writes_the_cards_the_template_wrote(db: None, language: str) -> None
         CivicGroup.objects.select_related("area").prefetch_related("fields").order_by("pk")
     )
     with translation.override(language):
-        written = cards.group_cards(groups)
+        written = cards.group_cards(groups, selectors.field_labels_of(groups))
         assert written == engines["django"].from_string(TEMPLATE_CARDS).render({"page": groups})
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#x27;の会 🌸" in written
     assert "公開しない活動" not in written
