@@ -40,7 +40,6 @@ def _filtered(
         # search_text holds only the name and its reading: nothing private is searched.
         groups = groups.filter(search.name_matches(keys))
     if flt.field_id:
-        with_field = CivicGroup.fields.through.objects.filter(activityfield_id=flt.field_id)
         if for_count:
             # Counting every match: a join from the field's index entries (the covering
             # index of migration 0010), each group's registration read from the narrow
@@ -50,7 +49,10 @@ def _filtered(
         else:
             # A page: walk the directory order and stop after one page (a semi-join; the
             # page needs no row of the through table).
-            groups = groups.filter(Exists(with_field.filter(civicgroup_id=OuterRef("pk"))))
+            with_field = CivicGroup.fields.through.objects.filter(
+                activityfield_id=flt.field_id, civicgroup_id=OuterRef("pk")
+            )
+            groups = groups.filter(Exists(with_field))
     if flt.legal_form:
         groups = groups.filter(legal_form=flt.legal_form)
     if flt.area:
@@ -64,8 +66,9 @@ _FIELDS_PREFETCH = Prefetch("fields", queryset=ActivityField.objects.order_by("n
 def directory(
     *, flt: GroupFilter, day: dt.date | None = None, full: bool = False
 ) -> QuerySet[CivicGroup]:
-    """Currently registered groups in 五十音 order. The list page loads only the columns it
-    shows; `full` loads every column, for the open-data export (which still prints public
+    """Currently registered groups in 五十音 order. The list page takes only their keys
+    from this, a page at a time, and loads the page's rows from directory_rows(); `full`
+    loads every column and the fields, for the open-data export (which still prints public
     items only)."""
     day = day or timezone.localdate()
     groups = _filtered(CivicGroup.objects.registered_on(day), flt)
@@ -79,29 +82,10 @@ def directory(
         # two characters has no trigram: its matches are many and the walk finds a page
         # soon, so it keeps the index order.)
         order = [Concat("sort_key", Value("")), "id"]
+    groups = groups.order_by(*order)
     if full:
-        return _shown(groups).order_by(*order)
-    return _shown(groups, listed=True).order_by(*order)
-
-
-def _shown(groups: QuerySet[CivicGroup], *, listed: bool = False) -> QuerySet[CivicGroup]:
-    groups = groups.select_related("area")
-    if not listed:
-        return groups.prefetch_related(_FIELDS_PREFETCH)
-    # A page's fields come from fields_of(): 20 fields, not a field object per group's field.
-    return groups.only(
-        "id",
-        "name",
-        "name_kana",
-        "legal_form",
-        "area__name",
-        "registration_number",
-        "public_items",
-        "activities",
-        "registered_until",
-        "sort_key",
-        "area_id",
-    )
+        return groups.select_related("area").prefetch_related(_FIELDS_PREFETCH)
+    return groups
 
 
 def field_labels_of(groups: list[CivicGroup]) -> dict[int, list[str]]:
@@ -121,9 +105,22 @@ def field_labels_of(groups: list[CivicGroup]) -> dict[int, list[str]]:
 
 
 def directory_rows() -> QuerySet[CivicGroup]:
-    """The directory page's columns, joins and prefetches without its filter: what a page
-    loads its rows from once the filtered, ordered keys are known (IdsFirstPaginator)."""
-    return _shown(CivicGroup.objects.all(), listed=True)
+    """The directory page's columns and district, without its filter: what a page loads its
+    rows from once the filtered, ordered keys are known (IdsFirstPaginator). Their fields
+    come from field_labels_of(): 20 fields, not a field object per group's field."""
+    return CivicGroup.objects.select_related("area").only(
+        "id",
+        "name",
+        "name_kana",
+        "legal_form",
+        "area__name",
+        "registration_number",
+        "public_items",
+        "activities",
+        "registered_until",
+        "sort_key",
+        "area_id",
+    )
 
 
 def directory_counts_with_page(flt: GroupFilter) -> bool:
