@@ -21,6 +21,7 @@ from kyodo.booking.models import (
     Series,
     WhoMayBook,
 )
+from kyodo.core import moves
 from kyodo.japan.forms import (
     CleanCharField,
     JapaneseDateField,
@@ -138,10 +139,15 @@ class ChangeForm(WhenFields):
     purpose = CleanCharField(label=_("利用目的"), max_length=200)
 
 
-class ReasonForm(forms.Form):
-    reason = CleanCharField(
-        label=_("理由"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+class ReasonForm(moves.ReasonForm):
+    """A booking's reason: a refusal asks for one (the workflow says so), a cancellation
+    may give one."""
+
+    label = _("理由")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
 
 
 class WatchForm(_Fields, forms.Form):

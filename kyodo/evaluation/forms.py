@@ -92,10 +92,6 @@ class EvaluationForm(forms.Form):
         return [(a, self[f"score_{a.pk}"], self[f"reason_{a.pk}"]) for a in self.axes]
 
 
-class ReasonForm(forms.Form):
-    reason = _text(_("理由・コメント（相手方に表示されます）"))
-
-
 class MeetingForm(forms.Form):
     """The record of the mutual review meeting; one discussion per item of the agenda."""
 

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -22,6 +23,14 @@ from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.exports import xlsx_response
 from kyodo.core.http import AuthenticatedHttpRequest, fiscal_year_from
+from kyodo.core.moves import (
+    make_move,
+    move_panel,
+    person_transition,
+    posted_reason,
+    reason_form,
+    reason_prefix,
+)
 from kyodo.core.permissions import authorize, check
 from kyodo.evaluation import selectors, services, workflow
 from kyodo.evaluation.forms import (
@@ -31,7 +40,6 @@ from kyodo.evaluation.forms import (
     MeetingForm,
     OutcomeForm,
     PassForm,
-    ReasonForm,
     SchemeForm,
     TargetsForm,
 )
@@ -72,7 +80,7 @@ def _project_context(request: HttpRequest, project: Project, **forms: Any) -> di
     for segment in project.segments.order_by("year_index"):
         view = selectors.year_view(user, segment, scheme)
         reopen = [
-            (e, forms.get(f"reopen_{e.pk}") or ReasonForm(prefix=f"reopen-{e.pk}"))
+            (e, reason_form(reason_prefix("reopen", str(e.pk)), forms.get("reason_form")))
             for e in view.evaluations.values()
             if e is not None and check("evaluation.transition", user, (e, "reopen"))
         ]
@@ -100,12 +108,12 @@ def _project_context(request: HttpRequest, project: Project, **forms: Any) -> di
         "plan_rows": [(name, (plan.values or {}).get(name, "")) for name in scheme.plan_fields],
         "plan_state": plan.state.group_label if is_group_side else plan.state.staff_label,
         "can_edit_targets": bool(check("evaluation.edit_targets", user, plan)),
-        "target_buttons": [t for t in target_actions if not t.needs_reason],
-        "target_reason_actions": [
-            (t, forms.get(f"targets_{t.action}") or ReasonForm(prefix=f"targets-{t.action}"))
-            for t in target_actions
-            if t.needs_reason
-        ],
+        "target_moves": move_panel(
+            target_actions,
+            url=lambda action: reverse("evaluation:targets_action", args=[project.pk, action]),
+            scope="targets",
+            posted=forms.get("reason_form"),
+        ),
         "years": years,
         "can_record_meeting": bool(check("evaluation.record_meeting", user, project)),
         "can_record_outcome": bool(check("evaluation.record_outcome", user, project)),
@@ -151,23 +159,20 @@ def targets_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def targets_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     project = _project(request, pk)
     plan = services.target_plan_of(project)
-    transition = workflow.TARGETS.transitions.get(action)
-    if transition is None or not transition.by_person:
-        raise Http404
+    transition = person_transition(workflow.TARGETS, action)
     authorize(request.user, "evaluation.targets_transition", (plan, action))
-    reason = ""
-    if transition.needs_reason:
-        form = ReasonForm(request.POST, prefix=f"targets-{action}")
-        if not form.is_valid():
-            context = _project_context(request, project, **{f"targets_{action}": form})
-            return render(request, "evaluation/project.html", context)
-        reason = form.cleaned_data["reason"]
-    try:
-        services.targets_transition(actor=request.user, plan=plan, action=action, reason=reason)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("「%(label)s」を行いました。") % {"label": transition.label})
+    form = posted_reason(request, transition, scope="targets")
+    if form is not None and not form.is_valid():
+        context = _project_context(request, project, reason_form=form)
+        return render(request, "evaluation/project.html", context)
+    make_move(
+        request,
+        transition,
+        form,
+        lambda reason: services.targets_transition(
+            actor=request.user, plan=plan, action=action, reason=reason
+        ),
+    )
     return redirect("evaluation:project", pk=project.pk)
 
 
@@ -258,19 +263,14 @@ def evaluation_action(request: AuthenticatedHttpRequest, pk: int, action: str) -
         pk=pk,
     )
     authorize(request.user, "evaluation.view", evaluation)
-    transition = workflow.EVALUATION.transitions.get(action)
-    if transition is None or not transition.by_person:
-        raise Http404
+    transition = person_transition(workflow.EVALUATION, action)
     authorize(request.user, "evaluation.transition", (evaluation, action))
     project = evaluation.segment.project
-    reason = ""
-    if transition.needs_reason:
-        form = ReasonForm(request.POST, prefix=f"reopen-{evaluation.pk}")
-        if not form.is_valid():
-            context = _project_context(request, project, **{f"reopen_{evaluation.pk}": form})
-            return render(request, "evaluation/project.html", context)
-        reason = form.cleaned_data["reason"]
-    elif needs_confirmation(request):
+    form = posted_reason(request, transition, scope=str(evaluation.pk))
+    if form is not None and not form.is_valid():
+        context = _project_context(request, project, reason_form=form)
+        return render(request, "evaluation/project.html", context)
+    if form is None and needs_confirmation(request):
         return confirmation(
             request,
             title=_("評価の提出"),
@@ -286,22 +286,20 @@ def evaluation_action(request: AuthenticatedHttpRequest, pk: int, action: str) -
             button=_("提出する"),
             cancel_url=_evaluate_url(evaluation),
         )
-    try:
-        services.evaluation_transition(
+    done = make_move(
+        request,
+        transition,
+        form,
+        lambda reason: services.evaluation_transition(
             actor=request.user, evaluation=evaluation, action=action, reason=reason
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        if action == "submit":
-            return redirect(_evaluate_url(evaluation))
-    else:
-        messages.success(request, _("「%(label)s」を行いました。") % {"label": transition.label})
+        ),
+    )
+    if not done and action == "submit":  # back to the sheet, to put right what was refused
+        return redirect(_evaluate_url(evaluation))
     return redirect("evaluation:project", pk=project.pk)
 
 
 def _evaluate_url(evaluation: Evaluation) -> str:
-    from django.urls import reverse
-
     return reverse("evaluation:evaluate", args=[evaluation.segment_id, evaluation.side])
 
 
@@ -564,12 +562,12 @@ def _line_context(request: HttpRequest, line: BudgetRequestLine, **forms: Any) -
         )
         if editable
         else None,
-        "buttons": [t for t in actions if not t.needs_reason],
-        "reason_actions": [
-            (t, forms.get(f"reason_{t.action}") or ReasonForm(prefix=f"line-{t.action}"))
-            for t in actions
-            if t.needs_reason
-        ],
+        "moves": move_panel(
+            actions,
+            url=lambda action: reverse("evaluation:budget_action", args=[line.pk, action]),
+            scope="line",
+            posted=forms.get("reason_form"),
+        ),
         "pass_form": (forms.get("pass_form") or PassForm(prefix="pass"))
         if line.status == workflow.REQUESTED and check("evaluation.pass_budget", user, line)
         else None,
@@ -610,17 +608,13 @@ def budget_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def budget_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     line = _line(request, pk)
-    transition = workflow.BUDGET_LINE.transitions.get(action)
-    if transition is None or not transition.by_person:
-        raise Http404
+    transition = person_transition(workflow.BUDGET_LINE, action)
     authorize(request.user, "evaluation.budget_transition", (line, action))
-    reason = ""
-    if transition.needs_reason:
-        form = ReasonForm(request.POST, prefix=f"line-{action}")
+    form = posted_reason(request, transition, scope="line")
+    if form is not None:
         if not form.is_valid():
-            context = _line_context(request, line, **{f"reason_{action}": form})
+            context = _line_context(request, line, reason_form=form)
             return render(request, "evaluation/budget_edit.html", context)
-        reason = form.cleaned_data["reason"]
         if workflow.BUDGET_LINE.states[transition.target].final and needs_confirmation(request):
             return confirmation(
                 request,
@@ -631,18 +625,18 @@ def budget_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Ht
                 button=str(transition.label),
                 cancel_url=_line_url(line),
             )
-    try:
-        services.budget_line_transition(actor=request.user, line=line, action=action, reason=reason)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("「%(label)s」を行いました。") % {"label": transition.label})
+    make_move(
+        request,
+        transition,
+        form,
+        lambda reason: services.budget_line_transition(
+            actor=request.user, line=line, action=action, reason=reason
+        ),
+    )
     return redirect("evaluation:budget_edit", pk=line.pk)
 
 
 def _line_url(line: BudgetRequestLine) -> str:
-    from django.urls import reverse
-
     return reverse("evaluation:budget_edit", args=[line.pk])
 
 

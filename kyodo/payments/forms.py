@@ -86,11 +86,3 @@ class ConfirmForm(forms.Form):
 class InstalmentForm(forms.Form):
     amount = YenField(label=_("支払額（円）"))
     due_on = JapaneseDateField(label=_("支払期日"), help_text=DATE_HELP)
-
-
-class ReasonForm(forms.Form):
-    reason = CleanCharField(
-        label=_("理由（相手方に表示されます）"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )

@@ -8,7 +8,9 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 
+from kyodo.core.moves import MovePanel, move_panel
 from kyodo.core.permissions import check
 from kyodo.payments import rules, services, workflow
 from kyodo.payments.models import Funding, Payment, Receipt, SettlementLine
@@ -24,8 +26,7 @@ class YearMoney:
     paid: int
     payments: list[tuple[Payment, list[Any]]]
     steps: list[tuple[str, forms.Form]] = field(default_factory=list)
-    buttons: list[Any] = field(default_factory=list)
-    reason_buttons: list[tuple[Any, forms.Form]] = field(default_factory=list)
+    moves: MovePanel | None = None
     is_grant: bool = True
 
 
@@ -80,20 +81,23 @@ def money_for(user: Any, project: Any, given: dict[str, Any] | None = None) -> l
                 paid=services.paid_to_group(funding),
                 payments=[(p, workflow.PAYMENT.actions_for(user, p)) for p in payments],
                 steps=steps,
-                buttons=[t for t in actions if not t.needs_reason],
-                reason_buttons=[
-                    (t, ReasonFormFor(t.action, funding)) for t in actions if t.needs_reason
-                ],
+                moves=funding_moves(funding, actions, posted=given.get("reason_form")),
                 is_grant=grant,
             )
         )
     return years
 
 
-def ReasonFormFor(action: str, funding: Funding) -> forms.Form:  # noqa: N802
-    from kyodo.payments.forms import ReasonForm
-
-    return ReasonForm(prefix=f"reason-{funding.pk}-{action}")
+def funding_moves(
+    funding: Funding, actions: list[Any], *, posted: forms.Form | None = None
+) -> MovePanel:
+    """The year's moves as buttons (and reason forms), posting to payments:funding_action."""
+    return move_panel(
+        actions,
+        url=lambda action: reverse("payments:funding_action", args=[funding.pk, action]),
+        scope=f"funding-{funding.pk}",
+        posted=posted,
+    )
 
 
 def payments_due() -> QuerySet[Payment]:

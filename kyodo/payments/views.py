@@ -23,6 +23,7 @@ from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.files import stored_file_response
 from kyodo.core.http import AuthenticatedHttpRequest
+from kyodo.core.moves import make_move, person_transition, posted_reason
 from kyodo.core.permissions import authorize, check
 from kyodo.payments import forms, selectors, services, workflow
 from kyodo.payments.models import Funding, Payment, ReceiptFile
@@ -108,32 +109,26 @@ OFFICE_STEPS = {"decide", "confirm", "instalment"}
 @login_required
 def funding_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     funding = _funding(request, pk)
-    transition = workflow.FUNDING.transitions.get(action)
-    if transition is None or not transition.by_person:
-        raise Http404
+    transition = person_transition(workflow.FUNDING, action)
     authorize(request.user, "payments.move_funding", (funding, action))
     # The results report's moves are made from the settlement's page, and go back to it.
-    back = (
-        reverse("payments:settlement", args=[funding.pk])
-        if action in SETTLEMENT_ACTIONS
-        else reverse("projects:detail", args=[funding.segment.project_id])
-    )
-    reason = ""
-    if transition.needs_reason:
-        form = forms.ReasonForm(request.POST, prefix=f"reason-{funding.pk}-{action}")
-        if not form.is_valid():
-            messages.error(request, _("理由を入力してください。"))
-            return redirect(back)
-        reason = form.cleaned_data["reason"]
-    try:
-        services.funding_transition(
+    on_settlement = action in SETTLEMENT_ACTIONS
+    form = posted_reason(request, transition, scope=f"funding-{funding.pk}")
+    if form is not None and not form.is_valid():
+        if on_settlement:
+            return _settlement_page(request, funding, reason_form=form)
+        return _back_to_project(request, funding, reason_form=form)
+    make_move(
+        request,
+        transition,
+        form,
+        lambda reason: services.funding_transition(
             actor=request.user, funding=funding, action=action, reason=reason
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("「%(label)s」を行いました。") % {"label": transition.label})
-    return redirect(back)
+        ),
+    )
+    if on_settlement:
+        return redirect("payments:settlement", pk=funding.pk)
+    return redirect("projects:detail", pk=funding.segment.project_id)
 
 
 SETTLEMENT_ACTIONS = {"pass_report", "return_report", "accept_report", "department_return_report"}
@@ -146,16 +141,18 @@ def payment_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
         Payment.objects.select_related("funding__segment__project__group"), pk=pk
     )
     authorize(request.user, "payments.view", payment.funding)
-    transition = workflow.PAYMENT.transitions.get(action)
-    if transition is None or not transition.by_person or transition.needs_reason:
+    transition = person_transition(workflow.PAYMENT, action)
+    if transition.needs_reason:  # no page asks a reason for a payment's move
         raise Http404
     authorize(request.user, "payments.move_payment", (payment, action))
-    try:
-        services.payment_transition(actor=request.user, payment=payment, action=action)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("「%(label)s」を行いました。") % {"label": transition.label})
+    make_move(
+        request,
+        transition,
+        None,
+        lambda reason: services.payment_transition(
+            actor=request.user, payment=payment, action=action
+        ),
+    )
     return redirect("projects:detail", pk=payment.funding.segment.project_id)
 
 
@@ -177,6 +174,7 @@ def _settlement_page(
     *,
     notes_form: forms.DifferenceNotesForm | None = None,
     receipt_form: forms.ReceiptForm | None = None,
+    reason_form: Any = None,
     status: int = 200,
 ) -> HttpResponse:
     settlement = selectors.settlement_of(funding)
@@ -199,12 +197,7 @@ def _settlement_page(
         "may_submit": editable and funding.status == workflow.DECIDED,
         "notes_form": notes_form if editable and settlement.flagged else None,
         "receipt_form": receipt_form,
-        "buttons": [t for t in actions if not t.needs_reason],
-        "reason_buttons": [
-            (t, forms.ReasonForm(prefix=f"reason-{funding.pk}-{t.action}"))
-            for t in actions
-            if t.needs_reason
-        ],
+        "moves": selectors.funding_moves(funding, actions, posted=reason_form),
         "course": funding.segment.project.course,
     }
     return render(request, "payments/settlement.html", context, status=status)

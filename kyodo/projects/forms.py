@@ -109,10 +109,6 @@ class AgreementForm(forms.Form):
         return content
 
 
-class ReasonForm(forms.Form):
-    reason = _text(_("理由（相手方に表示されます）"), rows=3, required=True)
-
-
 class SettleForm(forms.Form):
     note = _text(_("対応の記録"), rows=3, required=True)
 

@@ -24,6 +24,7 @@ from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.files import stored_file_response
 from kyodo.core.http import AuthenticatedHttpRequest, fiscal_year_from
+from kyodo.core.moves import make_move, move_panel, person_transition, posted_reason
 from kyodo.core.navigation import panels_for
 from kyodo.core.permissions import authorize, check
 from kyodo.japan.calendar import fiscal_year as this_fiscal_year
@@ -33,7 +34,6 @@ from kyodo.projects.forms import (
     AgreementForm,
     ConcludeForm,
     PhotoForm,
-    ReasonForm,
     ReportForm,
     ReportSessionForm,
     ScheduleForm,
@@ -111,12 +111,11 @@ def _detail_context(request: HttpRequest, project: Project, **forms: Any) -> dic
         "rows": clauses.rows(agreement.content),
         "versions": versions,
         "scans": agreement.scans.select_related("version"),
-        "simple_actions": [t for t in actions if not t.needs_reason],
-        "reason_actions": [
-            (t, forms.get(f"reason_{t.action}") or ReasonForm(prefix=t.action))
-            for t in actions
-            if t.needs_reason
-        ],
+        "moves": move_panel(
+            actions,
+            url=lambda action: reverse("projects:agreement_action", args=[project.pk, action]),
+            posted=forms.get("reason_form"),
+        ),
         "can_edit": check("projects.edit_agreement", user, agreement),
         "is_staff_view": bool(check("projects.staff_list", user)),
         "can_conclude": bool(check("projects.conclude", user, agreement))
@@ -210,25 +209,20 @@ def agreement_versions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def agreement_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     project = _project(request, pk)
     agreement = project.agreement  # type: ignore[attr-defined]
-    transition = workflow.TRANSITIONS.get(action)
-    if transition is None or not transition.by_person:
-        raise Http404
+    transition = person_transition(workflow.AGREEMENT, action)
     authorize(request.user, "projects.transition", (agreement, action))
-    reason = ""
-    if transition.needs_reason:
-        form = ReasonForm(request.POST, prefix=action)
-        if not form.is_valid():
-            context = _detail_context(request, project, **{f"reason_{action}": form})
-            return render(request, "projects/project_detail.html", context)
-        reason = form.cleaned_data["reason"]
-    try:
-        services.agreement_transition(
+    form = posted_reason(request, transition)
+    if form is not None and not form.is_valid():
+        context = _detail_context(request, project, reason_form=form)
+        return render(request, "projects/project_detail.html", context)
+    make_move(
+        request,
+        transition,
+        form,
+        lambda reason: services.agreement_transition(
             actor=request.user, agreement=agreement, action=action, reason=reason
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("「%(label)s」を行いました。") % {"label": transition.label})
+        ),
+    )
     return redirect("projects:detail", pk=project.pk)
 
 
@@ -338,12 +332,11 @@ def _report_context(request: HttpRequest, report: Report, **forms: Any) -> dict[
         "state_label": report.state.group_label if is_group_side else report.state.staff_label,
         "overdue": report.overdue_on(timezone.localdate()),
         "can_edit": bool(check("projects.edit_report", user, report)),
-        "simple_actions": [t for t in actions if not t.needs_reason],
-        "reason_actions": [
-            (t, forms.get(f"reason_{t.action}") or ReasonForm(prefix=t.action))
-            for t in actions
-            if t.needs_reason
-        ],
+        "moves": move_panel(
+            actions,
+            url=lambda action: reverse("projects:report_action", args=[report.pk, action]),
+            posted=forms.get("reason_form"),
+        ),
         "reminders": report.reminders.all(),
         "photos": report.photos.all(),
         "photo_form": forms.get("photo_form") or PhotoForm(prefix="photo"),
@@ -385,23 +378,20 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     report = _report(request, pk)
-    transition = workflow.REPORT.transitions.get(action)
-    if transition is None or not transition.by_person:
-        raise Http404
+    transition = person_transition(workflow.REPORT, action)
     authorize(request.user, "projects.report_transition", (report, action))
-    reason = ""
-    if transition.needs_reason:
-        form = ReasonForm(request.POST, prefix=action)
-        if not form.is_valid():
-            context = _report_context(request, report, **{f"reason_{action}": form})
-            return render(request, "projects/report_detail.html", context)
-        reason = form.cleaned_data["reason"]
-    try:
-        reports.report_transition(actor=request.user, report=report, action=action, reason=reason)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("「%(label)s」を行いました。") % {"label": transition.label})
+    form = posted_reason(request, transition)
+    if form is not None and not form.is_valid():
+        context = _report_context(request, report, reason_form=form)
+        return render(request, "projects/report_detail.html", context)
+    make_move(
+        request,
+        transition,
+        form,
+        lambda reason: reports.report_transition(
+            actor=request.user, report=report, action=action, reason=reason
+        ),
+    )
     return redirect("projects:report_detail", pk=report.pk)
 
 

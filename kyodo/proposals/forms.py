@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Section
+from kyodo.core import moves
 from kyodo.core.editing import VersionField
 from kyodo.japan.forms import (
     CleanCharField,
@@ -507,8 +508,10 @@ class AttachmentForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
-    reason = _text(_("理由（団体に表示されます）"), rows=4, required=True)
+class ReasonForm(moves.ReasonForm):
+    """The office's reason for returning a proposal, which the group reads."""
+
+    label = _("理由（団体に表示されます）")
 
 
 class FourPartyScheduleForm(forms.Form):

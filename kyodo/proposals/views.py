@@ -28,6 +28,7 @@ from kyodo.core.errors import DomainError, form_error
 from kyodo.core.exports import xlsx_response
 from kyodo.core.files import stored_file_response
 from kyodo.core.http import AuthenticatedHttpRequest, id_from
+from kyodo.core.moves import make_move, person_transition, posted_reason, reason_prefix
 from kyodo.core.permissions import authorize, check
 from kyodo.core.workflow import Transition
 from kyodo.programmes.models import Call, CityTheme
@@ -327,7 +328,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "fourparty": _meetings(proposal),
         "can_record": bool(check("proposals.record_fourparty", user, proposal))
         and proposal.status == workflow.CONSULTATION,
-        "reason_form": ReasonForm(prefix="return"),
+        "reason_form": ReasonForm(prefix=reason_prefix("return")),
         "schedule_form": FourPartyScheduleForm(prefix="schedule"),
         "attachment_form": AttachmentForm(prefix="file"),
         "assign_form": AssignForm(prefix="assign", initial={"section": proposal.section_id}),
@@ -495,42 +496,31 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
 @login_required
 def proposal_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     proposal = _proposal(request, pk)
-    if action not in workflow.TRANSITIONS or not workflow.TRANSITIONS[action].by_person:
-        raise Http404
+    transition = person_transition(workflow.PROPOSAL, action)
     authorize(request.user, "proposals.transition", (proposal, action))
     if action in IRREVERSIBLE and needs_confirmation(request):  # asked once, without JS
         question, consequences = IRREVERSIBLE[action]
         return confirmation(
             request,
-            title=f"{proposal.title}：{workflow.TRANSITIONS[action].label}",
+            title=f"{proposal.title}：{transition.label}",
             question=str(question),
             consequences=[str(c) for c in consequences],
-            button=str(workflow.TRANSITIONS[action].label),
+            button=str(transition.label),
             cancel_url=reverse("proposals:detail", args=[proposal.pk]),
         )
-    reason = ""
-    if workflow.TRANSITIONS[action].needs_reason:
-        form = ReasonForm(request.POST, prefix="return")
-        if not form.is_valid():
-            # The page again, with the message at the reason field (nothing else was typed).
-            context = _detail_context(request, proposal) | {"reason_form": form}
-            return render(request, "proposals/proposal_detail.html", context)
-        reason = form.cleaned_data["reason"]
-    try:
-        services.proposal_transition(
+    form = posted_reason(request, transition, form_class=ReasonForm)
+    if form is not None and not form.is_valid():
+        # The page again, with the message at the reason field (nothing else was typed).
+        context = _detail_context(request, proposal) | {"reason_form": form}
+        return render(request, "proposals/proposal_detail.html", context)
+    make_move(
+        request,
+        transition,
+        form,
+        lambda reason: services.proposal_transition(
             actor=request.user, proposal=proposal, action=action, reason=reason
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        report = exc.extra.get("report")
-        if report:
-            for failure in report.blocking:
-                messages.error(request, failure.reason)
-    else:
-        messages.success(
-            request,
-            _("「%(label)s」を行いました。") % {"label": workflow.TRANSITIONS[action].label},
-        )
+        ),
+    )
     return redirect("proposals:detail", pk=proposal.pk)
 
 

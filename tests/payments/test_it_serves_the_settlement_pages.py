@@ -177,7 +177,17 @@ def test_flagged_lines_are_marked_in_words_and_explained_before_submission(
     office_page = office.get(url).content.decode()
     return_url = reverse("payments:funding_action", args=[funding.pk, "return_report"])
     assert return_url in office_page
-    office.post(return_url, {f"reason-{funding.pk}-return_report-reason": "領収書が足りません"})
+    # A reason that is too long comes back on the settlement's page, at its field, as typed.
+    field = f"funding-{funding.pk}-return_report-reason"
+    typed = "<b>領収書</b>🙏" + "あ" * 4000
+    again = office.post(return_url, {field: typed})
+    assert again.status_code == 200
+    again_html = again.content.decode()
+    assert "この値は 4000 文字以下でなければなりません" in again_html
+    assert "&lt;b&gt;領収書&lt;/b&gt;🙏" in again_html and "<b>領収書" not in again_html
+    funding.refresh_from_db()
+    assert funding.status == workflow.REPORTED
+    office.post(return_url, {field: "領収書が足りません"})
     funding.refresh_from_db()
     assert (funding.status, funding.return_reason) == (workflow.DECIDED, "領収書が足りません")
     assert "領収書が足りません" in group.get(url).content.decode()
