@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any, Generic, TypeVar
 
 from django.apps import apps
@@ -292,6 +293,7 @@ class Workflow(Generic[M]):
 # --- the registry of workflows ----------------------------------------------------------------
 
 _WORKFLOWS: dict[str, Workflow[Any]] = {}
+_BY_MODEL: dict[str, Workflow[Any]] = {}  # by the model's lower-case label
 
 
 def register(workflow: Workflow[Any]) -> None:
@@ -299,6 +301,26 @@ def register(workflow: Workflow[Any]) -> None:
     if existing is not None and existing is not workflow:
         raise ValueError(f"workflow {workflow.key!r} is defined twice")
     _WORKFLOWS[workflow.key] = workflow
+    _BY_MODEL[workflow.model_label.lower()] = workflow
+
+
+def workflow_of(model: type[models.Model]) -> Workflow[Any]:
+    """The workflow whose states the model's rows go through (from its app's workflow.py)."""
+    label = model._meta.label_lower
+    if label not in _BY_MODEL:
+        import_module(f"{model._meta.app_config.name}.workflow")
+    return _BY_MODEL[label]
+
+
+class FollowsWorkflow:
+    """A model whose `status` is a state of its workflow: `record.state` is that State, for
+    pages and messages (its labels for staff, the group and the public, and its flags)."""
+
+    status: str
+
+    @property
+    def state(self) -> State:
+        return workflow_of(type(self)).states[self.status]  # type: ignore[arg-type]
 
 
 def workflows() -> list[Workflow[Any]]:

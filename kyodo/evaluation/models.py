@@ -16,13 +16,12 @@ Statuses move only through kyodo.evaluation.workflow.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Section
+from kyodo.core.workflow import FollowsWorkflow
 from kyodo.programmes.models import Course, Programme
 from kyodo.projects.models import Project, ProjectYear
 
@@ -104,7 +103,7 @@ class Axis(models.Model):
         return self.name
 
 
-class TargetPlan(models.Model):
+class TargetPlan(FollowsWorkflow, models.Model):
     """The targets of a project, set at the start: the group drafts, the department agrees
     (or returns it with a comment). `values` holds {plan field: text}."""
 
@@ -123,12 +122,6 @@ class TargetPlan(models.Model):
     def __str__(self) -> str:
         return f"{self.project}：{_('目標')}"
 
-    @property
-    def state(self) -> Any:
-        from kyodo.evaluation.workflow import TARGETS
-
-        return TARGETS.states[self.status]
-
 
 class Side(models.TextChoices):
     GROUP = "group", _("団体")
@@ -136,7 +129,7 @@ class Side(models.TextChoices):
     COMMITTEE = "committee", _("委員会")
 
 
-class Evaluation(models.Model):
+class Evaluation(FollowsWorkflow, models.Model):
     """One side's evaluation of a project year. A draft is its writer's alone; others see
     it once submitted."""
 
@@ -159,12 +152,6 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.segment}：{self.get_side_display()}"
-
-    @property
-    def state(self) -> Any:
-        from kyodo.evaluation.workflow import EVALUATION
-
-        return EVALUATION.states[self.status]
 
     @property
     def submitted(self) -> bool:
@@ -258,7 +245,7 @@ class YearOutcome(models.Model):
         return self.outcome in CONTINUING
 
 
-class BudgetRequestLine(models.Model):
+class BudgetRequestLine(FollowsWorkflow, models.Model):
     """A next-year budget line (予算要求の行) from a continuing outcome, on the office's
     budget-planning list; the department carries it in its budget request."""
 
@@ -293,9 +280,3 @@ class BudgetRequestLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.fiscal_year}"
-
-    @property
-    def state(self) -> Any:
-        from kyodo.evaluation.workflow import BUDGET_LINE
-
-        return BUDGET_LINE.states[self.status]

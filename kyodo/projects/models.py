@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Section
 from kyodo.core.models import StoredUpload
+from kyodo.core.workflow import FollowsWorkflow
 from kyodo.programmes.models import Course
 from kyodo.proposals.models import Proposal
 from kyodo.registry.models import CivicGroup
@@ -118,7 +119,7 @@ class AgreementKind(models.TextChoices):
     CHANGE = "change", _("変更協定書")
 
 
-class Agreement(models.Model):
+class Agreement(FollowsWorkflow, models.Model):
     """The project's agreement (協定書): the current text, edited by the group and the
     department in turn; every save is kept as an AgreementVersion."""
 
@@ -145,12 +146,6 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}：{self.get_kind_display()}"
-
-    @property
-    def state(self) -> Any:
-        from kyodo.projects.workflow import AGREEMENT
-
-        return AGREEMENT.states[self.status]
 
 
 class AgreementVersion(models.Model):
@@ -237,7 +232,7 @@ class ReportKind(models.TextChoices):
     RESULTS = "results", _("実績報告書")
 
 
-class Report(models.Model):
+class Report(FollowsWorkflow, models.Model):
     """One report of a project year, due on an explicit date that never moves by itself.
     Written and submitted by the group; accepted or returned by the office, then the
     department. Its status moves only through kyodo.projects.workflow.REPORT."""
@@ -268,12 +263,6 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.segment.project}：{self.get_kind_display()}（{self.due_on}）"
-
-    @property
-    def state(self) -> Any:
-        from kyodo.projects.workflow import REPORT
-
-        return REPORT.states[self.status]
 
     def overdue_on(self, day: Any) -> bool:
         return self.received_at is None and day > self.due_on

@@ -6,14 +6,13 @@ table in `proposals.workflow`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Section
 from kyodo.core.models import StoredUpload
+from kyodo.core.workflow import FollowsWorkflow
 from kyodo.programmes.models import Call, CityTheme, Course, Track
 from kyodo.registry.models import CivicGroup
 
@@ -102,7 +101,7 @@ class ConsultationMeeting(models.Model):
         return f"{self.sheet} {self.held_on}"
 
 
-class Proposal(models.Model):
+class Proposal(FollowsWorkflow, models.Model):
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals")
     # Bumped by every save of the plan: a save made on a stale copy is refused
     # (kyodo.core.editing), so two editors never overwrite each other unseen.
@@ -178,12 +177,6 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def state(self) -> Any:
-        from kyodo.proposals.workflow import STATES
-
-        return STATES[self.status]
 
 
 class BudgetKind(models.TextChoices):

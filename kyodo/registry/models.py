@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.core.models import StoredUpload
+from kyodo.core.workflow import FollowsWorkflow
 from kyodo.japan.text import gojuon_key, romaji_key, search_key
 
 
@@ -372,7 +373,7 @@ class ApplicationKind(models.TextChoices):
     RENEWAL = "renewal", _("登録更新")
 
 
-class RegistrationApplication(models.Model):
+class RegistrationApplication(FollowsWorkflow, models.Model):
     group = models.ForeignKey(CivicGroup, on_delete=models.CASCADE, related_name="applications")
     kind = models.CharField(_("申請の種類"), max_length=10, choices=ApplicationKind.choices)
     fiscal_year = models.PositiveIntegerField(_("登録年度"))
@@ -393,9 +394,3 @@ class RegistrationApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} {self.get_kind_display()} {self.fiscal_year}"
-
-    @property
-    def state(self) -> Any:
-        from kyodo.registry.workflow import STATES
-
-        return STATES[self.status]

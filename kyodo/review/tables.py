@@ -45,7 +45,7 @@ def results_rows(rows: Iterable[Row]) -> SafeString:
     def state(row: Row) -> SafeString:
         status = row.proposal.status
         if status not in states:
-            states[status] = conditional_escape(row.proposal.state.public_label)
+            states[status] = conditional_escape(str(row.proposal.state.public))
         return states[status]
 
     return format_html_join(

@@ -223,6 +223,17 @@ def test_it_knows_how_to_make_a_record_of_every_workflow() -> None:
 
 
 @pytest.mark.parametrize("flow", engine.workflows(), ids=lambda f: f.key)
+def test_each_model_finds_its_workflow_and_a_records_state_is_read_from_it(
+    flow: engine.Workflow[Any],
+) -> None:
+    model = flow.model
+    assert engine.workflow_of(model) is flow
+    if issubclass(model, engine.FollowsWorkflow):
+        record = model(status=flow.initial)
+        assert record.state is flow.states[flow.initial]
+
+
+@pytest.mark.parametrize("flow", engine.workflows(), ids=lambda f: f.key)
 def test_it_has_a_sound_table(flow: engine.Workflow[Any]) -> None:
     assert flow.initial in flow.states
     assert flow.reachable_states() == set(flow.states), "every state is reachable"

@@ -89,7 +89,7 @@ def results_list(committee: Committee, issue: Issue) -> Document:
             r.proposal.title,
             r.proposal.group.name,
             r.total,
-            str(r.proposal.state.public_label),
+            str(r.proposal.state.public),
         ]
         for r in rows
     ]
