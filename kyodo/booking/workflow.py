@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import ALLOW, Decision, deny
+from kyodo.core.permissions import ALLOW, Decision, deferred, deny
 from kyodo.core.workflow import Move, State, Transition, Workflow, states, table
 
 REQUESTED, CONFIRMED, HELD = "requested", "confirmed", "held"
@@ -38,10 +38,7 @@ def _is_staff(user: Any) -> bool:
     return is_booking_staff(user)
 
 
-def _group_or_staff(user: Any, booking: Any) -> Decision:
-    from kyodo.booking.permissions import can_act_for_booking
-
-    return can_act_for_booking(user, booking)
+_group_or_staff = deferred("kyodo.booking.permissions.can_act_for_booking")
 
 
 def _staff(user: Any, booking: Any) -> Decision:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -46,6 +47,40 @@ def predicate(name: str) -> Callable[[_PredicateT], _PredicateT]:
         return func
 
     return register
+
+
+class Deferred:
+    """A predicate named by its dotted path, imported at its first call. A workflow table
+    says who may start each move with its app's predicates, and that permissions module
+    reads the table's states: the table cannot import it at load time."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._func: Predicate | None = None
+
+    def target(self) -> Predicate:
+        if self._func is None:
+            module, _, name = self.path.rpartition(".")
+            self._func = getattr(import_module(module), name)
+        return self._func
+
+    def __call__(self, user: Any, obj: Any = None) -> Decision:
+        return self.target()(user, obj)
+
+    def __repr__(self) -> str:
+        return f"deferred({self.path!r})"
+
+
+def deferred(path: str) -> Deferred:
+    return Deferred(path)
+
+
+def described(func: Callable[..., Any]) -> str:
+    """The first line of what a predicate or guard says of itself (its docstring): the
+    staff's page of a workflow shows it as who may make each move, and on what condition."""
+    target = func.target() if isinstance(func, Deferred) else func
+    doc = (target.__doc__ or "").strip()
+    return doc.splitlines()[0] if doc else ""
 
 
 def registered() -> dict[str, Predicate]:

@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import ALLOW, Decision, deny
+from kyodo.core.permissions import ALLOW, Decision, deferred, deny
 from kyodo.core.workflow import Move, State, Transition, Workflow, states, table
 
 TARGETS_DRAFTING = "drafting"
@@ -35,46 +35,13 @@ PASSED = "passed"
 NOT_PASSED = "not_passed"
 
 
-def _group(user: Any, obj: Any) -> Decision:
-    from kyodo.evaluation.permissions import can_act_as_group
-
-    return can_act_as_group(user, obj)
-
-
-def _department(user: Any, obj: Any) -> Decision:
-    from kyodo.evaluation.permissions import can_act_as_department
-
-    return can_act_as_department(user, obj)
-
-
-def _partner(user: Any, obj: Any) -> Decision:
-    from kyodo.evaluation.permissions import can_act_as_partner
-
-    return can_act_as_partner(user, obj)
-
-
-def _writer(user: Any, evaluation: Any) -> Decision:
-    from kyodo.evaluation.permissions import can_write
-
-    return can_write(user, evaluation)
-
-
-def _office_reopens(user: Any, evaluation: Any) -> Decision:
-    from kyodo.evaluation.permissions import can_reopen
-
-    return can_reopen(user, evaluation)
-
-
-def _line_handler(user: Any, line: Any) -> Decision:
-    from kyodo.evaluation.permissions import can_handle_budget_line
-
-    return can_handle_budget_line(user, line)
-
-
-def _office_passes(user: Any, line: Any) -> Decision:
-    from kyodo.evaluation.permissions import can_pass_budget
-
-    return can_pass_budget(user, line)
+_group = deferred("kyodo.evaluation.permissions.can_act_as_group")
+_department = deferred("kyodo.evaluation.permissions.can_act_as_department")
+_partner = deferred("kyodo.evaluation.permissions.can_act_as_partner")
+_writer = deferred("kyodo.evaluation.permissions.can_write")
+_office_reopens = deferred("kyodo.evaluation.permissions.can_reopen")
+_line_handler = deferred("kyodo.evaluation.permissions.can_handle_budget_line")
+_office_passes = deferred("kyodo.evaluation.permissions.can_pass_budget")
 
 
 # --- targets ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import ALLOW, Decision, deny
+from kyodo.core.permissions import ALLOW, Decision, deferred, deny
 from kyodo.core.workflow import Move, State, Transition, Workflow, states, table
 
 PREPARING = "preparing"
@@ -42,22 +42,9 @@ CANCELLED = "cancelled"
 SETTLEMENT_EDITABLE = frozenset({PREPARING, APPLIED, DECIDED, CHANGE_REQUESTED})
 
 
-def _group(user: Any, funding: Any) -> Decision:
-    from kyodo.payments.permissions import can_act_as_group
-
-    return can_act_as_group(user, funding)
-
-
-def _office(user: Any, obj: Any = None) -> Decision:
-    from kyodo.payments.permissions import can_decide
-
-    return can_decide(user, obj)
-
-
-def _department(user: Any, funding: Any) -> Decision:
-    from kyodo.payments.permissions import can_accept_report
-
-    return can_accept_report(user, funding)
+_group = deferred("kyodo.payments.permissions.can_act_as_group")
+_office = deferred("kyodo.payments.permissions.can_decide")
+_department = deferred("kyodo.payments.permissions.can_accept_report")
 
 
 def _payment_claimer(user: Any, payment: Any) -> Decision:

@@ -20,7 +20,7 @@ from kyodo.core.caching import anonymous_page_cache
 from kyodo.core.http import AuthenticatedHttpRequest
 from kyodo.core.models import Delivery, DeliveryChannel, DeliveryStatus
 from kyodo.core.navigation import panels_for
-from kyodo.core.permissions import authorize
+from kyodo.core.permissions import authorize, described
 from kyodo.portal import selectors, services
 from kyodo.registry import selectors as registry_selectors
 from kyodo.registry.forms import DirectoryFilterForm
@@ -113,10 +113,8 @@ def workflow_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse
             "transition": t,
             "sources": [flow.states[s] for s in sorted(t.sources, key=list(flow.states).index)],
             "target": flow.states[t.target],
-            "who": (t.permission.__doc__ or "").strip().splitlines()[0]
-            if t.permission.__doc__
-            else "",
-            "guards": [(g.__doc__ or "").strip().splitlines()[0] for g in t.guards if g.__doc__],
+            "who": described(t.permission),
+            "guards": [text for text in map(described, t.guards) if text],
         }
         for t in flow.transitions.values()
     ]

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import ALLOW, Decision, deny
+from kyodo.core.permissions import ALLOW, Decision, deferred, deny
 from kyodo.core.workflow import Move, State, Transition, Workflow, states, table
 
 DRAFTING_BY_GROUP = "drafting_by_group"
@@ -28,34 +28,11 @@ DRAFTING = frozenset({DRAFTING_BY_GROUP, DRAFTING_BY_DEPARTMENT})
 OPEN_STATES = frozenset({DRAFTING_BY_GROUP, DRAFTING_BY_DEPARTMENT, CONFIRMING})
 
 
-def _may_act_as_group(user: Any, agreement: Any) -> Decision:
-    from kyodo.projects.permissions import can_act_as_group
-
-    return can_act_as_group(user, agreement)
-
-
-def _may_act_as_department(user: Any, agreement: Any) -> Decision:
-    from kyodo.projects.permissions import can_act_as_department
-
-    return can_act_as_department(user, agreement)
-
-
-def _may_act_as_partner(user: Any, agreement: Any) -> Decision:
-    from kyodo.projects.permissions import can_act_as_partner
-
-    return can_act_as_partner(user, agreement)
-
-
-def _may_conclude(user: Any, agreement: Any) -> Decision:
-    from kyodo.projects.permissions import can_conclude
-
-    return can_conclude(user, agreement)
-
-
-def _may_cancel(user: Any, agreement: Any) -> Decision:
-    from kyodo.projects.permissions import can_settle_condition
-
-    return can_settle_condition(user, agreement)
+_may_act_as_group = deferred("kyodo.projects.permissions.can_act_as_group")
+_may_act_as_department = deferred("kyodo.projects.permissions.can_act_as_department")
+_may_act_as_partner = deferred("kyodo.projects.permissions.can_act_as_partner")
+_may_conclude = deferred("kyodo.projects.permissions.can_conclude")
+_may_cancel = deferred("kyodo.projects.permissions.can_settle_condition")
 
 
 # --- guards and effects -----------------------------------------------------------------
@@ -296,22 +273,9 @@ REPORT_ACCEPTED = "accepted"
 REPORT_EDITABLE = frozenset({REPORT_DRAFT, REPORT_RETURNED})
 
 
-def _may_write_report(user: Any, report: Any) -> Decision:
-    from kyodo.projects.permissions import can_write_report
-
-    return can_write_report(user, report)
-
-
-def _may_check_report(user: Any, report: Any) -> Decision:
-    from kyodo.projects.permissions import can_check_report
-
-    return can_check_report(user, report)
-
-
-def _may_accept_report(user: Any, report: Any) -> Decision:
-    from kyodo.projects.permissions import can_accept_report
-
-    return can_accept_report(user, report)
+_may_write_report = deferred("kyodo.projects.permissions.can_write_report")
+_may_check_report = deferred("kyodo.projects.permissions.can_check_report")
+_may_accept_report = deferred("kyodo.projects.permissions.can_accept_report")
 
 
 def _report_complete(user: Any, report: Any, params: dict[str, Any]) -> Decision:

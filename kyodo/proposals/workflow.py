@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import ALLOW, Decision, deny
+from kyodo.core.permissions import ALLOW, Decision, deferred, deny
 from kyodo.core.workflow import Move, State, Transition, TransitionRefused, Workflow, states, table
 
 DRAFT = "draft"
@@ -53,34 +53,11 @@ OFFICE_QUEUE = frozenset({SUBMITTED, ACCEPTED, CONSULTATION})
 # kyodo.review.permissions, imported when first called (those modules import this one).
 
 
-def _may_submit(user: Any, proposal: Any) -> Decision:
-    from kyodo.proposals.permissions import can_submit
-
-    return can_submit(user, proposal)
-
-
-def _may_withdraw(user: Any, proposal: Any) -> Decision:
-    from kyodo.proposals.permissions import can_withdraw
-
-    return can_withdraw(user, proposal)
-
-
-def _may_intake(user: Any, proposal: Any) -> Decision:
-    from kyodo.proposals.permissions import can_intake
-
-    return can_intake(user, proposal)
-
-
-def _may_consult(user: Any, proposal: Any) -> Decision:
-    from kyodo.proposals.permissions import can_consult
-
-    return can_consult(user, proposal)
-
-
-def _may_record_fourparty(user: Any, proposal: Any) -> Decision:
-    from kyodo.proposals.permissions import can_record_fourparty
-
-    return can_record_fourparty(user, proposal)
+_may_submit = deferred("kyodo.proposals.permissions.can_submit")
+_may_withdraw = deferred("kyodo.proposals.permissions.can_withdraw")
+_may_intake = deferred("kyodo.proposals.permissions.can_intake")
+_may_consult = deferred("kyodo.proposals.permissions.can_consult")
+_may_record_fourparty = deferred("kyodo.proposals.permissions.can_record_fourparty")
 
 
 def _department_in_charge(user: Any, proposal: Any, params: dict[str, Any]) -> Decision:
@@ -107,16 +84,8 @@ def _merges_into_another(user: Any, proposal: Any, params: dict[str, Any]) -> De
     return ALLOW
 
 
-def _may_start_review(user: Any, proposal: Any) -> Decision:
-    from kyodo.review.permissions import can_start
-
-    return can_start(user, proposal)
-
-
-def _may_manage_review(user: Any, proposal: Any) -> Decision:
-    from kyodo.review.permissions import can_manage
-
-    return can_manage(user, proposal)
+_may_start_review = deferred("kyodo.review.permissions.can_start")
+_may_manage_review = deferred("kyodo.review.permissions.can_manage")
 
 
 # --- guards and effects -----------------------------------------------------------------

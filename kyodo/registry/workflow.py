@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import Decision
+from kyodo.core.permissions import deferred
 from kyodo.core.workflow import Move, State, Transition, Workflow, states, table
 
 DRAFT, SUBMITTED, RETURNED, APPROVED, WITHDRAWN = (
@@ -19,16 +19,8 @@ DRAFT, SUBMITTED, RETURNED, APPROVED, WITHDRAWN = (
 )
 
 
-def _may_submit(user: Any, application: Any) -> Decision:
-    from kyodo.registry.permissions import can_submit_application
-
-    return can_submit_application(user, application)
-
-
-def _may_review(user: Any, application: Any) -> Decision:
-    from kyodo.registry.permissions import can_review_application
-
-    return can_review_application(user, application)
+_may_submit = deferred("kyodo.registry.permissions.can_submit_application")
+_may_review = deferred("kyodo.registry.permissions.can_review_application")
 
 
 def _freeze_profile(move: Move[Any]) -> None:
