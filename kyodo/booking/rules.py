@@ -162,5 +162,26 @@ def cancel_deadline_passed(booking: Any, now: dt.datetime) -> bool:
     return now >= cancel_deadline(booking)
 
 
+# A draw at most this late keeps the announced deadline (staff drawing the next morning, a
+# tick a few minutes after the entries closed); a later one moves it.
+LATE_DRAW_GRACE = dt.timedelta(days=1)
+
+
+def confirm_by_after_draw(lottery: Any, drawn_at: dt.datetime) -> dt.datetime:
+    """当選確定の期限 once the round is drawn at `drawn_at`. A draw more than a day after the
+    entries closed (the timed step was down, or staff drew late) moves the deadline on by
+    as long as it was late, so winners keep the time to confirm that the round announced;
+    but not past the start of the period's first day, unless the draw itself came after
+    that (then by the whole delay: the period's later days can still be confirmed)."""
+    late = drawn_at - lottery.entries_close_at
+    if late <= LATE_DRAW_GRACE:
+        return lottery.confirm_by
+    moved = lottery.confirm_by + late
+    period_starts = at(lottery.first_day, dt.time(0))
+    if drawn_at < period_starts:
+        moved = min(moved, period_starts)
+    return max(moved, lottery.confirm_by)
+
+
 def last_bookable_day(room: Room, today: dt.date) -> dt.date:
     return today + dt.timedelta(days=room.advance_days)

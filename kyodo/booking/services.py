@@ -722,7 +722,8 @@ def lottery_draw(
 ) -> LotteryRound:
     """The draw: registered groups (tier 1) first, then in lottery-number order; an entry
     whose time overlaps one already won (or an existing booking) loses. Winners get a booking
-    held for them until the confirmation deadline."""
+    held for them until the confirmation deadline, which a late draw moves on (rules.
+    confirm_by_after_draw): winners never lose the time to confirm to a draw that came late."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = LotteryRound.objects.select_for_update().get(pk=lottery.pk)
@@ -771,15 +772,15 @@ def lottery_draw(
                     "won": won,
                 }
             )
+        planned = locked.confirm_by
+        locked.confirm_by = rules.confirm_by_after_draw(locked, now)
         locked.drawn_at = now
         locked.draw_log = log
-        locked.save(update_fields=["seed", "drawn_at", "draw_log"])
-        audit_record(
-            actor=actor,
-            action="booking.lottery_draw",
-            target=locked,
-            changes={"seed": locked.seed, "entries": len(entries)},
-        )
+        locked.save(update_fields=["seed", "drawn_at", "draw_log", "confirm_by"])
+        changes: dict[str, Any] = {"seed": locked.seed, "entries": len(entries)}
+        if locked.confirm_by != planned:
+            changes["confirm_by"] = [planned.isoformat(), locked.confirm_by.isoformat()]
+        audit_record(actor=actor, action="booking.lottery_draw", target=locked, changes=changes)
         for entry in entries:
             notify(
                 to=[audience("group", entry.group)],

@@ -13,9 +13,11 @@ from django.core.management import call_command
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from kyodo.booking import services, tasks
+from kyodo.audit.models import AuditEvent
+from kyodo.booking import rules, services, tasks
 from kyodo.booking.models import Booking, LotteryEntry
 from kyodo.booking.rules import at
+from kyodo.core.models import Delivery
 from tests.booking.conftest import NOW
 from tests.booking.test_it_runs_the_lottery import DAY, enter, make_round
 
@@ -95,6 +97,59 @@ def test_a_missed_tick_catches_up_everything_due(
     june_entry = LotteryEntry.objects.get(round=june)
     july_entry = LotteryEntry.objects.get(round=july)
     assert (june_entry.status, july_entry.status) == ("released", "won")
+
+
+def test_a_draw_that_comes_late_gives_the_winners_their_time_to_confirm(
+    time_machine: Any,
+    room: Any,
+    representative_a: Any,
+    group_a: Any,
+) -> None:
+    """The ticks were down from before the entries closed (5/11) until after the announced
+    deadline (5/18): the tick that draws must not release the wins it has just made. The
+    deadline moves on by as long as the draw was late; the winner is told the new one and
+    can still confirm. The move stops at the start of the period (6/1)."""
+    time_machine.move_to(NOW, tick=False)
+    lottery = make_round(room)
+    entry = enter(representative_a, lottery, room, group_a, DAY)
+    back = at(dt.date(2026, 5, 19), dt.time(9))  # 8 days 9 hours after the entries closed
+    time_machine.move_to(back, tick=False)
+    assert tasks.tick() == {"drawn": 1, "released": 0}
+    lottery.refresh_from_db()
+    assert lottery.confirm_by == at(dt.date(2026, 5, 26), dt.time(9))
+    event = AuditEvent.objects.get(action="booking.lottery_draw")
+    assert [dt.datetime.fromisoformat(v) for v in event.changes["confirm_by"]] == [
+        at(dt.date(2026, 5, 18), dt.time(0)),
+        lottery.confirm_by,
+    ]
+    letters = Delivery.objects.filter(channel="mail", event__name="booking.lottery_result")
+    assert letters and all("令和8年5月26日 09:00 までに" in m.body for m in letters)
+    assert tasks.tick() == {"drawn": 0, "released": 0}
+    services.lottery_confirm(actor=representative_a, entry=LotteryEntry.objects.get(pk=entry.pk))
+    time_machine.move_to(at(dt.date(2026, 5, 27), dt.time(0)), tick=False)
+    assert tasks.tick() == {"drawn": 0, "released": 0}
+    assert _statuses() == ["confirmed"]
+
+
+def test_the_deadline_moves_no_further_than_the_start_of_the_period(room: Any) -> None:
+    lottery = make_round(room)
+    planned = lottery.confirm_by
+    assert rules.confirm_by_after_draw(lottery, lottery.entries_close_at) == planned
+    assert (
+        rules.confirm_by_after_draw(lottery, lottery.entries_close_at - dt.timedelta(hours=1))
+        == planned
+    )
+    next_morning = lottery.entries_close_at + dt.timedelta(hours=9)  # within the grace
+    assert rules.confirm_by_after_draw(lottery, next_morning) == planned
+    two_days_late = lottery.entries_close_at + dt.timedelta(days=2)
+    assert rules.confirm_by_after_draw(lottery, two_days_late) == planned + dt.timedelta(days=2)
+    very_late = at(dt.date(2026, 5, 30), dt.time(0))  # 19 days late: 6/6, past 6/1
+    assert rules.confirm_by_after_draw(lottery, very_late) == at(dt.date(2026, 6, 1), dt.time(0))
+    # Drawn once the period has begun: its later days can still be confirmed, 7 days on.
+    in_period = at(dt.date(2026, 6, 3), dt.time(0))
+    assert rules.confirm_by_after_draw(lottery, in_period) == in_period + (
+        planned - lottery.entries_close_at
+    )
 
 
 @override_settings(TASKS=DB_QUEUE)
