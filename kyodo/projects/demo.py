@@ -19,7 +19,7 @@ from kyodo.projects import services
 from kyodo.projects.models import Project
 from kyodo.proposals import consultations, fourparty
 from kyodo.proposals import services as proposal_services
-from kyodo.proposals.demo import _proposal
+from kyodo.proposals.demo import _prepare_group, _proposal
 from kyodo.registry.models import CivicGroup
 from kyodo.review import services as review
 from kyodo.review.models import Committee
@@ -64,6 +64,8 @@ def seed_project_demo(
         return None
     call = _earlier_call(timezone.localdate())
     day_open = call.opens_on + dt.timedelta(days=1)
+    # Eligible on the day it proposed (a year's activity by then), whatever day this runs.
+    _prepare_group(group, call.opens_on)
     proposal = _proposal(rep=rep, group=group, call=call, title=TITLE)
     proposal = proposal_services.proposal_update(actor=rep, proposal=proposal, data={"years": 3})
     lines = []

@@ -83,8 +83,15 @@ class Command(BaseCommand):
 
         for email, name, kind in COMMITTEE_MEMBERS:  # the rest of the selection committee
             self.stdout.write(f"  {email:<26} {name}（{Role(Role.COMMITTEE).label}・{kind}）")
+        from kyodo.evaluation.demo import REPRESENTATIVE
+
+        email, name = REPRESENTATIVE
+        self.stdout.write(f"  {email:<26} {name}（{Role(Role.RESIDENT).label}）")
         self.stdout.write(
             "  rep@… is the representative of a registered group; member@… a member of it."
+        )
+        self.stdout.write(
+            "  rep2@… represents another group, whose project's first year (last FY) is finished."
         )
         self.stdout.write(
             "Staff (admin/office/center/dept) also need a TOTP code: add this key to an"
@@ -120,6 +127,14 @@ class Command(BaseCommand):
                 rep=people["rep@kyodo.example"],
                 department=people["dept@kyodo.example"],
                 group=membership.group,
+            )
+            from kyodo.evaluation.demo import seed_evaluation_demo
+
+            seed_evaluation_demo(
+                office=people["office@kyodo.example"],
+                department=people["dept@kyodo.example"],
+                besides=membership.group,
+                password=DEMO_PASSWORD,
             )
 
     def _base32(self) -> str:
