@@ -32,22 +32,16 @@ from kyodo.japan.calendar import (
     fiscal_year,
     fiscal_year_end,
     fiscal_year_start,
-    wareki_fiscal_year,
 )
 from kyodo.payments import services as money
 from kyodo.payments.models import Payment, PaymentKind
 from kyodo.programmes.models import Call
-from kyodo.programmes.seed import seed_programme
 from kyodo.projects import reports
 from kyodo.projects import services as projects
+from kyodo.projects.demo import Adoption, adopt_demo_proposal, demo_call
 from kyodo.projects.models import Project, ProjectYear, Report
-from kyodo.proposals import consultations, fourparty
-from kyodo.proposals import services as proposal_services
-from kyodo.proposals.demo import _PDF, _prepare_group, _proposal
+from kyodo.proposals.demo import _PDF
 from kyodo.registry.models import CivicGroup, GroupMembership, GroupRole
-from kyodo.review import services as review
-from kyodo.review.models import Committee
-from kyodo.review.seed import seed_review
 
 TITLE = "親子で学ぶ海辺の自然教室（協働事業）"
 SECTION = "こども支援課"
@@ -62,30 +56,6 @@ YEAR2_LINE = 370_000
 
 def _scan() -> SimpleUploadedFile:
     return SimpleUploadedFile("signed.pdf", _PDF, content_type="application/pdf")
-
-
-def _last_years_call(year: int) -> Call:
-    """The call of fiscal year `year` (the previous one), closed and decided long ago."""
-    programme = seed_programme()
-    title = f"{wareki_fiscal_year(year)} {programme.name} 提案募集（採択済み）"
-    call = Call.objects.filter(programme=programme, title=title).first()
-    if call is None:
-        opens = fiscal_year_start(year) - dt.timedelta(days=200)
-        call = Call.objects.create(
-            programme=programme,
-            fiscal_year=year,
-            title=title,
-            summary="前年度の募集です。採択された事業が1年目を終えました。",
-            briefing_on=opens - dt.timedelta(days=30),
-            consultation_deadline=opens + dt.timedelta(days=10),
-            opens_on=opens,
-            closes_on=opens + dt.timedelta(days=30),
-            presentation_on=opens + dt.timedelta(days=60),
-            decision_on=opens + dt.timedelta(days=90),
-            is_published=True,
-        )
-        call.courses.set(programme.courses.all())
-    return call
 
 
 def _other_group(besides: CivicGroup, today: dt.date) -> CivicGroup | None:
@@ -142,10 +112,13 @@ def _adopted_project(
     *, office: User, rep: User, group: CivicGroup, section: Section, call: Call
 ) -> Project:
     """Proposed, consulted, reviewed, adopted with a condition, made final by the budget."""
-    proposal = _proposal(rep=rep, group=group, call=call, title=TITLE)
-    proposal = proposal_services.proposal_update(
-        actor=rep,
-        proposal=proposal,
+    return adopt_demo_proposal(
+        office=office,
+        rep=rep,
+        group=group,
+        call=call,
+        section=section,
+        title=TITLE,
         data={
             "years": 3,
             "issue": "子どもが自然の中で遊び、学ぶ機会が減っている。",
@@ -157,45 +130,16 @@ def _adopted_project(
             "group_role": "教室の企画と運営、講師とボランティアの手配、安全管理",
             "city_role": "学校を通じた周知、会場の使用の調整、広報紙への掲載",
         },
-    )
-    proposal_services.budget_replace(actor=rep, proposal=proposal, lines=_budget())
-    proposal_services.proposal_transition(
-        actor=rep, proposal=proposal, action="submit", today=call.opens_on + dt.timedelta(days=1)
-    )
-    consultations.proposal_assign_section(actor=office, proposal=proposal, section=section)
-    proposal_services.proposal_transition(actor=office, proposal=proposal, action="accept")
-    meeting = fourparty.fourparty_schedule(
-        actor=office,
-        proposal=proposal,
-        scheduled_at=timezone.make_aware(
-            dt.datetime.combine(call.closes_on + dt.timedelta(days=10), dt.time(10, 0))
+        lines=_budget(),
+        adoption=Adoption(
+            minutes="役割と安全管理の分担を確認した。",
+            met_at=timezone.make_aware(
+                dt.datetime.combine(call.closes_on + dt.timedelta(days=10), dt.time(10, 0))
+            ),
+            review_comment="地域の自然を生かした子どもの学びとして期待できる。",
+            conditions="海辺での活動の安全管理計画を協定までに提出すること",
         ),
     )
-    fourparty.fourparty_record(
-        actor=office, meeting=meeting, minutes="役割と安全管理の分担を確認した。", outcome="proceed"
-    )
-    committee = Committee.objects.filter(call=call).first() or review.committee_create(
-        actor=office, call=call, criteria_set=seed_review()
-    )
-    review.review_start(actor=office, proposal=proposal)
-    review.advice_record(
-        actor=office,
-        proposal=proposal,
-        recommendation="adopt_with_conditions",
-        review_comment="地域の自然を生かした子どもの学びとして期待できる。",
-    )
-    review.decision_record(
-        actor=office,
-        proposal=proposal,
-        outcome="adopted_with_conditions",
-        conditions="海辺での活動の安全管理計画を協定までに提出すること",
-    )
-    review.budget_passed(
-        actor=office,
-        committee=committee,
-        passed_on=fiscal_year_start(call.fiscal_year) - dt.timedelta(days=10),
-    )
-    return Project.objects.get(proposal=proposal)
 
 
 def _conclude(agreement: Any, *, rep: User, department: User, office: User, on: dt.date) -> None:
@@ -417,8 +361,11 @@ def seed_evaluation_demo(
         return None
     last_year = fiscal_year(today) - 1
     rep = _representative(group, password)
-    call = _last_years_call(last_year)
-    _prepare_group(group, call.opens_on)  # eligible on the day it proposed
+    call = demo_call(
+        last_year,
+        label="採択済み",
+        summary="前年度の募集です。採択された事業が1年目を終えました。",
+    )
     project = _adopted_project(office=office, rep=rep, group=group, section=section, call=call)
     people = {"rep": rep, "department": department, "office": office}
     _first_year(project, **people, year=last_year)
