@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Role
 from kyodo.accounts.permissions import LOGIN_REQUIRED, is_person
-from kyodo.core.permissions import ALLOW, Decision, check, deny, predicate
+from kyodo.core.permissions import ALLOW, Decision, check, deny, describe, predicate
 
 BOOKING_STAFF = (Role.CENTER, Role.OFFICE)
 
@@ -58,6 +58,11 @@ def can_view(user: Any, booking: Any) -> Decision:
     return deny(_("この予約は、予約した団体のメンバーとセンター職員だけが見られます。"))
 
 
+@describe(
+    _(
+        "予約した団体のメンバー（団体の登録が有効な間）、団体でない予約では予約した本人、または市民活動センター・協働担当課"
+    )
+)
 def can_act_for_booking(user: Any, booking: Any) -> Decision:
     """Changing or cancelling: the group's members (with a current registration), the person
     who booked it without a group, and staff."""

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import ALLOW, Decision, deferred, deny
+from kyodo.core.permissions import ALLOW, Decision, deferred, deny, describe
 from kyodo.core.workflow import Move, State, Transition, Workflow, states, table
 
 REQUESTED, CONFIRMED, HELD = "requested", "confirmed", "held"
@@ -41,12 +41,18 @@ def _is_staff(user: Any) -> bool:
 _group_or_staff = deferred("kyodo.booking.permissions.can_act_for_booking")
 
 
+@describe(_("市民活動センターまたは協働担当課"))
 def _staff(user: Any, booking: Any) -> Decision:
     if _is_staff(user):
         return ALLOW
     return deny(_("この操作は、市民活動センターの職員が行います。"))
 
 
+@describe(
+    _(
+        "部屋ごとの取消しの期限（利用日の何日前まで）を過ぎていないこと（職員は期限の後も取り消せる）"
+    )
+)
 def _before_cancel_deadline(actor: Any, booking: Any, params: dict[str, Any]) -> Decision:
     """Groups cancel online until the room's deadline; staff may cancel later at the window."""
     from kyodo.booking.rules import cancel_deadline_passed
@@ -62,23 +68,43 @@ def _before_cancel_deadline(actor: Any, booking: Any, params: dict[str, Any]) ->
     )
 
 
+@describe(_("利用時間がまだ始まっていないこと"))
 def _not_started(actor: Any, booking: Any, params: dict[str, Any]) -> Decision:
     if booking.starts_at > timezone.now():
         return ALLOW
     return deny(_("利用時間が始まった予約は取り消せません。"))
 
 
+@describe(_("利用時間が始まっていること"))
 def _started(actor: Any, booking: Any, params: dict[str, Any]) -> Decision:
     if booking.starts_at <= timezone.now():
         return ALLOW
     return deny(_("無断不使用は、利用時間が始まってから記録できます。"))
 
 
+@describe(_("抽選で当選した予約は、当選確定の期限より前であること"))
 def _before_confirm_deadline(actor: Any, booking: Any, params: dict[str, Any]) -> Decision:
     entry = getattr(booking, "lottery_entry", None)
     if entry is None or timezone.now() < entry.round.confirm_by:
         return ALLOW
     return deny(_("当選確定の期限を過ぎました。"))
+
+
+# Moves only the booking services start (by_service), whoever acts for them, or no one for a
+# scheduled job: their description says when they happen.
+@describe(_("自動（承認のいらない部屋の予約と、職員が受け付けた予約は、申込みと同時に確定）"))
+def _on_booking(user: Any, booking: Any) -> Decision:
+    return ALLOW
+
+
+@describe(_("抽選の実行（職員が行うか、申込期間の終わった抽選を自動で）"))
+def _by_the_draw(user: Any, obj: Any) -> Decision:
+    return ALLOW
+
+
+@describe(_("自動（当選確定の期限が過ぎたとき）"))
+def _at_confirm_deadline(user: Any, obj: Any) -> Decision:
+    return ALLOW
 
 
 def _free_slot(move: Move[Any]) -> None:
@@ -123,7 +149,7 @@ WORKFLOW: Workflow[Any] = Workflow(
                 _("予約を確定する"),
                 frozenset({REQUESTED}),
                 CONFIRMED,
-                permission=lambda user, booking: ALLOW,
+                permission=_on_booking,
                 by_person=False,
                 event="booking.confirm",
             ),
@@ -150,7 +176,7 @@ WORKFLOW: Workflow[Any] = Workflow(
                 _("当選として仮押さえする"),
                 frozenset({REQUESTED}),
                 HELD,
-                permission=lambda user, booking: ALLOW,
+                permission=_by_the_draw,
                 by_person=False,
             ),
             Transition(
@@ -168,7 +194,7 @@ WORKFLOW: Workflow[Any] = Workflow(
                 _("確定期限切れで失効させる"),
                 frozenset({HELD}),
                 RELEASED,
-                permission=lambda user, booking: ALLOW,
+                permission=_at_confirm_deadline,
                 by_person=False,
                 after=(_free_slot,),
                 event="booking.release",
@@ -209,11 +235,26 @@ WORKFLOW: Workflow[Any] = Workflow(
 ENTERED, WON, LOST = "entered", "won", "lost"
 
 
+@describe(_("抽選で当選した時間の予約が取れていること"))
 def _draw_booked(actor: Any, entry: Any, params: dict[str, Any]) -> Decision:
     """The draw has booked the won time."""
     if params.get("booking") is None:
         return deny(_("当選した時間の予約がありません。抽選を実行してください。"))
     return ALLOW
+
+
+@describe(_("申し込んだ団体のメンバー（団体の登録が有効な間）"))
+def _group_entry(user: Any, entry: Any) -> Decision:
+    from kyodo.core.permissions import check
+
+    return check("registry.act_for_group", user, entry.group)
+
+
+@describe(_("当選確定の期限より前であること"))
+def _entry_before_deadline(actor: Any, entry: Any, params: dict[str, Any]) -> Decision:
+    if timezone.now() < entry.round.confirm_by:
+        return ALLOW
+    return deny(_("当選確定の期限を過ぎました。この枠は2次予約に回りました。"))
 
 
 ENTRY_WORKFLOW: Workflow[Any] = Workflow(
@@ -239,7 +280,7 @@ ENTRY_WORKFLOW: Workflow[Any] = Workflow(
                 _("当選"),
                 frozenset({ENTERED}),
                 WON,
-                permission=lambda user, entry: ALLOW,
+                permission=_by_the_draw,
                 by_person=False,
                 # The draw books the won time first and hands the booking to this move.
                 guards=(_draw_booked,),
@@ -251,7 +292,7 @@ ENTRY_WORKFLOW: Workflow[Any] = Workflow(
                 _("落選"),
                 frozenset({ENTERED}),
                 LOST,
-                permission=lambda user, entry: ALLOW,
+                permission=_by_the_draw,
                 by_person=False,
                 event="lottery.lose",
             ),
@@ -260,8 +301,8 @@ ENTRY_WORKFLOW: Workflow[Any] = Workflow(
                 _("当選を確定する"),
                 frozenset({WON}),
                 CONFIRMED,
-                permission=lambda user, entry: _group_entry(user, entry),
-                guards=(lambda actor, entry, params: _entry_before_deadline(entry),),
+                permission=_group_entry,
+                guards=(_entry_before_deadline,),
                 event="lottery.confirm",
             ),
             Transition(
@@ -269,21 +310,9 @@ ENTRY_WORKFLOW: Workflow[Any] = Workflow(
                 _("失効"),
                 frozenset({WON}),
                 RELEASED,
-                permission=lambda user, entry: ALLOW,
+                permission=_at_confirm_deadline,
                 by_person=False,
             ),
         ]
     ),
 )
-
-
-def _group_entry(user: Any, entry: Any) -> Decision:
-    from kyodo.core.permissions import check
-
-    return check("registry.act_for_group", user, entry.group)
-
-
-def _entry_before_deadline(entry: Any) -> Decision:
-    if timezone.now() < entry.round.confirm_by:
-        return ALLOW
-    return deny(_("当選確定の期限を過ぎました。この枠は2次予約に回りました。"))

@@ -75,12 +75,28 @@ def deferred(path: str) -> Deferred:
     return Deferred(path)
 
 
+# A predicate or guard with its description (typed as what it was).
+_DescribedT = TypeVar("_DescribedT", bound=Callable[..., Any])
+
+
+def describe(text: str | Promise) -> Callable[[_DescribedT], _DescribedT]:
+    """Say, for the staff's page of a workflow, who a permission predicate lets make a move
+    or what a guard asks of it, in words for city staff (a translatable Japanese text):
+    `@describe(_("協働担当課"))`. The docstring stays the developers' documentation."""
+
+    def attach(func: _DescribedT) -> _DescribedT:
+        func.description = text  # type: ignore[attr-defined]
+        return func
+
+    return attach
+
+
 def described(func: Callable[..., Any]) -> str:
-    """The first line of what a predicate or guard says of itself (its docstring): the
+    """What `describe` attached to a predicate or guard (seeing through a `deferred` one to
+    its target), in the current language; "" when it has none, never its docstring: the
     staff's page of a workflow shows it as who may make each move, and on what condition."""
     target = func.target() if isinstance(func, Deferred) else func
-    doc = (target.__doc__ or "").strip()
-    return doc.splitlines()[0] if doc else ""
+    return str(getattr(target, "description", ""))
 
 
 def registered() -> dict[str, Predicate]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Role
 from kyodo.accounts.permissions import LOGIN_REQUIRED, is_person
-from kyodo.core.permissions import ALLOW, Decision, check, deny, predicate
+from kyodo.core.permissions import ALLOW, Decision, check, deny, describe, predicate
 from kyodo.projects.permissions import is_department_of, is_office
 
 
@@ -59,11 +59,13 @@ def can_configure(user: Any, obj: Any = None) -> Decision:
 # --- the two partners ---------------------------------------------------------------------
 
 
+@describe(_("団体のメンバー（団体の登録が有効な間）"))
 @predicate("evaluation.act_as_group")
 def can_act_as_group(user: Any, obj: Any) -> Decision:
     return check("registry.act_for_group", user, _project(obj).group)
 
 
+@describe(_("事業の担当課"))
 @predicate("evaluation.act_as_department")
 def can_act_as_department(user: Any, obj: Any) -> Decision:
     if not is_department_of(user, _project(obj)):
@@ -71,6 +73,7 @@ def can_act_as_department(user: Any, obj: Any) -> Decision:
     return ALLOW
 
 
+@describe(_("団体のメンバー（団体の登録が有効な間）、事業の担当課、または協働担当課"))
 @predicate("evaluation.act_as_partner")
 def can_act_as_partner(user: Any, obj: Any) -> Decision:
     if is_office(user) or is_department_of(user, _project(obj)):
@@ -116,6 +119,11 @@ def writer_of(user: Any, segment: Any, side: str) -> Decision:
     return deny(_("この評価はありません。"))
 
 
+@describe(
+    _(
+        "評価を書く側：団体の評価は団体のメンバー（団体の登録が有効な間）、担当課の評価は事業の担当課、委員会の評価は委員会に代わって協働担当課"
+    )
+)
 @predicate("evaluation.write")
 def can_write(user: Any, evaluation: Any) -> Decision:
     return writer_of(user, evaluation.segment, evaluation.side)
@@ -143,6 +151,7 @@ def can_see(user: Any, evaluation: Any) -> Decision:
     return deny(_("提出前の評価は、評価する者だけが見られます。"))
 
 
+@describe(_("協働担当課"))
 @predicate("evaluation.reopen")
 def can_reopen(user: Any, evaluation: Any = None) -> Decision:
     if not is_office(user):
@@ -195,6 +204,7 @@ def _department_of_line(user: Any, line: Any) -> bool:
     )
 
 
+@describe(_("協働担当課、または予算を要求する課・事業の担当課"))
 @predicate("evaluation.handle_budget_line")
 def can_handle_budget_line(user: Any, line: Any) -> Decision:
     """The office, or the department that carries the line (or is in charge of the
@@ -216,6 +226,7 @@ def can_edit_budget_line(user: Any, line: Any) -> Decision:
     return ALLOW
 
 
+@describe(_("協働担当課"))
 @predicate("evaluation.pass_budget")
 def can_pass_budget(user: Any, line: Any = None) -> Decision:
     if not is_office(user):

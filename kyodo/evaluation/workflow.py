@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import ALLOW, Decision, deferred, deny
+from kyodo.core.permissions import ALLOW, Decision, deferred, deny, describe
 from kyodo.core.workflow import Move, State, Transition, Workflow, states, table
 
 TARGETS_DRAFTING = "drafting"
@@ -47,6 +47,7 @@ _office_passes = deferred("kyodo.evaluation.permissions.can_pass_budget")
 # --- targets ----------------------------------------------------------------------------------
 
 
+@describe(_("目標のすべての項目が書かれていること"))
 def _targets_complete(user: Any, plan: Any, params: dict[str, Any]) -> Decision:
     from kyodo.evaluation.services import scheme_of
 
@@ -63,6 +64,7 @@ def _targets_complete(user: Any, plan: Any, params: dict[str, Any]) -> Decision:
     return ALLOW
 
 
+@describe(_("事業の担当課が決まっていること"))
 def _has_department(user: Any, plan: Any, params: dict[str, Any]) -> Decision:
     if plan.project.section_id is None:
         return deny(_("この事業の担当課が決まっていません。協働担当課にお問い合わせください。"))
@@ -157,6 +159,11 @@ TARGETS: Workflow[Any] = Workflow(
 # --- evaluations ------------------------------------------------------------------------------
 
 
+@describe(
+    _(
+        "すべての項目が評価され、理由の記入が必要な段階（設定された段階以下）の項目には理由が書かれていること"
+    )
+)
 def _evaluation_complete(user: Any, evaluation: Any, params: dict[str, Any]) -> Decision:
     from kyodo.evaluation.services import scheme_of
 
@@ -174,6 +181,7 @@ def _evaluation_complete(user: Any, evaluation: Any, params: dict[str, Any]) -> 
     return ALLOW
 
 
+@describe(_("その年度の評価の結果がまだ記録されていないこと"))
 def _no_outcome_yet(user: Any, evaluation: Any, params: dict[str, Any]) -> Decision:
     from kyodo.evaluation.models import YearOutcome
 
@@ -238,6 +246,7 @@ EVALUATION: Workflow[Any] = Workflow(
 # --- the next year's budget line --------------------------------------------------------------
 
 
+@describe(_("予算の成立日が入力され、未来の日付でないこと"))
 def _passed_on_given(user: Any, line: Any, params: dict[str, Any]) -> Decision:
     passed_on = params.get("passed_on")
     if passed_on is None:
@@ -247,6 +256,7 @@ def _passed_on_given(user: Any, line: Any, params: dict[str, Any]) -> Decision:
     return ALLOW
 
 
+@describe(_("その年度が事業の開始後で、コースの最長年数を超えず、協定が取りやめになっていないこと"))
 def _next_year_possible(user: Any, line: Any, params: dict[str, Any]) -> Decision:
     from kyodo.projects.services import next_year_blocker
 

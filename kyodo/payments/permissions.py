@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import ALLOW, Decision, check, deny, predicate
+from kyodo.core.permissions import ALLOW, Decision, check, deny, describe, predicate
 from kyodo.projects.permissions import is_department_of, is_office
 
 
@@ -20,12 +20,14 @@ def _project(obj: Any) -> Any:
     return obj.segment.project
 
 
+@describe(_("団体のメンバー（団体の登録が有効な間）"))
 @predicate("payments.act_as_group")
 def can_act_as_group(user: Any, funding: Any) -> Decision:
     """The group's side: a member of the group with a current registration."""
     return check("registry.act_for_group", user, _project(funding).group)
 
 
+@describe(_("協働担当課"))
 @predicate("payments.decide")
 def can_decide(user: Any, obj: Any = None) -> Decision:
     if not is_office(user):
@@ -46,6 +48,7 @@ def can_edit_settlement(user: Any, funding: Any) -> Decision:
     return ALLOW
 
 
+@describe(_("事業の担当課"))
 @predicate("payments.accept_report")
 def can_accept_report(user: Any, funding: Any) -> Decision:
     if not is_department_of(user, _project(funding)):

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import ALLOW, Decision, deferred, deny
+from kyodo.core.permissions import ALLOW, Decision, deferred, deny, describe
 from kyodo.core.workflow import Move, State, Transition, Workflow, states, table
 
 PREPARING = "preparing"
@@ -47,6 +48,7 @@ _office = deferred("kyodo.payments.permissions.can_decide")
 _department = deferred("kyodo.payments.permissions.can_accept_report")
 
 
+@describe(_("市が支払うお金は団体のメンバー（団体の登録が有効な間）、団体からの返還は協働担当課"))
 def _payment_claimer(user: Any, payment: Any) -> Decision:
     """The group claims what the city pays it; the office asks a refund back."""
     if payment.to_city:
@@ -54,7 +56,11 @@ def _payment_claimer(user: Any, payment: Any) -> Decision:
     return _group(user, payment.funding)
 
 
-def _needs(*names: str) -> Any:
+def _needs(description: str | Promise, *names: str) -> Any:
+    """A guard that the service handed these figures to the move; `description` says which,
+    for the staff's page of the workflow."""
+
+    @describe(description)
     def guard(user: Any, obj: Any, params: dict[str, Any]) -> Decision:
         if any(params.get(n) is None for n in names):
             return deny(_("金額と日付を入力してください。"))
@@ -157,7 +163,7 @@ FUNDING: Workflow[Any] = Workflow(
                 frozenset({PREPARING}),
                 APPLIED,
                 _group,
-                guards=(_needs("requested_amount"),),
+                guards=(_needs(_("交付申請額が入力されていること"), "requested_amount"),),
                 by_person=False,
                 effects=(_set_params("requested_amount"), _today("applied_on"), _clear_return),
                 event="funding.apply",
@@ -177,7 +183,13 @@ FUNDING: Workflow[Any] = Workflow(
                 frozenset({APPLIED, PREPARING}),
                 DECIDED,
                 _office,
-                guards=(_needs("decided_amount", "decided_on"),),
+                guards=(
+                    _needs(
+                        _("交付決定額と交付決定日が入力されていること"),
+                        "decided_amount",
+                        "decided_on",
+                    ),
+                ),
                 by_person=False,
                 effects=(_set_params("decided_amount", "decided_on"), _number_decision),
                 event="funding.decide",
@@ -188,7 +200,7 @@ FUNDING: Workflow[Any] = Workflow(
                 frozenset({DECIDED}),
                 CHANGE_REQUESTED,
                 _group,
-                guards=(_needs("change_amount"),),
+                guards=(_needs(_("変更後の申請額が入力されていること"), "change_amount"),),
                 needs_reason=True,
                 by_person=False,
                 effects=(_set_params("change_amount"),),
@@ -219,7 +231,11 @@ FUNDING: Workflow[Any] = Workflow(
                 frozenset({DECIDED}),
                 REPORTED,
                 _group,
-                guards=(_needs("actual_cost"),),
+                guards=(
+                    _needs(
+                        _("実際にかかった事業費（収支決算書の支出の合計）があること"), "actual_cost"
+                    ),
+                ),
                 by_person=False,
                 effects=(_set_params("actual_cost"), _today("reported_on"), _clear_return),
                 event="funding.report",
@@ -266,7 +282,13 @@ FUNDING: Workflow[Any] = Workflow(
                 frozenset({REPORT_ACCEPTED}),
                 CONFIRMED,
                 _office,
-                guards=(_needs("eligible_cost", "confirmed_amount"),),
+                guards=(
+                    _needs(
+                        _("対象経費と確定額が入力されていること"),
+                        "eligible_cost",
+                        "confirmed_amount",
+                    ),
+                ),
                 by_person=False,
                 effects=(
                     _set_params("eligible_cost", "confirmed_amount"),

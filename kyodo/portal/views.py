@@ -114,7 +114,7 @@ def workflow_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse
             "sources": [flow.states[s] for s in sorted(t.sources, key=list(flow.states).index)],
             "target": flow.states[t.target],
             "who": described(t.permission),
-            "guards": [text for text in map(described, t.guards) if text],
+            "guards": [described(g) for g in t.guards],
         }
         for t in flow.transitions.values()
     ]

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.core.errors import DomainError
-from kyodo.core.permissions import ALLOW, Decision, deny
+from kyodo.core.permissions import ALLOW, Decision, deny, describe
 from kyodo.core.workflow import Move, State, Transition, Workflow, states, table
 
 DRAFT, PUBLISHED, CLOSED = "draft", "published", "closed"
@@ -37,11 +37,13 @@ def theme_course_problem(theme: Any) -> DomainError | None:
     return None
 
 
+@describe(_("予算の上限と事業年数が、コースの上限額と最長年数を超えていないこと"))
 def _fits_course(user: Any, theme: Any, params: dict[str, Any]) -> Decision:
     problem = theme_course_problem(theme)
     return deny(problem.message) if problem else ALLOW
 
 
+@describe(_("協働担当課"))
 def _may_publish(user: Any, theme: Any) -> Decision:
     from kyodo.programmes.permissions import is_office
 

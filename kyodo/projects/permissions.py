@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Role
 from kyodo.accounts.permissions import LOGIN_REQUIRED, is_person
-from kyodo.core.permissions import ALLOW, Decision, check, deny, predicate
+from kyodo.core.permissions import ALLOW, Decision, check, deny, describe, predicate
 from kyodo.registry.permissions import membership_role
 
 NOT_YOURS = _("この協働事業を見る権限がありません。")
@@ -60,6 +60,7 @@ def can_see_group_list(user: Any, group: Any) -> Decision:
     return deny(_("この団体の協働事業の一覧は、団体のメンバーと協働担当課が見られます。"))
 
 
+@describe(_("協働担当課"))
 @predicate("projects.settle_condition")
 def can_settle_condition(user: Any, project: Any = None) -> Decision:
     if not is_office(user):
@@ -70,12 +71,14 @@ def can_settle_condition(user: Any, project: Any = None) -> Decision:
 # --- the agreement: who acts at each step (kyodo.projects.workflow) -------------------------
 
 
+@describe(_("団体のメンバー（団体の登録が有効な間）"))
 @predicate("projects.act_as_group")
 def can_act_as_group(user: Any, agreement: Any) -> Decision:
     """The group's side of the agreement: a member of the group with a current registration."""
     return check("registry.act_for_group", user, agreement.project.group)
 
 
+@describe(_("事業の担当課"))
 @predicate("projects.act_as_department")
 def can_act_as_department(user: Any, agreement: Any) -> Decision:
     if not is_department_of(user, agreement.project):
@@ -83,6 +86,7 @@ def can_act_as_department(user: Any, agreement: Any) -> Decision:
     return ALLOW
 
 
+@describe(_("団体のメンバー（団体の登録が有効な間）、事業の担当課、または協働担当課"))
 @predicate("projects.act_as_partner")
 def can_act_as_partner(user: Any, agreement: Any) -> Decision:
     """Either partner (the group or the department), e.g. to ask for a change."""
@@ -91,6 +95,7 @@ def can_act_as_partner(user: Any, agreement: Any) -> Decision:
     return can_act_as_group(user, agreement)
 
 
+@describe(_("協働担当課または事業の担当課"))
 @predicate("projects.conclude")
 def can_conclude(user: Any, agreement: Any) -> Decision:
     """Recording the conclusion with the signed scan: the office or the department."""
@@ -143,6 +148,7 @@ def can_see_report_list(user: Any, obj: Any = None) -> Decision:
     return ALLOW
 
 
+@describe(_("団体のメンバー（団体の登録が有効な間）"))
 @predicate("projects.write_report")
 def can_write_report(user: Any, report: Any) -> Decision:
     """The group writes and submits its reports (a member with a current registration)."""
@@ -161,6 +167,7 @@ def can_edit_report(user: Any, report: Any) -> Decision:
     return ALLOW
 
 
+@describe(_("協働担当課"))
 @predicate("projects.check_report")
 def can_check_report(user: Any, report: Any) -> Decision:
     if not is_office(user):
@@ -168,6 +175,7 @@ def can_check_report(user: Any, report: Any) -> Decision:
     return ALLOW
 
 
+@describe(_("事業の担当課"))
 @predicate("projects.accept_report")
 def can_accept_report(user: Any, report: Any) -> Decision:
     if not is_department_of(user, report.segment.project):

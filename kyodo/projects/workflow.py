@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import ALLOW, Decision, deferred, deny
+from kyodo.core.permissions import ALLOW, Decision, deferred, deny, describe
 from kyodo.core.workflow import Move, State, Transition, Workflow, states, table
 
 DRAFTING_BY_GROUP = "drafting_by_group"
@@ -38,24 +38,32 @@ _may_cancel = deferred("kyodo.projects.permissions.can_settle_condition")
 # --- guards and effects -----------------------------------------------------------------
 
 
+@describe(_("事業の担当課が決まっていること"))
 def _has_department(user: Any, agreement: Any, params: dict[str, Any]) -> Decision:
     if agreement.project.section_id is None:
         return deny(_("この事業の担当課が決まっていません。協働担当課にお問い合わせください。"))
     return ALLOW
 
 
+@describe(_("団体がまだ確認していないこと"))
 def _group_not_yet_confirmed(user: Any, agreement: Any, params: dict[str, Any]) -> Decision:
     if agreement.group_confirmed_at is not None:
         return deny(_("団体はこの協定書をすでに確認しています。"))
     return ALLOW
 
 
+@describe(_("担当課がまだ確認していないこと"))
 def _department_not_yet_confirmed(user: Any, agreement: Any, params: dict[str, Any]) -> Decision:
     if agreement.department_confirmed_at is not None:
         return deny(_("担当課はこの協定書をすでに確認しています。"))
     return ALLOW
 
 
+@describe(
+    _(
+        "団体と担当課の両方がこの内容を確認し、採択の条件への対応がすべて記録され、記名押印した協定書の写しが添付されていること"
+    )
+)
 def _ready_to_conclude(user: Any, agreement: Any, params: dict[str, Any]) -> Decision:
     """Both partners confirmed this text, every condition of the adoption is settled, and
     the signed scan of this round is attached."""
@@ -278,6 +286,7 @@ _may_check_report = deferred("kyodo.projects.permissions.can_check_report")
 _may_accept_report = deferred("kyodo.projects.permissions.can_accept_report")
 
 
+@describe(_("「実施した内容」と「目標に対する成果」が書かれていること"))
 def _report_complete(user: Any, report: Any, params: dict[str, Any]) -> Decision:
     if not report.activities.strip() or not report.outcomes.strip():
         return deny(_("「実施した内容」と「目標に対する成果」を書いてから提出してください。"))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Role
 from kyodo.accounts.permissions import LOGIN_REQUIRED, is_person
-from kyodo.core.permissions import ALLOW, Decision, check, deny, predicate
+from kyodo.core.permissions import ALLOW, Decision, check, deny, describe, predicate
 from kyodo.proposals.models import ConsultationSheet, Proposal
 from kyodo.registry.permissions import membership_role
 
@@ -87,11 +87,13 @@ def can_edit(user: Any, proposal: Proposal) -> Decision:
     return ALLOW
 
 
+@describe(_("団体のメンバー（団体の登録が有効な間）"))
 @predicate("proposals.submit")
 def can_submit(user: Any, proposal: Proposal) -> Decision:
     return check("registry.act_for_group", user, proposal.group)
 
 
+@describe(_("団体の代表者"))
 @predicate("proposals.withdraw")
 def can_withdraw(user: Any, proposal: Proposal) -> Decision:
     if membership_role(user, proposal.group) != "representative":
@@ -99,6 +101,7 @@ def can_withdraw(user: Any, proposal: Proposal) -> Decision:
     return ALLOW
 
 
+@describe(_("協働担当課"))
 @predicate("proposals.intake")
 def can_intake(user: Any, proposal: Proposal | None = None) -> Decision:
     if not is_office(user):
@@ -106,6 +109,7 @@ def can_intake(user: Any, proposal: Proposal | None = None) -> Decision:
     return ALLOW
 
 
+@describe(_("協働担当課"))
 @predicate("proposals.consult")
 def can_consult(user: Any, proposal: Proposal | None = None) -> Decision:
     if not is_office(user):
@@ -122,6 +126,7 @@ def can_transition(user: Any, target: tuple[Proposal, str]) -> Decision:
     return PROPOSAL.check(user, proposal, action)
 
 
+@describe(_("協働担当課、市民活動センター、または提案の担当課"))
 @predicate("proposals.record_fourparty")
 def can_record_fourparty(user: Any, proposal: Proposal) -> Decision:
     """The four-party minutes and outcome: the office, the center and the department in

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import ALLOW, Decision, deferred, deny
+from kyodo.core.permissions import ALLOW, Decision, deferred, deny, describe
 from kyodo.core.workflow import Move, State, Transition, TransitionRefused, Workflow, states, table
 
 DRAFT = "draft"
@@ -60,6 +60,7 @@ _may_consult = deferred("kyodo.proposals.permissions.can_consult")
 _may_record_fourparty = deferred("kyodo.proposals.permissions.can_record_fourparty")
 
 
+@describe(_("担当課（提案またはそのテーマの担当課）が決まっていること"))
 def _department_in_charge(user: Any, proposal: Any, params: dict[str, Any]) -> Decision:
     """受理 needs the department that will own the proposal: every later step asks it."""
     if proposal.section_id is None and (
@@ -69,6 +70,7 @@ def _department_in_charge(user: Any, proposal: Any, params: dict[str, Any]) -> D
     return ALLOW
 
 
+@describe(_("統合先として、同じ募集の別の提案で、まだ手続きの終わっていないものが選ばれていること"))
 def _merges_into_another(user: Any, proposal: Any, params: dict[str, Any]) -> Decision:
     """統合: into another live proposal of the same call, never into itself."""
     into = params.get("into")
@@ -91,6 +93,7 @@ _may_manage_review = deferred("kyodo.review.permissions.can_manage")
 # --- guards and effects -----------------------------------------------------------------
 
 
+@describe(_("初めての提出は募集の受付期間中であること（差戻し・修正の後の再提出は期間後も可）"))
 def _open_or_resubmission(user: Any, proposal: Any, params: dict[str, Any]) -> Decision:
     from django.utils import timezone
 

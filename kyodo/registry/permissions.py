@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Role
 from kyodo.accounts.permissions import LOGIN_REQUIRED, is_person
-from kyodo.core.permissions import ALLOW, Decision, deny, predicate
+from kyodo.core.permissions import ALLOW, Decision, deny, describe, predicate
 from kyodo.registry.models import (
     CivicGroup,
     GroupDocument,
@@ -145,6 +145,7 @@ def _this_fiscal_year_end() -> Any:
     return fiscal_year_end(fiscal_year(timezone.localdate()))
 
 
+@describe(_("団体の代表者"))
 @predicate("registry.submit_application")
 def can_submit_application(user: Any, application: RegistrationApplication) -> Decision:
     if membership_role(user, application.group) != GroupRole.REPRESENTATIVE:
@@ -152,6 +153,7 @@ def can_submit_application(user: Any, application: RegistrationApplication) -> D
     return ALLOW
 
 
+@describe(_("市民活動センターまたは協働担当課"))
 @predicate("registry.review_application")
 def can_review_application(
     user: Any, application: RegistrationApplication | None = None

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Role
 from kyodo.accounts.permissions import LOGIN_REQUIRED, is_person
-from kyodo.core.permissions import ALLOW, Decision, deny, predicate
+from kyodo.core.permissions import ALLOW, Decision, deny, describe, predicate
 from kyodo.proposals import workflow
 from kyodo.proposals.models import Proposal
 from kyodo.registry.permissions import membership_role
@@ -50,6 +50,7 @@ def in_proposing_group(user: Any, proposal: Proposal) -> bool:
     return membership_role(user, proposal.group) is not None
 
 
+@describe(_("協働担当課"))
 @predicate("review.manage")
 def can_manage(user: Any, obj: Any = None) -> Decision:
     if not is_person(user):
@@ -77,6 +78,7 @@ def can_configure_criteria(user: Any, committee: Any) -> Decision:
     return ALLOW
 
 
+@describe(_("協働担当課（その募集の選考委員会が設けられていること）"))
 @predicate("review.start")
 def can_start(user: Any, proposal: Proposal) -> Decision:
     decision = can_manage(user)

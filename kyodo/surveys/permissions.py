@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import Role
 from kyodo.accounts.permissions import LOGIN_REQUIRED, is_person
-from kyodo.core.permissions import ALLOW, Decision, deny, predicate
+from kyodo.core.permissions import ALLOW, Decision, deny, describe, predicate
 from kyodo.surveys.models import Edition, EditionStatus
 
 SURVEY_STAFF = (Role.OFFICE, Role.CENTER)
 
 
+@describe(_("協働担当課または市民活動センター"))
 @predicate("surveys.manage")
 def can_manage(user: Any, obj: Any = None) -> Decision:
     """Build questionnaires, key and import answers, read every result down to respondents."""

@@ -12,18 +12,17 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kyodo.core.permissions import ALLOW, Decision, deny
+from kyodo.core.permissions import ALLOW, Decision, deferred, deny, describe
 from kyodo.core.workflow import State, Transition, Workflow, states, table
 
 DRAFT, OPEN, CLOSED = "draft", "open", "closed"
 
 
-def _may_run(user: Any, edition: Any) -> Decision:
-    from kyodo.surveys.permissions import can_manage
-
-    return can_manage(user)
+# Who runs an edition: the survey staff of kyodo.surveys.permissions, imported when first called.
+_may_run = deferred("kyodo.surveys.permissions.can_manage")
 
 
+@describe(_("設問が1つ以上あること"))
 def _has_questions(user: Any, edition: Any, params: dict[str, Any]) -> Decision:
     if not edition.questions.exists():
         return deny(_("設問がひとつもありません。"))
