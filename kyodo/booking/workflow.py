@@ -45,7 +45,7 @@ _group_or_staff = deferred("kyodo.booking.permissions.can_act_for_booking")
 def _staff(user: Any, booking: Any) -> Decision:
     if _is_staff(user):
         return ALLOW
-    return deny(_("この操作は、市民活動センターの職員が行います。"))
+    return deny(_("この操作は、市民活動センターまたは協働担当課の職員が行います。"))
 
 
 @describe(
@@ -243,11 +243,15 @@ def _draw_booked(actor: Any, entry: Any, params: dict[str, Any]) -> Decision:
     return ALLOW
 
 
-@describe(_("申し込んだ団体のメンバー（団体の登録が有効な間）"))
+@describe(
+    _("申し込んだ団体のメンバー（団体の登録が有効な間）、または市民活動センターか協働担当課の職員")
+)
 def _group_entry(user: Any, entry: Any) -> Decision:
+    """The rule of the confirm button's view (staff confirm at the window, e.g. for a group
+    whose registration lapsed between its entry and the draw)."""
     from kyodo.core.permissions import check
 
-    return check("registry.act_for_group", user, entry.group)
+    return check("booking.book_for_group", user, entry.group)
 
 
 @describe(_("当選確定の期限より前であること"))

@@ -8,6 +8,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from kyodo.booking import selectors, services
 from kyodo.booking.models import Booking, LotteryEntry, LotteryRound
@@ -150,3 +152,29 @@ def test_it_confirms_until_the_deadline_and_then_releases_to_first_come(
     )
     assert second.status == "confirmed"
     assert list(selectors.freed_slots()) == []
+
+
+def test_staff_confirm_at_the_window_a_win_whose_group_lapsed_after_entering(
+    time_machine: Any, as_user: Any, room: Any, center_staff: Any
+) -> None:
+    """The group entered while registered; its registration lapsed before it could confirm.
+    Its members may no longer act for it online, so the center confirms at the window: the
+    confirm button's view and the workflow's rule are the same predicate."""
+    time_machine.move_to(NOW, tick=False)
+    lottery = make_round(room)
+    group = factories.CivicGroupFactory(registered=True, name="失効した団体", name_kana="しっこう")
+    rep = factories.member(group, GroupRole.REPRESENTATIVE)
+    entry = enter(rep, lottery, room, group)
+    time_machine.move_to(at(dt.date(2026, 5, 11), dt.time(0, 1)), tick=False)
+    services.lottery_draw(actor=None, lottery=lottery)
+    group.registered_until = dt.date(2026, 5, 10)
+    group.save(update_fields=["registered_until"])
+    entry.refresh_from_db()
+    assert entry.status == "won"
+    with pytest.raises(PermissionDenied):
+        services.lottery_confirm(actor=rep, entry=entry)
+    url = reverse("booking:lottery_confirm", args=[entry.pk])
+    assert as_user(center_staff).post(url).status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == "confirmed"
+    assert Booking.objects.get(pk=entry.booking_id).status == "confirmed"

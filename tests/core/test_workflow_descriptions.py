@@ -121,7 +121,12 @@ PAGE_TEXTS = {
 
 
 def _row(html: str, label: str) -> str:
-    rows = [row for row in html.split("<tr>") if f'<th scope="row">{escape(label)}</th>' in row]
+    start = f'<th scope="row">{escape(label)}'
+    rows = [
+        row
+        for row in html.split("<tr>")
+        if f"{start}</th>" in row or f"{start}<br>" in row  # with the move's own description
+    ]
     assert len(rows) == 1, label
     return rows[0]
 
@@ -158,6 +163,9 @@ def test_the_workflow_page_says_who_may_make_each_move_and_on_what_conditions(
             assert escape(condition) in row
         if not conditions:
             assert "<td>—</td>" in row
+        if t.description:
+            with translation.override(language):
+                assert f'<span class="muted">{escape(str(t.description))}</span></th>' in row
         pinned = texts.get((key, t.action))
         if pinned is not None:
             assert f"<td>{escape(pinned[0])}</td>" in row
