@@ -490,20 +490,24 @@ def lotteries(request: AuthenticatedHttpRequest) -> HttpResponse:
 def lottery(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A lottery: its rooms, the person's entries, and once drawn, the draw log and seed."""
     the_round = get_object_or_404(LotteryRound.objects.prefetch_related("rooms__facility"), pk=pk)
-    mine = the_round.entries.filter(group__in=_my_groups(request.user)).select_related(
-        "group", "room__facility", "booking"
-    )
+    staff = is_booking_staff(request.user)
+    entries = the_round.entries.select_related("group", "room__facility", "booking")
+    # Staff see every entry (they confirm at the window); a member, their groups' entries,
+    # registered today or not (a result is theirs to see even after a lapse).
+    if not staff:
+        entries = entries.filter(group__memberships__user=request.user).distinct()
+    entries = entries.order_by("starts_at", "room__name", "group__name_kana", "pk")
     now = timezone.now()
     return render(
         request,
         "booking/lottery.html",
         {
             "lottery": the_round,
-            "entries": mine,
+            "entries": entries,
             "entry_workflow": ENTRY_WORKFLOW,
             "open": the_round.entries_open_at <= now < the_round.entries_close_at,
             "confirming": the_round.drawn_at is not None and now < the_round.confirm_by,
-            "staff": is_booking_staff(request.user),
+            "staff": staff,
             "replay_matches": the_round.drawn_at is not None
             and [(e["entry"], e["number"]) for e in services.lottery_replay(the_round)]
             == [(e["entry"], e["number"]) for e in the_round.draw_log],

@@ -173,8 +173,14 @@ def test_staff_confirm_at_the_window_a_win_whose_group_lapsed_after_entering(
     assert entry.status == "won"
     with pytest.raises(PermissionDenied):
         services.lottery_confirm(actor=rep, entry=entry)
+    staff = as_user(center_staff)
+    page = staff.get(reverse("booking:lottery", args=[lottery.pk])).content.decode()
     url = reverse("booking:lottery_confirm", args=[entry.pk])
-    assert as_user(center_staff).post(url).status_code == 302
+    assert "すべての申込" in page and "失効した団体" in page and f'action="{url}"' in page
+    assert staff.post(url).status_code == 302
+    # Its members still see the result on the same page, under their own heading.
+    mine = as_user(rep).get(reverse("booking:lottery", args=[lottery.pk])).content.decode()
+    assert "あなたの団体の申込" in mine and "失効した団体" in mine
     entry.refresh_from_db()
     assert entry.status == "confirmed"
     assert Booking.objects.get(pk=entry.booking_id).status == "confirmed"
