@@ -135,7 +135,9 @@ def worker(
             )
             if login is not None:
                 client.logout()
-            result["pages"].append({**page.as_dict(), "label": scenario.label})
+            result["pages"].append(
+                {**page.as_dict(), "label": scenario.label, "target_ms": scenario.target_ms}
+            )
             print(
                 f"  {db:<8} {scale:>6} {scenario.name:<18} p50 {page.p50_ms:7.2f} ms"
                 f"  p95 {page.p95_ms:7.2f} ms  {page.queries} queries",
@@ -228,7 +230,7 @@ def print_table(runs: dict[tuple[str, int], dict], scales: list[int], target_ms:
                     f" {ratio:>6.1f}×"
                 )
                 counts.add(page["queries"])
-                if page["p95_ms"] >= target_ms:
+                if page["p95_ms"] >= (page.get("target_ms") or target_ms):
                     on_target = False
             note = "" if len(counts) == 1 else "  <- query count grows with scale"
             print(f"{name:<20}" + "".join(cells) + note)
@@ -288,8 +290,16 @@ def main() -> None:
         "scales": scales,
     }
     on_target = print_table(runs, scales, args.target_ms)
+    own = {
+        p["scenario"]: p["target_ms"]
+        for run in runs.values()
+        for p in run["pages"]
+        if p.get("target_ms")
+    }
     print(
-        f"\np95 target {args.target_ms:.0f} ms: "
+        f"\np95 target {args.target_ms:.0f} ms"
+        + "".join(f", {name} {ms:.0f} ms" for name, ms in own.items())
+        + ": "
         + ("met by every page" if on_target else "MISSED by at least one page")
     )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
