@@ -1,15 +1,16 @@
 """A person's move on a workflow, from a page: the one shape of every such button and view.
 
 The page offers the moves a person may make now (`Workflow.actions_for`) as a panel:
-a button for each move that needs nothing more, and a small form with the reason field
-for each move that asks for one (差し戻し, 再提出のお願い …). `move_panel` builds it and
+a button for each move that needs nothing more, and a small form for each move that asks
+for something: the reason field (差し戻し, 再提出のお願い …), or the fields of the move's
+own form (`forms`: e.g. the date a payment was made). `move_panel` builds it and
 `includes/move_panel.html` draws it.
 
 The view that takes the POST
 
     transition = person_transition(workflow.REPORT, action)     # 404 unless a person's move
     authorize(request.user, "projects.report_transition", (report, action))
-    form = posted_reason(request, transition)                    # None: no reason asked
+    form = posted_form(request, transition)                      # None: nothing asked
     if form is not None and not form.is_valid():                 # the page again, message
         return render(..., context(..., posted=form))            # at the field, text kept
     make_move(request, transition, form, lambda reason: reports.report_transition(...))
@@ -20,7 +21,7 @@ The view that takes the POST
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +49,7 @@ class ReasonForm(forms.Form):
         self.fields["reason"].label = self.label
 
 
-def reason_prefix(action: str, scope: str = "") -> str:
+def move_prefix(action: str, scope: str = "") -> str:
     """The form prefix of a move's reason: unique on a page that shows several records'
     panels (`scope`, e.g. the record's key)."""
     return f"{scope}-{action}" if scope else action
@@ -58,16 +59,32 @@ def reason_prefix(action: str, scope: str = "") -> str:
 class MoveButton:
     transition: Transition
     url: str
-    form: forms.Form | None = None  # the reason form, for a move that asks for one
+    form: forms.Form | None = None  # for a move that asks for a reason or other fields
 
 
 @dataclass(frozen=True)
 class MovePanel:
     buttons: tuple[MoveButton, ...]
-    with_reason: tuple[MoveButton, ...]
+    with_form: tuple[MoveButton, ...]
 
     def __bool__(self) -> bool:
-        return bool(self.buttons or self.with_reason)
+        return bool(self.buttons or self.with_form)
+
+
+# A move's own form by action: a form class, or a callable making one (e.g. a partial that
+# gives the form the record it checks against).
+FormClasses = Mapping[str, Callable[..., forms.Form]]
+
+
+def form_class_of(
+    transition: Transition, forms_by_action: FormClasses, reason_class: type[forms.Form]
+) -> Callable[..., forms.Form] | None:
+    """The form a move asks for: its own (by action), else the reason form if it needs a
+    reason, else none (a plain button)."""
+    own = forms_by_action.get(transition.action)
+    if own is not None:
+        return own
+    return reason_class if transition.needs_reason else None
 
 
 def move_panel(
@@ -77,25 +94,29 @@ def move_panel(
     scope: str = "",
     posted: forms.Form | None = None,
     form_class: type[forms.Form] = ReasonForm,
+    forms: FormClasses | None = None,
 ) -> MovePanel:
     """The panel of `actions` (a person's moves, in the workflow's order); `url(action)` is
-    where each posts. `posted` is a reason form that came back invalid: it takes the place
-    of the empty one with the same prefix, with its message and the text as typed."""
+    where each posts. `posted` is a form that came back invalid: it takes the place of the
+    empty one with the same prefix, with its messages and the text as typed."""
     buttons: list[MoveButton] = []
-    with_reason: list[MoveButton] = []
+    with_form: list[MoveButton] = []
     for t in actions:
-        if not t.needs_reason:
+        cls = form_class_of(t, forms or {}, form_class)
+        if cls is None:
             buttons.append(MoveButton(t, url(t.action)))
             continue
-        form = reason_form(reason_prefix(t.action, scope), posted, form_class)
-        with_reason.append(MoveButton(t, url(t.action), form))
-    return MovePanel(tuple(buttons), tuple(with_reason))
+        form = move_form(move_prefix(t.action, scope), posted, cls)
+        with_form.append(MoveButton(t, url(t.action), form))
+    return MovePanel(tuple(buttons), tuple(with_form))
 
 
-def reason_form(
-    prefix: str, posted: forms.Form | None = None, form_class: type[forms.Form] = ReasonForm
+def move_form(
+    prefix: str,
+    posted: forms.Form | None = None,
+    form_class: Callable[..., forms.Form] = ReasonForm,
 ) -> forms.Form:
-    """An empty reason form, or `posted` (come back invalid) when it has this prefix."""
+    """An empty form of the move, or `posted` (come back invalid) when it has this prefix."""
     return posted if posted is not None and posted.prefix == prefix else form_class(prefix=prefix)
 
 
@@ -108,17 +129,20 @@ def person_transition(workflow: Workflow[Any], action: str) -> Transition:
     return transition
 
 
-def posted_reason(
+def posted_form(
     request: HttpRequest,
     transition: Transition,
     *,
     scope: str = "",
     form_class: type[forms.Form] = ReasonForm,
+    forms: FormClasses | None = None,
 ) -> forms.Form | None:
-    """The reason form bound to the POST, for a move that asks for one (else None)."""
-    if not transition.needs_reason:
+    """The move's form bound to the POST, for a move that asks for a reason or has a form
+    of its own (else None), as `move_panel` offered it."""
+    cls = form_class_of(transition, forms or {}, form_class)
+    if cls is None:
         return None
-    return form_class(request.POST, prefix=reason_prefix(transition.action, scope))
+    return cls(request.POST, prefix=move_prefix(transition.action, scope))
 
 
 def make_move(
@@ -127,9 +151,10 @@ def make_move(
     form: forms.Form | None,
     move: Callable[[str], object],
 ) -> bool:
-    """Run `move(reason)` (the app's service) and tell the person what happened: the move
-    done, or the refusal with each blocking check it names. `form` is valid or None."""
-    reason = form.cleaned_data["reason"] if form is not None else ""
+    """Run `move(reason)` (the app's service; a form's other fields are the caller's to
+    read) and tell the person what happened: the move done, or the refusal with each
+    blocking check it names. `form` is valid or None."""
+    reason = form.cleaned_data.get("reason", "") if form is not None else ""
     try:
         move(reason)
     except DomainError as exc:

@@ -25,11 +25,11 @@ from kyodo.core.exports import xlsx_response
 from kyodo.core.http import AuthenticatedHttpRequest, fiscal_year_from
 from kyodo.core.moves import (
     make_move,
+    move_form,
     move_panel,
+    move_prefix,
     person_transition,
-    posted_reason,
-    reason_form,
-    reason_prefix,
+    posted_form,
 )
 from kyodo.core.permissions import authorize, check
 from kyodo.evaluation import selectors, services, workflow
@@ -80,7 +80,7 @@ def _project_context(request: HttpRequest, project: Project, **forms: Any) -> di
     for segment in project.segments.order_by("year_index"):
         view = selectors.year_view(user, segment, scheme)
         reopen = [
-            (e, reason_form(reason_prefix("reopen", str(e.pk)), forms.get("reason_form")))
+            (e, move_form(move_prefix("reopen", str(e.pk)), forms.get("reason_form")))
             for e in view.evaluations.values()
             if e is not None and check("evaluation.transition", user, (e, "reopen"))
         ]
@@ -161,7 +161,7 @@ def targets_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
     plan = services.target_plan_of(project)
     transition = person_transition(workflow.TARGETS, action)
     authorize(request.user, "evaluation.targets_transition", (plan, action))
-    form = posted_reason(request, transition, scope="targets")
+    form = posted_form(request, transition, scope="targets")
     if form is not None and not form.is_valid():
         context = _project_context(request, project, reason_form=form)
         return render(request, "evaluation/project.html", context)
@@ -266,7 +266,7 @@ def evaluation_action(request: AuthenticatedHttpRequest, pk: int, action: str) -
     transition = person_transition(workflow.EVALUATION, action)
     authorize(request.user, "evaluation.transition", (evaluation, action))
     project = evaluation.segment.project
-    form = posted_reason(request, transition, scope=str(evaluation.pk))
+    form = posted_form(request, transition, scope=str(evaluation.pk))
     if form is not None and not form.is_valid():
         context = _project_context(request, project, reason_form=form)
         return render(request, "evaluation/project.html", context)
@@ -610,7 +610,7 @@ def budget_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Ht
     line = _line(request, pk)
     transition = person_transition(workflow.BUDGET_LINE, action)
     authorize(request.user, "evaluation.budget_transition", (line, action))
-    form = posted_reason(request, transition, scope="line")
+    form = posted_form(request, transition, scope="line")
     if form is not None:
         if not form.is_valid():
             context = _line_context(request, line, reason_form=form)

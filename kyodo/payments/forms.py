@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.japan.forms import CleanCharField, JapaneseDateField, YenField
@@ -86,3 +87,19 @@ class ConfirmForm(forms.Form):
 class InstalmentForm(forms.Form):
     amount = YenField(label=_("支払額（円）"))
     due_on = JapaneseDateField(label=_("支払期日"), help_text=DATE_HELP)
+
+
+class PayForm(forms.Form):
+    """The day the money moved: the city's payment, or a refund received back. Today unless
+    told; never before the claim, never in the future."""
+
+    paid_on = JapaneseDateField(label=_("支払日（返還を受けた日）"), help_text=DATE_HELP)
+
+    def __init__(self, *args: Any, payment: Any = None, **kwargs: Any) -> None:
+        today = timezone.localdate()
+        kwargs.setdefault("initial", {"paid_on": today})
+        super().__init__(*args, **kwargs)
+        field = cast(JapaneseDateField, self.fields["paid_on"])
+        field.latest = today
+        if payment is not None and payment.claimed_on:
+            field.earliest = payment.claimed_on

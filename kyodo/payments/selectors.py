@@ -4,6 +4,7 @@ list of payments due, and a year's settlement (収支決算書) beside its appro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.urls import reverse
 from kyodo.core.moves import MovePanel, move_panel
 from kyodo.core.permissions import check
 from kyodo.payments import rules, services, workflow
+from kyodo.payments.forms import PayForm
 from kyodo.payments.models import Funding, Payment, Receipt, SettlementLine
 from kyodo.proposals.models import BudgetKind, BudgetLine, IncomeSource
 
@@ -24,7 +26,7 @@ class YearMoney:
     limits: list[rules.Limit]
     advance_limit: int
     paid: int
-    payments: list[tuple[Payment, list[Any]]]
+    payments: list[tuple[Payment, MovePanel]]
     steps: list[tuple[str, forms.Form]] = field(default_factory=list)
     moves: MovePanel | None = None
     is_grant: bool = True
@@ -79,13 +81,30 @@ def money_for(user: Any, project: Any, given: dict[str, Any] | None = None) -> l
                 limits=rules.limits(segment, course),
                 advance_limit=rules.advance_limit(funding.decided_amount, course),
                 paid=services.paid_to_group(funding),
-                payments=[(p, workflow.PAYMENT.actions_for(user, p)) for p in payments],
+                payments=[
+                    (p, payment_moves(p, workflow.PAYMENT.actions_for(user, p), given))
+                    for p in payments
+                ],
                 steps=steps,
                 moves=funding_moves(funding, actions, posted=given.get("reason_form")),
                 is_grant=grant,
             )
         )
     return years
+
+
+def payment_moves(
+    payment: Payment, actions: list[Any], given: dict[str, Any] | None = None
+) -> MovePanel:
+    """A payment's moves, posting to payments:payment_action: recording it paid asks the
+    day the money moved, refusing it asks the reason."""
+    return move_panel(
+        actions,
+        url=lambda action: reverse("payments:payment_action", args=[payment.pk, action]),
+        scope=f"payment-{payment.pk}",
+        posted=(given or {}).get("payment_form"),
+        forms={"pay": partial(PayForm, payment=payment)},
+    )
 
 
 def funding_moves(

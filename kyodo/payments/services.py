@@ -435,5 +435,16 @@ def funding_transition(*, actor: User, funding: Funding, action: str, reason: st
     return workflow.FUNDING.transition(actor=actor, obj=funding, action=action, reason=reason)
 
 
-def payment_transition(*, actor: User, payment: Payment, action: str, reason: str = "") -> Payment:
-    return workflow.PAYMENT.transition(actor=actor, obj=payment, action=action, reason=reason)
+def payment_transition(
+    *,
+    actor: User,
+    payment: Payment,
+    action: str,
+    reason: str = "",
+    paid_on: dt.date | None = None,
+) -> Payment:
+    """A move on a payment; `paid_on`: the day the money moved, for 'pay' (else today)."""
+    params: dict[str, Any] = {"paid_on": paid_on} if paid_on is not None else {}
+    return workflow.PAYMENT.transition(
+        actor=actor, obj=payment, action=action, reason=reason, **params
+    )

@@ -6,6 +6,7 @@ service."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import forms as django_forms
@@ -23,7 +24,7 @@ from kyodo.core.confirm import confirmation, needs_confirmation
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.files import stored_file_response
 from kyodo.core.http import AuthenticatedHttpRequest
-from kyodo.core.moves import make_move, person_transition, posted_reason
+from kyodo.core.moves import make_move, person_transition, posted_form
 from kyodo.core.permissions import authorize, check
 from kyodo.payments import forms, selectors, services, workflow
 from kyodo.payments.models import Funding, Payment, ReceiptFile
@@ -113,7 +114,7 @@ def funding_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
     authorize(request.user, "payments.move_funding", (funding, action))
     # The results report's moves are made from the settlement's page, and go back to it.
     on_settlement = action in SETTLEMENT_ACTIONS
-    form = posted_reason(request, transition, scope=f"funding-{funding.pk}")
+    form = posted_form(request, transition, scope=f"funding-{funding.pk}")
     if form is not None and not form.is_valid():
         if on_settlement:
             return _settlement_page(request, funding, reason_form=form)
@@ -142,15 +143,25 @@ def payment_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
     )
     authorize(request.user, "payments.view", payment.funding)
     transition = person_transition(workflow.PAYMENT, action)
-    if transition.needs_reason:  # no page asks a reason for a payment's move
-        raise Http404
     authorize(request.user, "payments.move_payment", (payment, action))
+    form = posted_form(
+        request,
+        transition,
+        scope=f"payment-{payment.pk}",
+        forms={"pay": partial(forms.PayForm, payment=payment)},
+    )
+    if form is not None and not form.is_valid():
+        return _back_to_project(request, payment.funding, payment_form=form)
     make_move(
         request,
         transition,
-        None,
+        form,
         lambda reason: services.payment_transition(
-            actor=request.user, payment=payment, action=action
+            actor=request.user,
+            payment=payment,
+            action=action,
+            reason=reason,
+            paid_on=form.cleaned_data.get("paid_on") if form is not None else None,
         ),
     )
     return redirect("projects:detail", pk=payment.funding.segment.project_id)

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.core.permissions import ALLOW, Decision, deferred, deny, describe
 from kyodo.core.workflow import Move, State, Transition, Workflow, states, table
+from kyodo.japan.calendar import wareki_or_iso
 
 PREPARING = "preparing"
 APPLIED = "applied"
@@ -109,10 +111,27 @@ def _clear_return(move: Move[Any]) -> None:
 
 
 def _today(name: str) -> Any:
+    """Records the date `name`: the one the person gave, else today in Japan."""
+
     def effect(move: Move[Any]) -> None:
-        move.set(**{name: move.params.get(name) or move.now.date()})
+        move.set(**{name: move.params.get(name) or timezone.localdate(move.now)})
 
     return effect
+
+
+@describe(_("支払日（返還を受けた日）を入力したときは、請求日より前でも未来でもないこと"))
+def _paid_on_plausible(user: Any, payment: Any, params: dict[str, Any]) -> Decision:
+    paid_on = params.get("paid_on")
+    if paid_on is None:
+        return ALLOW
+    if paid_on > timezone.localdate():
+        return deny(_("支払日に未来の日付は入力できません。"))
+    if payment.claimed_on and paid_on < payment.claimed_on:
+        return deny(
+            _("支払日は請求日（%(date)s）より前にできません。")
+            % {"date": wareki_or_iso(payment.claimed_on)}
+        )
+    return ALLOW
 
 
 def _after_paid(move: Move[Any]) -> None:
@@ -346,6 +365,7 @@ PAYMENT: Workflow[Any] = Workflow(
                 frozenset({CLAIMED}),
                 PAID,
                 _office,
+                guards=(_paid_on_plausible,),
                 effects=(_today("paid_on"),),
                 after=(_after_paid,),
                 event="payment.pay",

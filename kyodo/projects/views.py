@@ -24,7 +24,7 @@ from kyodo.core.editing import EditConflict, keep_typed_after_conflict
 from kyodo.core.errors import DomainError, form_error
 from kyodo.core.files import stored_file_response
 from kyodo.core.http import AuthenticatedHttpRequest, fiscal_year_from
-from kyodo.core.moves import make_move, move_panel, person_transition, posted_reason
+from kyodo.core.moves import make_move, move_panel, person_transition, posted_form
 from kyodo.core.navigation import panels_for
 from kyodo.core.permissions import authorize, check
 from kyodo.japan.calendar import fiscal_year as this_fiscal_year
@@ -211,7 +211,7 @@ def agreement_action(request: AuthenticatedHttpRequest, pk: int, action: str) ->
     agreement = project.agreement  # type: ignore[attr-defined]
     transition = person_transition(workflow.AGREEMENT, action)
     authorize(request.user, "projects.transition", (agreement, action))
-    form = posted_reason(request, transition)
+    form = posted_form(request, transition)
     if form is not None and not form.is_valid():
         context = _detail_context(request, project, reason_form=form)
         return render(request, "projects/project_detail.html", context)
@@ -380,7 +380,7 @@ def report_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Ht
     report = _report(request, pk)
     transition = person_transition(workflow.REPORT, action)
     authorize(request.user, "projects.report_transition", (report, action))
-    form = posted_reason(request, transition)
+    form = posted_form(request, transition)
     if form is not None and not form.is_valid():
         context = _report_context(request, report, reason_form=form)
         return render(request, "projects/report_detail.html", context)

@@ -28,7 +28,7 @@ from kyodo.core.errors import DomainError, form_error
 from kyodo.core.exports import xlsx_response
 from kyodo.core.files import stored_file_response
 from kyodo.core.http import AuthenticatedHttpRequest, id_from
-from kyodo.core.moves import make_move, person_transition, posted_reason, reason_prefix
+from kyodo.core.moves import make_move, move_prefix, person_transition, posted_form
 from kyodo.core.permissions import authorize, check
 from kyodo.core.workflow import Transition
 from kyodo.programmes.models import Call, CityTheme
@@ -328,7 +328,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "fourparty": _meetings(proposal),
         "can_record": bool(check("proposals.record_fourparty", user, proposal))
         and proposal.status == workflow.CONSULTATION,
-        "reason_form": ReasonForm(prefix=reason_prefix("return")),
+        "reason_form": ReasonForm(prefix=move_prefix("return")),
         "schedule_form": FourPartyScheduleForm(prefix="schedule"),
         "attachment_form": AttachmentForm(prefix="file"),
         "assign_form": AssignForm(prefix="assign", initial={"section": proposal.section_id}),
@@ -508,7 +508,7 @@ def proposal_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
             button=str(transition.label),
             cancel_url=reverse("proposals:detail", args=[proposal.pk]),
         )
-    form = posted_reason(request, transition, form_class=ReasonForm)
+    form = posted_form(request, transition, form_class=ReasonForm)
     if form is not None and not form.is_valid():
         # The page again, with the message at the reason field (nothing else was typed).
         context = _detail_context(request, proposal) | {"reason_form": form}

@@ -3,12 +3,17 @@ and pays, each from the forms and buttons the page shows them; bad input stays t
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kyodo.accounts.models import User
-from kyodo.payments import workflow
+from kyodo.audit.models import AuditEvent
+from kyodo.japan.calendar import wareki_date as wareki
+from kyodo.payments import services, workflow
 from kyodo.payments.models import Funding, Payment
 from tests.conftest import login
 
@@ -48,8 +53,58 @@ def test_group_and_office_run_a_grant_from_the_project_page(
     due = office.get(reverse("payments:due_list")).content.decode()
     assert project_url in due
     pay_url = reverse("payments:payment_action", args=[payment.pk, "pay"])
-    assert pay_url in office.get(project_url).content.decode()
-    assert group.post(pay_url).status_code == 403
-    assert office.post(pay_url).status_code == 302
+    office_page = office.get(project_url).content.decode()
+    assert pay_url in office_page
+    # The day the money moved: today unless told, never in the future nor before the claim.
+    field = f"payment-{payment.pk}-pay-paid_on"
+    today = timezone.localdate()
+    assert f'name="{field}" value="{today.isoformat()}"' in office_page
+    assert group.post(pay_url, {field: today.isoformat()}).status_code == 403
+    for typed, message in (
+        ("令和99年1月1日", "より後の日付は入力できません"),
+        ((today - dt.timedelta(days=1)).isoformat(), "より前の日付は入力できません"),
+        ("きのう", "日付を「2025-04-01」または「令和7年4月1日」の形で入力してください"),
+    ):
+        again = office.post(pay_url, {field: typed})
+        assert again.status_code == 200, typed
+        assert message in again.content.decode() and typed in again.content.decode()
     payment.refresh_from_db()
-    assert payment.status == workflow.PAID
+    assert payment.status == workflow.CLAIMED
+    assert office.post(pay_url, {field: wareki(today)}).status_code == 302
+    payment.refresh_from_db()
+    assert (payment.status, payment.paid_on) == (workflow.PAID, today)
+    assert f"支払済み（{wareki(today)}）" in office.get(project_url).content.decode()
+
+
+def test_the_office_refuses_a_claim_with_its_reason_from_the_project_page(
+    funding: Funding, representative_a: User, office_staff: User
+) -> None:
+    """支払わない asks the reason (kept on the record, told to the group): a form of its own on
+    the payment's row; an empty reason comes back at its field, a long one as typed."""
+    services.funding_apply(actor=representative_a, funding=funding, requested_amount=250_000)
+    services.funding_decide(
+        actor=office_staff,
+        funding=funding,
+        decided_amount=250_000,
+        decided_on=timezone.localdate(),
+    )
+    payment = services.advance_claim(actor=representative_a, funding=funding, amount=200_000)
+    project_url = reverse("projects:detail", args=[funding.segment.project_id])
+    office = login(Client(), office_staff)
+    refuse_url = reverse("payments:payment_action", args=[payment.pk, "refuse"])
+    page = office.get(project_url).content.decode()
+    field = f"payment-{payment.pk}-refuse-reason"
+    assert refuse_url in page and f'name="{field}"' in page
+    assert "理由（相手方に表示されます）" in page
+    blank = office.post(refuse_url, {field: "　"})
+    assert blank.status_code == 200 and "このフィールドは必須です。" in blank.content.decode()
+    typed = "<i>領収書</i>" + "あ" * 4000
+    long = office.post(refuse_url, {field: typed})
+    assert long.status_code == 200 and "&lt;i&gt;領収書&lt;/i&gt;" in long.content.decode()
+    payment.refresh_from_db()
+    assert payment.status == workflow.CLAIMED
+    assert office.post(refuse_url, {field: "概算払の上限を超えています"}).status_code == 302
+    payment.refresh_from_db()
+    assert payment.status == workflow.REFUSED
+    event = AuditEvent.objects.filter(action="payment.refuse").get()
+    assert event.summary == "概算払の上限を超えています"
