@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -258,6 +258,13 @@ def deliver_due(deliveries: models.QuerySet[Delivery] | None = None) -> int:
     return sent
 
 
+def message_id(delivery_pk: int) -> str:
+    """One Message-ID per delivery, the same on every attempt: a mail server or a reader
+    that receives a retried delivery twice can tell it is one message."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"<kyodo.delivery.{delivery_pk}@{domain}>"
+
+
 def _deliver_one(pk: int) -> int:
     now = timezone.now()
     # The claim: only the worker whose UPDATE changed the row sends it.
@@ -268,13 +275,13 @@ def _deliver_one(pk: int) -> int:
         return 0
     delivery = Delivery.objects.get(pk=pk)
     try:
-        send_mail(
+        EmailMessage(
             delivery.subject,
             delivery.body,
             settings.DEFAULT_FROM_EMAIL,
             [delivery.address],
-            fail_silently=False,
-        )
+            headers={"Message-ID": message_id(delivery.pk)},
+        ).send(fail_silently=False)
     except Exception as exc:  # any refusal of the mail server: retry later, never lose it
         failed = delivery.attempts >= MAX_ATTEMPTS
         next_at = None if failed else now + BACKOFF[delivery.attempts - 1]

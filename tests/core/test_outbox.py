@@ -79,6 +79,9 @@ def test_it_saves_the_change_and_answers_normally_when_the_mail_server_refuses(
         assert events.deliver_due() == 1
         assert events.deliver_due() == 0
     assert [m.to for m in mail.outbox] == [[center_staff.email]]
+    # The message carries the delivery's own Message-ID, the same on every attempt.
+    assert mail.outbox[0].extra_headers["Message-ID"] == events.message_id(pending.pk)
+    assert events.message_id(pending.pk).startswith(f"<kyodo.delivery.{pending.pk}@")
     pending.refresh_from_db()
     assert pending.status == DeliveryStatus.SENT and pending.sent_at is not None
 
