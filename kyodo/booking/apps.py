@@ -26,9 +26,11 @@ class BookingConfig(AppConfig):
         def warm() -> None:
             import datetime as dt
 
+            from django.utils import timezone
+
             from kyodo.japan.calendar import holiday_name
 
-            year = dt.date.today().year
+            year = timezone.localdate().year
             for day in (dt.date(year, 1, 1), dt.date(year + 1, 1, 1)):
                 holiday_name(day)
 

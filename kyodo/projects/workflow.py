@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.core.permissions import ALLOW, Decision, deferred, deny, describe
@@ -98,7 +99,7 @@ def _department_confirms(move: Move[Any]) -> None:
 
 
 def _concluded(move: Move[Any]) -> None:
-    move.set(concluded_on=move.params.get("concluded_on") or move.now.date())
+    move.set(concluded_on=move.params.get("concluded_on") or timezone.localdate(move.now))
     move.payload["round"] = move.obj.round
 
 

@@ -11,6 +11,8 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from kyodo.registry.models import LegalForm
 
 PLACES = [
@@ -226,7 +228,7 @@ class DemoGroup:
 def demo_groups(count: int, *, seed: int = 7, today: dt.date | None = None) -> Iterator[DemoGroup]:
     """`count` distinct groups; the same count and seed always give the same groups."""
     rng = random.Random(seed)  # deterministic demo data, not security
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     seen: set[str] = set()
     n = 0
     while n < count:

@@ -227,9 +227,10 @@ def _committee_context(committee: Committee, **forms: Any) -> dict[str, Any]:
         "deadline_form": forms.get("deadline_form")
         or DeadlineForm(
             initial={
-                "document_day": committee.document_deadline and committee.document_deadline.date(),
+                "document_day": committee.document_deadline
+                and timezone.localdate(committee.document_deadline),
                 "presentation_day": committee.presentation_deadline
-                and committee.presentation_deadline.date(),
+                and timezone.localdate(committee.presentation_deadline),
                 "presentation_place": committee.presentation_place,
             }
         ),

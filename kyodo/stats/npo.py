@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyodo.japan.calendar import parse_date
@@ -176,7 +177,7 @@ def parse_rows(
     def get(row: list[str], column: str) -> str:
         return row[index[column]]
 
-    today = dt.date.today()
+    today = timezone.localdate()
     for line, row in enumerate(rows[1:], start=2):
         if not "".join(row).strip():  # a blank line (one C call, not one per cell)
             continue

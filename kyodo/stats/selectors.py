@@ -4,7 +4,6 @@ written: registered groups by fiscal year and by field."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
@@ -71,7 +70,7 @@ def npo_by_year() -> list[YearRow]:
         elif is_certified:
             year = fiscal_year(cert_start or start)
             certified_from[year] = certified_from.get(year, 0) + 1
-    first, last = min(new), max(fiscal_year(dt.date.today()), max(new))
+    first, last = min(new), max(fiscal_year(timezone.localdate()), max(new))
     table, active, certified = [], 0, 0
     for year in range(first, last + 1):
         active += new.get(year, 0) - gone.get(year, 0)
@@ -101,7 +100,7 @@ def groups_by_year(years: int = 10, until: int | None = None) -> list[tuple[int,
     """Registered groups at the end of each of the last fiscal years (registrations run to
     31 March, so a group registered then was registered for the whole year), up to `until`
     (this fiscal year by default)."""
-    this_year = until or fiscal_year(dt.date.today())
+    this_year = until or fiscal_year(timezone.localdate())
     rows = []
     for year in range(this_year - years + 1, this_year + 1):
         end = fiscal_year_end(year)
@@ -115,7 +114,7 @@ def groups_by_year(years: int = 10, until: int | None = None) -> list[tuple[int,
 
 
 def groups_by_field() -> list[tuple[int, str, int]]:
-    today = dt.date.today()
+    today = timezone.localdate()
     counts = dict(
         ActivityField.objects.annotate(
             n=Count("groups", filter=Q(groups__registered_until__gte=today))

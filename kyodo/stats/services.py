@@ -3,7 +3,6 @@ yearly figures."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -163,7 +162,7 @@ def npo_import_run(*, record: NpoImport) -> NpoImport:
 
 @transaction.atomic
 def city_year_save(*, actor: Any, fiscal_year: int, data: dict[str, Any]) -> CityYear:
-    if not 1950 <= fiscal_year <= dt.date.today().year + 5:
+    if not 1950 <= fiscal_year <= timezone.localdate().year + 5:
         raise DomainError(_("年度が範囲外です。"), field="fiscal_year")
     row, created = CityYear.objects.select_for_update().get_or_create(fiscal_year=fiscal_year)
     fields = ["population", "households", "general_budget", "civic_budget"]

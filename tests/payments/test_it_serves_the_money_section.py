@@ -4,6 +4,7 @@ and pays, each from the forms and buttons the page shows them; bad input stays t
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -108,3 +109,18 @@ def test_the_office_refuses_a_claim_with_its_reason_from_the_project_page(
     assert payment.status == workflow.REFUSED
     event = AuditEvent.objects.filter(action="payment.refuse").get()
     assert event.summary == "概算払の上限を超えています"
+
+
+def test_a_claim_and_a_payment_at_half_past_midnight_are_dated_in_japan(
+    time_machine: Any, funding: Funding, representative_a: User, office_staff: User
+) -> None:
+    """00:30 on 1 April in Japan is 15:30 on 31 March in UTC: the days recorded are 1 April."""
+    services.funding_apply(actor=representative_a, funding=funding, requested_amount=250_000)
+    services.funding_decide(
+        actor=office_staff, funding=funding, decided_amount=250_000, decided_on=dt.date(2026, 3, 1)
+    )
+    time_machine.move_to(dt.datetime(2026, 3, 31, 15, 30, tzinfo=dt.UTC), tick=False)
+    payment = services.advance_claim(actor=representative_a, funding=funding, amount=200_000)
+    services.payment_transition(actor=office_staff, payment=payment, action="pay")
+    payment.refresh_from_db()
+    assert (payment.claimed_on, payment.paid_on) == (dt.date(2026, 4, 1), dt.date(2026, 4, 1))
