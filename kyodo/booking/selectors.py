@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,17 +127,21 @@ LONGEST_BOOKING = dt.timedelta(days=1)
 
 
 def _taken_by_room_and_day(
-    room_ids: list[int], start: dt.datetime, end: dt.datetime
+    room_ids: list[int],
+    start: dt.datetime,
+    end: dt.datetime,
+    statuses: Iterable[str] = ACTIVE_STATUSES,
 ) -> dict[int, dict[dt.date, list[tuple[dt.datetime, dt.datetime]]]]:
-    """Each room's active bookings of the period as (start, end), by local day: the public
-    calendars say a time is taken, never by whom, so no booking objects are built."""
+    """Each room's active bookings (or those in `statuses`) of the period as (start, end),
+    by local day: the public calendars say a time is taken, never by whom, so no booking
+    objects are built."""
     found: dict[int, dict[dt.date, list[tuple[dt.datetime, dt.datetime]]]] = defaultdict(
         lambda: defaultdict(list)
     )
     rows = (
         Booking.objects.filter(
             room_id__in=room_ids,
-            status__in=ACTIVE_STATUSES,
+            status__in=list(statuses),
             starts_at__gte=start - LONGEST_BOOKING,
             starts_at__lt=end,
             ends_at__gt=start,
@@ -391,37 +396,44 @@ def entries_of(user: Any) -> QuerySet[LotteryEntry]:
 @dataclass(frozen=True)
 class Occupancy:
     room: Room
-    slots: int
-    booked: int
-    no_shows: int
+    slots: int  # bookable in the month: the slots of its open days
+    booked: int  # slots booked: active bookings and the no-shows (held, but not used)
+    no_shows: int  # of those, the slots of no-shows
+
+    @property
+    def used(self) -> int:
+        return self.booked - self.no_shows
 
     @property
     def percent(self) -> int:
-        return round(100 * self.booked / self.slots) if self.slots else 0
+        """利用率: the slots used (booked, no-shows left out) of those bookable."""
+        return round(100 * self.used / self.slots) if self.slots else 0
 
 
 def occupancy(month: dt.date) -> list[Occupancy]:
-    """Per room: bookable slots in the month (closed days left out), slots booked, no-shows."""
+    """Per room: bookable slots in the month (closed days left out), slots booked (no-shows
+    included: the time was held), and of those the no-shows' (staff record them)."""
     first = month.replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
     days = (following - first).days
     room_list = list(rooms())
     cal = calendar(room_list, first, days, now=rules.at(first, dt.time(0, 0)), cells=False)
-    no_shows = dict(
-        Booking.objects.filter(
-            status=NO_SHOW,
-            starts_at__gte=rules.at(first, dt.time(0, 0)),
-            starts_at__lt=rules.at(following, dt.time(0, 0)),
-        )
-        .values_list("room_id")
-        .annotate(n=Count("pk"))
-    )
+    start, end = rules.at(first, dt.time(0, 0)), rules.at(following, dt.time(0, 0))
+    missed = _taken_by_room_and_day([r.pk for r in room_list], start, end, statuses=[NO_SHOW])
     out = []
     for room in room_list:
         open_days = [d for d in cal[room.pk] if not d.closed]
         slots = sum(d.slot_count for d in open_days)
-        booked = sum(d.taken_count for d in open_days)
-        out.append(Occupancy(room, slots, booked, no_shows.get(room.pk, 0)))
+        active = sum(d.taken_count for d in open_days)
+        open_on = {d.day for d in open_days}
+        no_shows = sum(
+            1
+            for day, spans in missed.get(room.pk, {}).items()
+            if day in open_on
+            for slot in rules.slots_of(room, day)
+            if any(b < slot.ends_at and slot.starts_at < f for b, f in spans)
+        )
+        out.append(Occupancy(room, slots, active + no_shows, no_shows))
     return out
 
 

@@ -1,5 +1,6 @@
 """Usage statistics: a room's occupancy in a month counts the bookable slots of its open days
-(closed days left out) and the slots booked; no-shows are counted as staff record them."""
+(closed days left out) and the slots booked, of which the no-shows' (the time was held
+but not used: staff record them); the rate counts the slots used."""
 
 from __future__ import annotations
 
@@ -29,8 +30,9 @@ def test_it_counts_occupancy_per_room_and_month(
     time_machine.move_to(at(dt.date(2026, 5, 15), dt.time(14)), tick=False)
     services.booking_act(actor=center_staff, booking=late, action="no_show")
     [row] = selectors.occupancy(dt.date(2026, 5, 1))
-    assert (row.slots, row.booked, row.no_shows) == ((31 - 4) * 3, 3, 1)
-    assert row.percent == 4  # 3 of 81
+    # Four slots were booked; the no-show's was held but not used.
+    assert (row.slots, row.booked, row.no_shows, row.used) == ((31 - 4) * 3, 4, 1, 3)
+    assert row.percent == 4  # 3 used of 81
     page = as_user(center_staff).get(reverse("booking:stats") + "?month=2026-05")
     assert page.status_code == 200
-    assert "<td>81</td><td>3</td><td>4%</td><td>1</td>" in page.content.decode()
+    assert "<td>81</td><td>4</td><td>1</td><td>4%</td>" in page.content.decode()
