@@ -86,18 +86,31 @@ class WhenFields(_Fields, forms.Form):
         return rules.at(day, data["start_time"]), rules.at(day, data["end_time"])
 
 
+def _equipment_field() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=_("借りる備品"),
+        queryset=Equipment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def _offer_equipment(form: forms.Form, room: Room) -> None:
+    """The room's facility's lendable items as checkboxes; no field where it lends none."""
+    items = room.facility.equipment.all()
+    if items.exists():
+        cast(forms.ModelMultipleChoiceField, form.fields["equipment"]).queryset = items
+    else:
+        del form.fields["equipment"]
+
+
 class BookingForm(WhenFields):
     group = forms.ModelChoiceField(
         label=_("予約する団体"), queryset=CivicGroup.objects.none(), required=False
     )
     attendees = _int(_("利用人数"), minimum=1, maximum=1000)
     purpose = CleanCharField(label=_("利用目的"), max_length=200)
-    equipment = forms.ModelMultipleChoiceField(
-        label=_("借りる備品"),
-        queryset=Equipment.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    equipment = _equipment_field()
     repeat = forms.ChoiceField(
         label=_("繰り返し"),
         choices=[("", _("繰り返さない")), *Series.Pattern.choices],
@@ -117,9 +130,7 @@ class BookingForm(WhenFields):
     def __init__(self, *args: Any, room: Room, groups: Any, staff: bool, **kwargs: Any) -> None:
         super().__init__(*args, room=room, **kwargs)
         self._choices_field("group").queryset = groups
-        self._choices_field("equipment").queryset = room.facility.equipment.all()
-        if not room.facility.equipment.exists():
-            del self.fields["equipment"]
+        _offer_equipment(self, room)
         if staff:
             self.fields["group"].help_text = _("窓口・電話で受け付けた団体を選びます。")
         else:
@@ -279,10 +290,16 @@ class EntryForm(WhenFields):
     group = forms.ModelChoiceField(label=_("申し込む団体"), queryset=CivicGroup.objects.none())
     attendees = _int(_("利用人数"), minimum=1, maximum=1000)
     purpose = CleanCharField(label=_("利用目的"), max_length=200)
+    equipment = _equipment_field()
 
     def __init__(self, *args: Any, room: Room, groups: Any, **kwargs: Any) -> None:
         super().__init__(*args, room=room, **kwargs)
         self._choices_field("group").queryset = groups
+        _offer_equipment(self, room)
+        if "equipment" in self.fields:
+            self.fields["equipment"].help_text = _(
+                "当選したとき、抽選の時点で在庫のある備品を貸し出します。"
+            )
 
 
 class MonthForm(forms.Form):

@@ -327,6 +327,8 @@ class LotteryEntry(models.Model):
     ends_at = models.DateTimeField(_("終了"))
     purpose = models.CharField(_("利用目的"), max_length=200)
     attendees = models.PositiveIntegerField(_("利用人数"))
+    # Asked for with the entry; a winner's booking lends what is still in stock at the draw.
+    equipment = models.ManyToManyField(Equipment, blank=True, related_name="lottery_entries")
     # 1: registered groups, drawn first; 2: everyone else.
     tier = models.PositiveSmallIntegerField(default=2)
     status = models.CharField(max_length=12, default="entered")

@@ -286,9 +286,29 @@ def _check_stock(
     ends_at: dt.datetime,
     excluding: int | None,
 ) -> None:
-    """Every lent item still has a unit free for the whole time: the active bookings that
-    overlap it (in any room of the facility) lend fewer than the center has. Call with the
-    items locked (_lock_equipment)."""
+    """Every lent item still has a unit free for the whole time. Call with the items locked
+    (_lock_equipment)."""
+    lent = _all_lent(items, starts_at, ends_at, excluding)
+    if lent:
+        raise _refuse(
+            _(
+                "備品「%(name)s」はこの時間、すべて貸出中です（%(n)s台）。"
+                "備品を外すか、別の時間を選んでください。"
+            )
+            % {"name": lent[0].name, "n": lent[0].quantity},
+            "equipment",
+        )
+
+
+def _all_lent(
+    items: Sequence[Equipment],
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    excluding: int | None = None,
+) -> list[Equipment]:
+    """The items with no unit free for the whole time: the active bookings that overlap it
+    (in any room of the facility) already lend as many as the center has."""
+    taken = []
     for item in items:
         lent = Booking.objects.filter(
             equipment=item,
@@ -299,14 +319,8 @@ def _check_stock(
         if excluding is not None:
             lent = lent.exclude(pk=excluding)
         if lent.count() >= item.quantity:
-            raise _refuse(
-                _(
-                    "備品「%(name)s」はこの時間、すべて貸出中です（%(n)s台）。"
-                    "備品を外すか、別の時間を選んでください。"
-                )
-                % {"name": item.name, "n": item.quantity},
-                "equipment",
-            )
+            taken.append(item)
+    return taken
 
 
 def _overlapping(room: Room, starts_at: dt.datetime, ends_at: dt.datetime, excluding: int | None):  # type: ignore[no-untyped-def]
@@ -662,8 +676,15 @@ def lottery_round_create(
 
 @transaction.atomic
 def lottery_enter(
-    *, actor: User, lottery: LotteryRound, request: Request, now: dt.datetime | None = None
+    *,
+    actor: User,
+    lottery: LotteryRound,
+    request: Request,
+    equipment: Iterable[Equipment] = (),
+    now: dt.datetime | None = None,
 ) -> LotteryEntry:
+    """An entry: a time in one of the round's rooms, with the lent items it asks for (lent to
+    a winner if still in stock when the draw books the time)."""
     now = now or timezone.now()
     group = request.group
     if group is None:
@@ -705,7 +726,18 @@ def lottery_enter(
         tier=1 if group.is_registered(day) else 2,
         entered_by=actor,
     )
-    audit_record(actor=actor, action="booking.lottery_enter", target=entry, summary=str(group))
+    items = list(equipment)
+    if items:
+        if any(item.facility_id != request.room.facility_id for item in items):
+            raise _refuse(_("この施設で貸し出していない備品が選ばれています。"), "equipment")
+        entry.equipment.set(items)
+    audit_record(
+        actor=actor,
+        action="booking.lottery_enter",
+        target=entry,
+        summary=str(group),
+        changes={"equipment": [item.name for item in items]} if items else None,
+    )
     return entry
 
 
@@ -732,16 +764,24 @@ def lottery_draw(
         if now < locked.entries_close_at:
             raise DomainError(_("申込期間が終わってから抽選します。"))
         locked.seed = secrets.token_hex(16)
-        entries = list(locked.entries.select_related("group", "room__facility"))
+        entries = list(
+            locked.entries.select_related("group", "room__facility").prefetch_related("equipment")
+        )
         taken: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+        not_lent_to: dict[int, list[str]] = {}
         log: list[dict[str, Any]] = []
         for entry, number in draw_order(locked.seed, entries):
             mine = taken.setdefault(entry.room_id, [])
             clash = any(s < entry.ends_at and entry.starts_at < e for s, e in mine)
             clash = clash or _overlapping(entry.room, entry.starts_at, entry.ends_at, None).exists()
             won = not clash
+            not_lent: list[str] = []
             if won:
                 mine.append((entry.starts_at, entry.ends_at))
+                # What this winner asked for and the winners before it left in stock.
+                wanted = list(entry.equipment.all())
+                lent_out = _all_lent(wanted, entry.starts_at, entry.ends_at)
+                not_lent = not_lent_to[entry.pk] = [item.name for item in lent_out]
                 booking = _insert(
                     entry.entered_by or actor,
                     Request(
@@ -753,6 +793,7 @@ def lottery_draw(
                         attendees=entry.attendees,
                         channel=Channel.LOTTERY,
                     ),
+                    equipment=[item for item in wanted if item not in lent_out],
                 )
                 WORKFLOW.transition(actor=actor, obj=booking, action="hold", by_service=True)
                 ENTRY_WORKFLOW.transition(
@@ -770,6 +811,7 @@ def lottery_draw(
                     "tier": entry.tier,
                     "number": round(number, 12),
                     "won": won,
+                    **({"equipment_not_lent": not_lent} if not_lent else {}),
                 }
             )
         planned = locked.confirm_by
@@ -789,6 +831,8 @@ def lottery_draw(
                 context={
                     "entry": entry,
                     "lottery": locked,
+                    "lent": list(entry.booking.equipment.all()) if entry.booking else [],
+                    "not_lent": not_lent_to.get(entry.pk, []),
                     "path": reverse("booking:lottery", args=[locked.pk]),
                 },
                 name="booking.lottery_result",

@@ -491,7 +491,9 @@ def lottery(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A lottery: its rooms, the person's entries, and once drawn, the draw log and seed."""
     the_round = get_object_or_404(LotteryRound.objects.prefetch_related("rooms__facility"), pk=pk)
     staff = is_booking_staff(request.user)
-    entries = the_round.entries.select_related("group", "room__facility", "booking")
+    entries = the_round.entries.select_related(
+        "group", "room__facility", "booking"
+    ).prefetch_related("equipment", "booking__equipment")
     # Staff see every entry (they confirm at the window); a member, their groups' entries,
     # registered today or not (a result is theirs to see even after a lapse).
     if not staff:
@@ -540,6 +542,7 @@ def lottery_enter(request: AuthenticatedHttpRequest, pk: int, room_pk: int) -> H
                     purpose=form.cleaned_data["purpose"],
                     attendees=form.cleaned_data["attendees"],
                 ),
+                equipment=list(form.cleaned_data.get("equipment") or []),
             )
         except DomainError as exc:
             form_error(form, exc)

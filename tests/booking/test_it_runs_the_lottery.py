@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from kyodo.booking import selectors, services
-from kyodo.booking.models import Booking, LotteryEntry, LotteryRound
+from kyodo.booking.models import Booking, Equipment, LotteryEntry, LotteryRound, Room
 from kyodo.booking.rules import at
 from kyodo.core.errors import DomainError
+from kyodo.core.models import Delivery
+from kyodo.japan.calendar import wareki_datetime
 from kyodo.registry.models import GroupRole
 from tests import factories
-from tests.booking.conftest import NOW, block, request
+from tests.booking.conftest import NOW, block, make_room, request
 
 DAY = dt.date(2026, 6, 9)
 
@@ -184,3 +186,96 @@ def test_staff_confirm_at_the_window_a_win_whose_group_lapsed_after_entering(
     entry.refresh_from_db()
     assert entry.status == "confirmed"
     assert Booking.objects.get(pk=entry.booking_id).status == "confirmed"
+
+
+def test_a_winner_gets_the_equipment_it_asked_for_while_stock_lasts(
+    time_machine: Any,
+    as_user: Any,
+    room: Any,
+    representative_a: Any,
+    group_a: Any,
+    representative_b: Any,
+    group_b: Any,
+) -> None:
+    """One projector, two rooms of the centre, two entries at the same evening asking for
+    it: both win their rooms; the first drawn borrows it, the other is told it cannot be
+    lent. An entry on another day gets it too. Another facility's items are refused."""
+    time_machine.move_to(NOW, tick=False)
+    other_room = Room.objects.create(
+        facility=room.facility, name="会議室B", capacity=20, mode="blocks", advance_days=60
+    )
+    projector = Equipment.objects.create(facility=room.facility, name="プロジェクター", quantity=1)
+    lottery = make_round(room, per_group_cap=5)
+    lottery.rooms.add(other_room)
+    # The entry page offers the facility's items; what is ticked is kept with the entry.
+    entry_url = reverse("booking:lottery_enter", args=[lottery.pk, room.pk])
+    page = as_user(representative_a).get(entry_url).content.decode()
+    assert "借りる備品" in page and "プロジェクター" in page
+    posted = as_user(representative_a).post(
+        entry_url,
+        {
+            "group": group_a.pk,
+            "day": "令和8年6月16日",
+            "slot": "morning",
+            "attendees": "１２",
+            "purpose": "総会",
+            "equipment": [projector.pk],
+        },
+    )
+    assert posted.status_code == 302
+    by_page = LotteryEntry.objects.get(round=lottery, purpose="総会")
+    assert list(by_page.equipment.all()) == [projector] and by_page.attendees == 12
+    first = services.lottery_enter(
+        actor=representative_a,
+        lottery=lottery,
+        request=request(room, group_a, block(DAY, "evening")),
+        equipment=[projector],
+    )
+    second = services.lottery_enter(
+        actor=representative_b,
+        lottery=lottery,
+        request=request(other_room, group_b, block(DAY, "evening")),
+        equipment=[projector],
+    )
+    later = services.lottery_enter(
+        actor=representative_b,
+        lottery=lottery,
+        request=request(other_room, group_b, block(DAY + dt.timedelta(days=1), "evening")),
+        equipment=[projector],
+    )
+    assert list(first.equipment.all()) == [projector]
+    elsewhere = make_room(name="別の施設の部屋")
+    theirs = Equipment.objects.create(facility=elsewhere.facility, name="印刷機", quantity=5)
+    with pytest.raises(DomainError, match="貸し出していない備品"):
+        services.lottery_enter(
+            actor=representative_a,
+            lottery=lottery,
+            request=request(room, group_a, block(DAY + dt.timedelta(days=2))),
+            equipment=[theirs],
+        )
+
+    time_machine.move_to(at(dt.date(2026, 5, 11), dt.time(0, 1)), tick=False)
+    drawn = services.lottery_draw(actor=None, lottery=lottery)
+    entries = {e.pk: e for e in LotteryEntry.objects.select_related("booking")}
+    assert {e.status for e in entries.values()} == {"won"}
+    lent = {
+        pk: list(e.booking.equipment.all()) for pk, e in entries.items() if e.booking is not None
+    }
+    assert lent[later.pk] == [projector]
+    order = [row["entry"] for row in drawn.draw_log if row["entry"] in (first.pk, second.pk)]
+    winner, loser = order
+    assert (lent[winner], lent[loser]) == ([projector], [])
+    [log] = [row for row in drawn.draw_log if row["entry"] == loser]
+    assert log["equipment_not_lent"] == ["プロジェクター"]
+    loser_group = entries[loser].group
+    letters = Delivery.objects.filter(
+        channel="mail",
+        event__name="booking.lottery_result",
+        body__contains=f"{loser_group.name} 様",
+        body__regex=r"会議室[AB]",
+    ).filter(body__contains=wareki_datetime(entries[loser].starts_at))  # its own letters
+    assert letters and all("貸し出せません：プロジェクター" in m.body for m in letters)
+    # The group's lottery page says which item could not be lent.
+    rep = representative_a if loser_group == group_a else representative_b
+    mine = as_user(rep).get(reverse("booking:lottery", args=[lottery.pk])).content.decode()
+    assert "希望する備品：プロジェクター（貸出できません）" in mine
