@@ -228,8 +228,9 @@ def _first_year(project: Project, *, rep: User, department: User, office: User, 
     half = segment.approved_amount // 2
     for due_on in (dt.date(year, 5, 31), dt.date(year, 10, 31)):
         payment = money.instalment_set(actor=office, funding=funding, amount=half, due_on=due_on)
-        money.payment_transition(actor=rep, payment=payment, action="claim")
-        money.payment_transition(actor=office, payment=payment, action="pay")
+        claimed_on = due_on - dt.timedelta(days=14)
+        money.payment_transition(actor=rep, payment=payment, action="claim", claimed_on=claimed_on)
+        money.payment_transition(actor=office, payment=payment, action="pay", paid_on=due_on)
 
     reports.schedule_set(
         actor=office,

@@ -441,10 +441,13 @@ def payment_transition(
     payment: Payment,
     action: str,
     reason: str = "",
+    claimed_on: dt.date | None = None,
     paid_on: dt.date | None = None,
 ) -> Payment:
-    """A move on a payment; `paid_on`: the day the money moved, for 'pay' (else today)."""
-    params: dict[str, Any] = {"paid_on": paid_on} if paid_on is not None else {}
+    """A move on a payment; `claimed_on`, `paid_on`: the day of the claim ('claim') or the
+    day the money moved ('pay'), recorded after the fact (else today)."""
+    given = {"claimed_on": claimed_on, "paid_on": paid_on}
+    params: dict[str, Any] = {name: day for name, day in given.items() if day is not None}
     return workflow.PAYMENT.transition(
         actor=actor, obj=payment, action=action, reason=reason, **params
     )

@@ -119,6 +119,14 @@ def _today(name: str) -> Any:
     return effect
 
 
+@describe(_("請求日を記録するときは、未来の日付でないこと"))
+def _claimed_on_plausible(user: Any, payment: Any, params: dict[str, Any]) -> Decision:
+    claimed_on = params.get("claimed_on")
+    if claimed_on is not None and claimed_on > timezone.localdate():
+        return deny(_("請求日に未来の日付は入力できません。"))
+    return ALLOW
+
+
 @describe(_("支払日（返還を受けた日）を入力したときは、請求日より前でも未来でもないこと"))
 def _paid_on_plausible(user: Any, payment: Any, params: dict[str, Any]) -> Decision:
     paid_on = params.get("paid_on")
@@ -356,6 +364,7 @@ PAYMENT: Workflow[Any] = Workflow(
                 frozenset({SCHEDULED}),
                 CLAIMED,
                 _payment_claimer,
+                guards=(_claimed_on_plausible,),
                 effects=(_today("claimed_on"),),
                 event="payment.claim",
             ),

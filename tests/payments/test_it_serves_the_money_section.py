@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kyodo.accounts.models import User
 from kyodo.audit.models import AuditEvent
+from kyodo.core.errors import DomainError
 from kyodo.japan.calendar import wareki_date as wareki
 from kyodo.payments import services, workflow
 from kyodo.payments.models import Funding, Payment
@@ -124,3 +125,35 @@ def test_a_claim_and_a_payment_at_half_past_midnight_are_dated_in_japan(
     services.payment_transition(actor=office_staff, payment=payment, action="pay")
     payment.refresh_from_db()
     assert (payment.claimed_on, payment.paid_on) == (dt.date(2026, 4, 1), dt.date(2026, 4, 1))
+
+
+def test_days_recorded_after_the_fact_are_not_in_the_future_nor_paid_before_the_claim(
+    time_machine: Any, funding: Funding, representative_a: User, office_staff: User
+) -> None:
+    """The service takes the days of a claim and of a payment made before they were
+    recorded; the workflow's guards refuse a future day and a payment before its claim."""
+    time_machine.move_to(dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC), tick=False)
+    services.funding_apply(actor=representative_a, funding=funding, requested_amount=250_000)
+    services.funding_decide(
+        actor=office_staff, funding=funding, decided_amount=250_000, decided_on=dt.date(2026, 5, 1)
+    )
+    payment = services.advance_claim(actor=representative_a, funding=funding, amount=200_000)
+    assert payment.claimed_on == dt.date(2026, 6, 1)
+    for day, message in (
+        (dt.date(2026, 5, 31), "請求日.*より前にできません"),
+        (dt.date(2026, 6, 2), "支払日に未来の日付は入力できません"),
+    ):
+        with pytest.raises(DomainError, match=message):
+            services.payment_transition(
+                actor=office_staff, payment=payment, action="pay", paid_on=day
+            )
+    time_machine.move_to(dt.datetime(2026, 6, 10, 3, 0, tzinfo=dt.UTC), tick=False)
+    services.payment_transition(
+        actor=office_staff, payment=payment, action="pay", paid_on=dt.date(2026, 6, 5)
+    )
+    payment.refresh_from_db()
+    assert (payment.status, payment.paid_on) == ("paid", dt.date(2026, 6, 5))
+    # A claim's own day: never in the future (the guard of 'claim').
+    guard = next(g for g in workflow.PAYMENT.transitions["claim"].guards)
+    assert not guard(representative_a, payment, {"claimed_on": dt.date(2026, 6, 11)})
+    assert guard(representative_a, payment, {"claimed_on": dt.date(2026, 6, 9)})

@@ -109,6 +109,12 @@ def test_the_demo_has_another_groups_project_whose_first_year_is_finished() -> N
         }
         and Payment.objects.filter(funding=funding).count() == 3
     )
+    # The instalments were claimed and paid in that year, on the days recorded after the fact.
+    instalments = Payment.objects.filter(funding=funding, kind="instalment").order_by("due_on")
+    assert [(p.claimed_on, p.paid_on) for p in instalments] == [
+        (due - dt.timedelta(days=14), due)
+        for due in (dt.date(last_year, 5, 31), dt.date(last_year, 10, 31))
+    ]
     assert [
         (r.kind, r.status) for r in Report.objects.filter(segment=year1).order_by("due_on")
     ] == [
