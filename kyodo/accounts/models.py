@@ -78,11 +78,18 @@ class User(AbstractUser):
 
     @cached_property
     def section_ids(self) -> frozenset[int]:
+        """The sections this person works for as 担当課 (their department roles'): the one
+        reading of "in my sections" for every app; empty for anyone else."""
         return frozenset(
             self.role_assignments.filter(role=Role.DEPARTMENT, section__isnull=False).values_list(
                 "section_id", flat=True
             )
         )
+
+    @property
+    def sections_in_charge(self) -> list[int]:
+        """section_ids as a list, in order, for `…section_id__in=` filters."""
+        return sorted(self.section_ids)
 
 
 class OrganisationQuerySet(models.QuerySet[Any]):

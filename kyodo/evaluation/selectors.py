@@ -191,8 +191,8 @@ def inbox(user: Any) -> dict[str, Any]:
             .select_related("project")
             .order_by("fiscal_year", "pk")[:20]
         )
-    if user.has_role(Role.DEPARTMENT) and user.section_ids:
-        sections = list(user.section_ids)
+    if user.section_ids:
+        sections = user.sections_in_charge
         items["department_targets"] = list(
             TargetPlan.objects.filter(
                 project__section_id__in=sections, status=workflow.TARGETS_WITH_DEPARTMENT
@@ -234,7 +234,7 @@ def staff_rows(user: Any) -> QuerySet[ProjectYear]:
     """The project years the office (all) or a department (its own) evaluates."""
     projects = visible_projects(user)
     if not user.has_role(Role.OFFICE):
-        projects = projects.filter(section_id__in=list(user.section_ids))
+        projects = projects.filter(section_id__in=user.sections_in_charge)
     return (
         ProjectYear.objects.filter(project__in=projects)
         .select_related("project__group", "project__section", "evaluation_outcome")
@@ -249,7 +249,7 @@ def budget_lines(user: Any, fiscal_year: int | None = None) -> QuerySet[BudgetRe
         "project__group", "section", "course", "outcome"
     ).order_by("fiscal_year", "section__name", "project__number")
     if not user.has_role(Role.OFFICE):
-        sections = list(user.section_ids)
+        sections = user.sections_in_charge
         lines = lines.filter(Q(section_id__in=sections) | Q(project__section_id__in=sections))
     if fiscal_year is not None:
         lines = lines.filter(fiscal_year=fiscal_year)

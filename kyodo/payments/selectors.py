@@ -297,11 +297,11 @@ def inbox(user: Any) -> dict[str, Any]:
     if user.has_role(Role.OFFICE):
         items["office_pay"] = list(payments.filter(status=workflow.CLAIMED)[:50])
         items["office_settlements"] = list(fundings.filter(status=workflow.REPORTED)[:50])
-    if user.has_role(Role.DEPARTMENT) and user.section_ids:
+    if user.section_ids:
         items["department_settlements"] = list(
             fundings.filter(
                 status=workflow.REPORT_WITH_DEPARTMENT,
-                segment__project__section_id__in=list(user.section_ids),
+                segment__project__section_id__in=user.sections_in_charge,
             )[:50]
         )
     return {k: v for k, v in items.items() if v}

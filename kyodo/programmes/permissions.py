@@ -37,7 +37,7 @@ def can_draft_theme(user: Any, obj: Any = None) -> Decision:
     """Departments draft themes for their own sections; the office may draft for any."""
     if not is_person(user):
         return deny(LOGIN_REQUIRED)
-    if is_office(user) or (user.has_role(Role.DEPARTMENT) and user.section_ids):
+    if is_office(user) or user.section_ids:
         return ALLOW
     return deny(_("市提案テーマは、担当課と協働担当課の職員が作成します。"))
 

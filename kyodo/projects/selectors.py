@@ -35,8 +35,8 @@ def visible_projects(user: Any) -> QuerySet[Project]:
     if user.has_role(Role.OFFICE):
         return projects
     q = Q(group_id__in=_my_group_ids(user))
-    if user.has_role(Role.DEPARTMENT) and user.section_ids:
-        q |= Q(section_id__in=list(user.section_ids))
+    if user.section_ids:
+        q |= Q(section_id__in=user.sections_in_charge)
     return projects.filter(q)
 
 
@@ -44,7 +44,7 @@ def staff_list(*, user: Any) -> QuerySet[Project]:
     """The office's list (every project) and a department's (its own); one query per page."""
     projects = visible_projects(user)
     if not user.has_role(Role.OFFICE):
-        projects = projects.filter(section_id__in=list(user.section_ids))
+        projects = projects.filter(section_id__in=user.sections_in_charge)
     return projects.order_by("-first_fiscal_year", "-pk")
 
 
@@ -74,9 +74,9 @@ def inbox(user: Any) -> dict[str, Any]:
                 p.agreement.status == workflow.CONFIRMING and p.agreement.group_confirmed_at is None
             )
         ]
-    if user.has_role(Role.DEPARTMENT) and user.section_ids:
+    if user.section_ids:
         items["department_turn"] = list(
-            Project.objects.filter(section_id__in=list(user.section_ids))
+            Project.objects.filter(section_id__in=user.sections_in_charge)
             .filter(
                 Q(agreement__status=workflow.DRAFTING_BY_DEPARTMENT)
                 | Q(
@@ -88,11 +88,11 @@ def inbox(user: Any) -> dict[str, Any]:
         )
     # Reports waiting for a check: the office's first, then the department in charge's.
     waiting = Report.objects.select_related("segment__project__group").order_by("due_on")
-    if user.has_role(Role.DEPARTMENT) and user.section_ids:
+    if user.section_ids:
         items["department_reports"] = list(
             waiting.filter(
                 status=workflow.REPORT_WITH_DEPARTMENT,
-                segment__project__section_id__in=list(user.section_ids),
+                segment__project__section_id__in=user.sections_in_charge,
             )[:50]
         )
     if user.has_role(Role.OFFICE):

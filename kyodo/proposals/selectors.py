@@ -39,8 +39,8 @@ def visibility_q(user: Any) -> Q | None:
     if user.has_role(Role.OFFICE):
         return None
     q = Q(group_id__in=_my_group_ids(user))
-    if user.has_role(Role.DEPARTMENT) and user.section_ids:
-        sections = list(user.section_ids)
+    if user.section_ids:
+        sections = user.sections_in_charge
         q |= in_charge_q(sections)
     if user.has_role(Role.CENTER):
         q |= Q(center_involved=True)
@@ -125,8 +125,8 @@ def consultations_visible(user: Any) -> QuerySet[ConsultationSheet]:
     if user.has_role(Role.OFFICE, Role.CENTER):
         return sheets
     q = Q(group_id__in=_my_group_ids(user))
-    if user.has_role(Role.DEPARTMENT) and user.section_ids:
-        sections = list(user.section_ids)
+    if user.section_ids:
+        sections = user.sections_in_charge
         q |= Q(assigned_section_id__in=sections) | Q(wished_section_id__in=sections)
     return sheets.filter(q)
 
@@ -161,13 +161,13 @@ def inbox(user: Any) -> dict[str, Any]:
         )
         meetings = FourPartyConsultation.objects.filter(outcome=FourPartyOutcome.PENDING)
         if not user.has_role(Role.OFFICE, Role.CENTER):
-            sections = list(user.section_ids)
+            sections = user.sections_in_charge
             meetings = meetings.filter(in_charge_q(sections, via="proposal__"))
         items["office_fourparty"] = list(
             meetings.select_related("proposal__group").order_by("scheduled_at")
         )
-    if user.has_role(Role.DEPARTMENT) and user.section_ids:
-        sections = list(user.section_ids)
+    if user.section_ids:
+        sections = user.sections_in_charge
         items["dept_themes"] = list(
             CityTheme.objects.filter(status=ThemeStatus.DRAFT, section_id__in=sections)
         )
