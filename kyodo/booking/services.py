@@ -57,6 +57,7 @@ from kyodo.registry.models import CivicGroup
 TAKEN = gettext_noop(
     "この時間はすでに予約が入っています（ほかの人が先に予約しました）。別の時間を選んでください。"
 )
+NOT_LENT_HERE = gettext_noop("この施設で貸し出していない備品が選ばれています。")
 
 
 # --- facilities and rooms (staff) ----------------------------------------------------------
@@ -276,7 +277,7 @@ def _lock_equipment(room: Room, items: Sequence[Equipment]) -> list[Equipment]:
         Equipment.objects.select_for_update().filter(pk__in=wanted, facility_id=room.facility_id)
     )
     if len(locked) != len(wanted):
-        raise _refuse(_("この施設で貸し出していない備品が選ばれています。"), "equipment")
+        raise _refuse(_(NOT_LENT_HERE), "equipment")
     return locked
 
 
@@ -336,16 +337,22 @@ def _insert(
     *,
     series: Series | None = None,
     equipment: Sequence[Equipment] = (),
+    lend_what_is_free: bool = False,
 ) -> Booking:
     """Lock, check again, insert: the one place a booking row is created. The room's lock
-    guards its times; the lent items' locks guard their stock."""
+    guards its times; the lent items' locks guard their stock. An item with no unit free is
+    refused, or, with `lend_what_is_free` (the lottery's winners), left off the booking."""
     room = request.room
     with transaction.atomic():
         _lock_room(room)
         if _overlapping(room, request.starts_at, request.ends_at, None).exists():
             raise _refuse(_(TAKEN), "start_time")
         items = _lock_equipment(room, equipment)
-        _check_stock(items, request.starts_at, request.ends_at, None)
+        if lend_what_is_free:
+            busy = _all_lent(items, request.starts_at, request.ends_at)
+            items = [item for item in items if item not in busy]
+        else:
+            _check_stock(items, request.starts_at, request.ends_at, None)
         registered = request.group is not None and request.group.is_registered()
         try:
             with transaction.atomic():
@@ -707,6 +714,9 @@ def lottery_enter(
     closed = rules.closed_reason(request.room.facility, request.room, day)
     if closed:
         raise DomainError(_("この日は予約できません：%(reason)s") % {"reason": closed}, field="day")
+    items = list(equipment)
+    if any(item.facility_id != request.room.facility_id for item in items):
+        raise _refuse(_(NOT_LENT_HERE), "equipment")
     # Lock the round so that two entries sent together cannot both pass the cap.
     LotteryRound.objects.select_for_update().filter(pk=lottery.pk).exists()
     if lottery.entries.filter(group=group).count() >= lottery.per_group_cap:
@@ -726,10 +736,7 @@ def lottery_enter(
         tier=1 if group.is_registered(day) else 2,
         entered_by=actor,
     )
-    items = list(equipment)
     if items:
-        if any(item.facility_id != request.room.facility_id for item in items):
-            raise _refuse(_("この施設で貸し出していない備品が選ばれています。"), "equipment")
         entry.equipment.set(items)
     audit_record(
         actor=actor,
@@ -768,6 +775,7 @@ def lottery_draw(
             locked.entries.select_related("group", "room__facility").prefetch_related("equipment")
         )
         taken: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+        lent_to: dict[int, list[Equipment]] = {}
         not_lent_to: dict[int, list[str]] = {}
         log: list[dict[str, Any]] = []
         for entry, number in draw_order(locked.seed, entries):
@@ -778,10 +786,7 @@ def lottery_draw(
             not_lent: list[str] = []
             if won:
                 mine.append((entry.starts_at, entry.ends_at))
-                # What this winner asked for and the winners before it left in stock.
                 wanted = list(entry.equipment.all())
-                lent_out = _all_lent(wanted, entry.starts_at, entry.ends_at)
-                not_lent = not_lent_to[entry.pk] = [item.name for item in lent_out]
                 booking = _insert(
                     entry.entered_by or actor,
                     Request(
@@ -793,8 +798,12 @@ def lottery_draw(
                         attendees=entry.attendees,
                         channel=Channel.LOTTERY,
                     ),
-                    equipment=[item for item in wanted if item not in lent_out],
+                    # What the winners before it left in stock.
+                    equipment=wanted,
+                    lend_what_is_free=True,
                 )
+                lent = lent_to[entry.pk] = list(booking.equipment.all()) if wanted else []
+                not_lent = not_lent_to[entry.pk] = [i.name for i in wanted if i not in lent]
                 WORKFLOW.transition(actor=actor, obj=booking, action="hold", by_service=True)
                 ENTRY_WORKFLOW.transition(
                     actor=actor, obj=entry, action="win", by_service=True, booking=booking
@@ -831,7 +840,7 @@ def lottery_draw(
                 context={
                     "entry": entry,
                     "lottery": locked,
-                    "lent": list(entry.booking.equipment.all()) if entry.booking else [],
+                    "lent": lent_to.get(entry.pk, []),
                     "not_lent": not_lent_to.get(entry.pk, []),
                     "path": reverse("booking:lottery", args=[locked.pk]),
                 },

@@ -50,7 +50,7 @@ class ReasonForm(forms.Form):
 
 
 def move_prefix(action: str, scope: str = "") -> str:
-    """The form prefix of a move's reason: unique on a page that shows several records'
+    """The form prefix of a move's form: unique on a page that shows several records'
     panels (`scope`, e.g. the record's key)."""
     return f"{scope}-{action}" if scope else action
 
